@@ -1,0 +1,35 @@
+package dev.cutover.model.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A deployment as the API shows it.
+ *
+ * @param kind {@code deploy}, {@code rollback} or {@code config}
+ * @param phase {@code running}, {@code rolling-back}, {@code succeeded}, {@code rolled-back}, {@code failed}
+ * @param step what it is doing now, in words
+ * @param reason why it failed, a machine word such as {@code unhealthy}; null unless it failed
+ * @param message the human account of the failure, with its evidence
+ */
+public record DeploymentView(
+        long id,
+        String app,
+        String env,
+        int release,
+        Integer previousRelease,
+        String version,
+        String kind,
+        String strategy,
+        String phase,
+        String step,
+        String reason,
+        String message,
+        Instant createdAt,
+        Instant finishedAt,
+        List<EventView> events) {
+
+    public boolean finished() {
+        return finishedAt != null;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.cutover.model.bundle;
+
+import dev.cutover.model.manifest.Manifest;
+import dev.cutover.model.manifest.ManifestException;
+import dev.cutover.model.manifest.ManifestReader;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * A build's bundle: a gzipped tar of the app directory. Packing is deterministic (sorted entries, fixed times and
+ * owners, gzip without a timestamp) so an unchanged directory gives the same sha256 and is not uploaded twice.
+ */
+public final class Bundle {
+
+    /** Directories never packed: version control and local state that the app does not need to run. */
+    public static final Set<String> SKIPPED = Set.of(".git", ".hg", ".svn");
+
+    private Bundle() {}
+
+    /** The manifest of an app directory, from {@code cutover.yml}, else {@code Procfile}, else {@code application}. */
+    public static Manifest manifestOf(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new ManifestException("directory", dir.toString(), "a directory holding the app");
+        }
+        Path yml = dir.resolve(ManifestReader.MANIFEST_FILE);
+        if (Files.isRegularFile(yml)) {
+            return ManifestReader.parseYaml(Files.readString(yml));
+        }
+        Path procfile = dir.resolve(ManifestReader.PROCFILE);
+        if (Files.isRegularFile(procfile)) {
+            return ManifestReader.parseProcfile(Files.readString(procfile));
+        }
+        Path app = dir.resolve(ManifestReader.APPLICATION);
+        if (Files.isRegularFile(app) && Files.isExecutable(app)) {
+            return ManifestReader.forApplicationExecutable();
+        }
+        throw noManifest(dir.toString());
+    }
+
+    /** The manifest inside a bundle, by the same rules as {@link #manifestOf(Path)}. */
+    public static Manifest manifestOf(InputStream tarGz) throws IOException {
+        String yml = null;
+        String procfile = null;
+        boolean application = false;
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(tarGz))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
+                if (!e.isFile()) {
+                    continue;
+                }
+                switch (name) {
+                    case ManifestReader.MANIFEST_FILE -> yml = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                    case ManifestReader.PROCFILE -> procfile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                    case ManifestReader.APPLICATION -> application = (e.getMode() & 0111) != 0;
+                    default -> { }
+                }
+            }
+        }
+        if (yml != null) {
+            return ManifestReader.parseYaml(yml);
+        }
+        if (procfile != null) {
+            return ManifestReader.parseProcfile(procfile);
+        }
+        if (application) {
+            return ManifestReader.forApplicationExecutable();
+        }
+        throw noManifest("the bundle");
+    }
+
+    /** Packs {@code dir} into {@code out} and returns the bundle's sha256 in hex. */
+    public static String pack(Path dir, Path out) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(p -> !p.equals(dir))
+                    .filter(p -> !skipped(dir.relativize(p)))
+                    .forEach(paths::add);
+        }
+        paths.sort((a, b) -> unixName(dir, a).compareTo(unixName(dir, b)));
+        MessageDigest sha = sha256();
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out));
+                DigestOutputStream digest = new DigestOutputStream(file, sha);
+                GZIPOutputStream gzip = new GZIPOutputStream(digest, 64 * 1024);
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (Path p : paths) {
+                String name = unixName(dir, p);
+                TarArchiveEntry entry;
+                if (Files.isSymbolicLink(p)) {
+                    entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                    entry.setLinkName(Files.readSymbolicLink(p).toString());
+                    entry.setMode(0120777);
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    entry = new TarArchiveEntry(name + "/");
+                    entry.setMode(040755);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    entry = new TarArchiveEntry(name);
+                    entry.setSize(Files.size(p));
+                    entry.setMode(executable(p) ? 0100755 : 0100644);
+                } else {
+                    continue; // sockets, fifos and devices are not part of an app
+                }
+                entry.setModTime(0);
+                entry.setUserId(0);
+                entry.setGroupId(0);
+                entry.setUserName("");
+                entry.setGroupName("");
+                tar.putArchiveEntry(entry);
+                if (entry.isFile()) {
+                    Files.copy(p, tar);
+                }
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The sha256 of a file, in hex. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    private static boolean skipped(Path relative) {
+        for (Path part : relative) {
+            if (SKIPPED.contains(part.toString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean executable(Path p) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        return perms.contains(PosixFilePermission.OWNER_EXECUTE);
+    }
+
+    private static String unixName(Path dir, Path p) {
+        return dir.relativize(p).toString().replace('\\', '/');
+    }
+
+    private static ManifestException noManifest(String where) {
+        return new ManifestException("manifest", where + " has no " + ManifestReader.MANIFEST_FILE + ", no "
+                + ManifestReader.PROCFILE + " and no executable named '" + ManifestReader.APPLICATION
+                + "' (expected one of them at its top level; see the README's manifest section)");
+    }
+}

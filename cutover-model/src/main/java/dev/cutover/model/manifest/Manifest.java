@@ -1,0 +1,30 @@
+package dev.cutover.model.manifest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A bundle's {@code cutover.yml} (or what a {@code Procfile} or an {@code application} executable stands for).
+ *
+ * @param processes process types by name, in manifest order; {@code web} gets a port and traffic
+ * @param build commands run before bundling
+ * @param release a command run once per deployment before traffic moves, or null
+ * @param health how {@code web} instances are probed
+ * @param deploy the deploy policy
+ */
+public record Manifest(
+        Map<String, ProcessSpec> processes, List<String> build, String release, HealthSpec health, DeployPolicy deploy) {
+
+    public static final String WEB = "web";
+
+    public Manifest {
+        if (processes == null || processes.isEmpty()) {
+            throw new ManifestException("processes", null, "at least one process type, e.g. web: { command: ./server }");
+        }
+        processes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(processes));
+        build = List.copyOf(build);
+        Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(deploy, "deploy");
+    }
+}
