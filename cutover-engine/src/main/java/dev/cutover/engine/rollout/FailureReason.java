@@ -1,0 +1,19 @@
+package dev.cutover.engine.rollout;
+
+/** Why a deployment failed: a machine reason, paired with a human message in {@link Failure}. */
+public enum FailureReason {
+    /** A new instance did not pass its health checks before the step's deadline. */
+    UNHEALTHY,
+    /** A new instance kept exiting. */
+    CRASH_LOOP,
+    /** A new instance could not be started at all (missing build, bad archive). */
+    START_FAILED,
+    /** The router did not acknowledge a routing change before the deadline. */
+    ROUTER_TIMEOUT,
+    /** Someone asked for it to stop. */
+    ABORTED;
+
+    public String word() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}

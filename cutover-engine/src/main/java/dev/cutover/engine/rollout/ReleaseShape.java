@@ -1,0 +1,33 @@
+package dev.cutover.engine.rollout;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A release as the planner needs it: its number and how many instances of each process type it runs.
+ */
+public record ReleaseShape(int number, Map<String, Integer> processes) {
+
+    public static final String WEB = "web";
+
+    public ReleaseShape {
+        processes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(processes));
+    }
+
+    /** No release: rolling back to it stops everything. */
+    public static ReleaseShape none() {
+        return new ReleaseShape(0, Map.of());
+    }
+
+    public int count(String type) {
+        return processes.getOrDefault(type, 0);
+    }
+
+    /** Process types in roll-out order: {@code web} first (it carries traffic), the others by name. */
+    public List<String> typesInOrder() {
+        return processes.keySet().stream()
+                .sorted((a, b) -> a.equals(WEB) ? -1 : b.equals(WEB) ? 1 : a.compareTo(b))
+                .toList();
+    }
+}

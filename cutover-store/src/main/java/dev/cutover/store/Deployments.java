@@ -1,0 +1,89 @@
+package dev.cutover.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Deployments and their events. */
+public final class Deployments {
+
+    private static final RowMapper<DeploymentRow> MAPPER = (rs, ctx) -> new DeploymentRow(rs.getLong("id"),
+            rs.getLong("env_id"), rs.getInt("release"), Rows.optionalInt(rs, "previous_release"),
+            rs.getString("kind"), rs.getString("strategy"), rs.getString("phase"), rs.getString("state"),
+            rs.getInt("abort_requested") != 0, Rows.instant(rs, "created_at"), Rows.instant(rs, "finished_at"));
+    private static final RowMapper<EventRow> EVENTS = (rs, ctx) -> new EventRow(rs.getLong("deployment_id"),
+            rs.getInt("seq"), Rows.instant(rs, "at"), rs.getString("message"));
+
+    private Deployments() {}
+
+    /**
+     * Creates a deployment. The unique index on unfinished deployments makes the database the judge of a race:
+     * the loser gets {@link DeploymentInProgressException} naming the winner.
+     */
+    public static long create(Handle h, long envId, int release, Integer previous, String kind, String strategy,
+            String phase, Instant now) {
+        Optional<DeploymentRow> running = inProgress(h, envId);
+        if (running.isPresent()) {
+            throw new DeploymentInProgressException(running.get().id());
+        }
+        try {
+            return h.createUpdate("INSERT INTO deployments (env_id, release, previous_release, kind, strategy, phase, "
+                            + "state, created_at) VALUES (:e, :r, :p, :k, :s, :ph, '{}', :at)")
+                    .bind("e", envId).bind("r", release).bind("p", previous).bind("k", kind).bind("s", strategy)
+                    .bind("ph", phase).bind("at", Rows.text(now))
+                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        } catch (UnableToExecuteStatementException e) {
+            long winner = inProgress(h, envId).map(DeploymentRow::id).orElseThrow(() -> e);
+            throw new DeploymentInProgressException(winner);
+        }
+    }
+
+    public static Optional<DeploymentRow> get(Handle h, long id) {
+        return h.createQuery("SELECT * FROM deployments WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+    }
+
+    public static Optional<DeploymentRow> inProgress(Handle h, long envId) {
+        return h.createQuery("SELECT * FROM deployments WHERE env_id = :e AND finished_at IS NULL")
+                .bind("e", envId).map(MAPPER).findOne();
+    }
+
+    public static Optional<DeploymentRow> latest(Handle h, long envId) {
+        return h.createQuery("SELECT * FROM deployments WHERE env_id = :e ORDER BY id DESC LIMIT 1")
+                .bind("e", envId).map(MAPPER).findOne();
+    }
+
+    public static List<DeploymentRow> unfinished(Handle h) {
+        return h.createQuery("SELECT * FROM deployments WHERE finished_at IS NULL ORDER BY id").map(MAPPER).list();
+    }
+
+    public static void save(Handle h, long id, String phase, String stateJson, Instant finishedAt) {
+        h.createUpdate("UPDATE deployments SET phase = :ph, state = :s, finished_at = :f WHERE id = :id")
+                .bind("ph", phase).bind("s", stateJson).bind("f", Rows.text(finishedAt)).bind("id", id).execute();
+    }
+
+    /** Returns false when the deployment had already finished. */
+    public static boolean requestAbort(Handle h, long id) {
+        return h.createUpdate("UPDATE deployments SET abort_requested = 1 WHERE id = :id AND finished_at IS NULL")
+                .bind("id", id).execute() == 1;
+    }
+
+    public static void addEvents(Handle h, long id, Instant at, List<String> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        int seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM deployment_events WHERE deployment_id = :d")
+                .bind("d", id).mapTo(Integer.class).one();
+        for (String m : messages) {
+            h.createUpdate("INSERT INTO deployment_events (deployment_id, seq, at, message) VALUES (:d, :s, :at, :m)")
+                    .bind("d", id).bind("s", ++seq).bind("at", Rows.text(at)).bind("m", m).execute();
+        }
+    }
+
+    public static List<EventRow> events(Handle h, long id, int afterSeq) {
+        return h.createQuery("SELECT * FROM deployment_events WHERE deployment_id = :d AND seq > :after ORDER BY seq")
+                .bind("d", id).bind("after", afterSeq).map(EVENTS).list();
+    }
+}

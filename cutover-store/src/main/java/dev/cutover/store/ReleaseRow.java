@@ -1,0 +1,8 @@
+package dev.cutover.store;
+
+import java.time.Instant;
+
+/** A release: a build plus a config revision, numbered per environment; {@code manifest} is its JSON. */
+public record ReleaseRow(
+        long envId, int number, String build, String version, int configRevision, String manifest, String kind,
+        Instant createdAt) {}

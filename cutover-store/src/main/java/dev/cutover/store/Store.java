@@ -1,0 +1,59 @@
+package dev.cutover.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The controller's database: opened, migrated, and handed out as transactions. Repositories take the {@link Handle}
+ * of the transaction they run in, so a caller composes several writes atomically.
+ */
+public final class Store {
+
+    public static final String FILE = "cutover.db";
+
+    private final Jdbi jdbi;
+    private final Path file;
+
+    private Store(Jdbi jdbi, Path file) {
+        this.jdbi = jdbi;
+        this.file = file;
+    }
+
+    /**
+     * Opens (creating if needed) the embedded SQLite store in {@code dataDir} and brings its schema up to date.
+     * IMMEDIATE transactions take the write lock at BEGIN, so concurrent read-modify-write transactions queue
+     * instead of failing with SQLITE_BUSY_SNAPSHOT.
+     */
+    public static Store openEmbedded(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        Path file = dataDir.resolve(FILE);
+        SQLiteDataSource ds = new SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + file + "?transaction_mode=IMMEDIATE&journal_mode=WAL&busy_timeout=10000"
+                + "&foreign_keys=true");
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration/sqlite")
+                .mixed(true)
+                .load()
+                .migrate();
+        return new Store(Jdbi.create(ds), file);
+    }
+
+    public <R> R tx(HandleCallback<R, RuntimeException> work) {
+        return jdbi.inTransaction(work);
+    }
+
+    public <R> R read(HandleCallback<R, RuntimeException> work) {
+        return jdbi.withHandle(work);
+    }
+
+    public Path file() {
+        return file;
+    }
+}
