@@ -1,0 +1,94 @@
+package dev.cutover.cli;
+
+import dev.cutover.model.api.ConfigChange;
+import dev.cutover.model.api.ConfigView;
+import dev.cutover.model.name.EnvRef;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "config", description = "An environment's config variables: every change is a new revision and, "
+        + "when a release serves, a new release rolled out.",
+        subcommands = {ConfigCommand.Set.class, ConfigCommand.Unset.class, ConfigCommand.List_.class})
+final class ConfigCommand {
+
+    @Command(name = "set", description = "Set variables: KEY=VALUE ...")
+    static final class Set extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "APP[/ENV]")
+        String target;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY=VALUE")
+        List<String> pairs;
+
+        @Option(names = "--wait", description = "Wait for the new release to serve")
+        boolean waitForIt;
+
+        @Override
+        int run(ApiClient api) {
+            Map<String, String> set = new LinkedHashMap<>();
+            for (String p : pairs) {
+                int eq = p.indexOf('=');
+                if (eq <= 0) {
+                    throw new CliException("'" + p + "' (expected: KEY=VALUE)", CliException.USAGE);
+                }
+                set.put(p.substring(0, eq), p.substring(eq + 1));
+            }
+            return change(api, this, target, new ConfigChange(set, List.of()), waitForIt);
+        }
+    }
+
+    @Command(name = "unset", description = "Remove variables: KEY ...")
+    static final class Unset extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "APP[/ENV]")
+        String target;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY")
+        List<String> keys;
+
+        @Option(names = "--wait", description = "Wait for the new release to serve")
+        boolean waitForIt;
+
+        @Override
+        int run(ApiClient api) {
+            return change(api, this, target, new ConfigChange(Map.of(), new ArrayList<>(keys)), waitForIt);
+        }
+    }
+
+    @Command(name = "list", description = "Show the current variables.")
+    static final class List_ extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "APP[/ENV]")
+        String target;
+
+        @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
+        OutputFormat output;
+
+        @Override
+        int run(ApiClient api) {
+            ConfigView c = api.get(ApiClient.envPath(env(target)) + "/config", ConfigView.class);
+            if (output == OutputFormat.json) {
+                printJson(c);
+                return 0;
+            }
+            out().println("# " + c.app() + "/" + c.env() + " config revision " + c.revision());
+            c.vars().forEach((k, v) -> out().println(k + "=" + v));
+            out().flush();
+            return 0;
+        }
+    }
+
+    static int change(ApiClient api, ApiCommand cmd, String target, ConfigChange change, boolean wait) {
+        EnvRef ref = ApiCommand.env(target);
+        ConfigView c = api.post(ApiClient.envPath(ref) + "/config", change, ConfigView.class);
+        cmd.out().println("config revision " + c.revision() + " of " + ref);
+        if (c.deployment() == null) {
+            cmd.out().println("nothing serves yet: the next deploy uses it");
+            cmd.out().flush();
+            return 0;
+        }
+        return DeployCommand.report(api, ref, c.deployment(), wait, OutputFormat.text, cmd);
+    }
+}

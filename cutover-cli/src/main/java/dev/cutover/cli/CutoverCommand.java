@@ -1,0 +1,28 @@
+package dev.cutover.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cutover} command and its subcommands that talk to the API. */
+@Command(name = "cutover", mixinStandardHelpOptions = true, version = "cutover 0.1.0",
+        description = "Self-hosted application delivery: deploy releases with zero downtime.",
+        subcommands = {DeployCommand.class, StatusCommand.class, ReleasesCommand.class, RollbackCommand.class,
+                AbortCommand.class, LogsCommand.class, ConfigCommand.class, AppsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class CutoverCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command line with every API subcommand; the launcher adds {@code server} and {@code demo}. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CutoverCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.cutover.cli;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.json.Json;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "releases", description = "List an environment's releases, newest first.")
+final class ReleasesCommand extends ApiCommand {
+
+    @Parameters(index = "0", paramLabel = "APP[/ENV]")
+    String target;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
+    OutputFormat output;
+
+    @Override
+    int run(ApiClient api) {
+        JavaType type = Json.mapper().getTypeFactory().constructCollectionType(List.class, ReleaseView.class);
+        List<ReleaseView> releases = api.get(ApiClient.envPath(env(target)) + "/releases", type);
+        if (output == OutputFormat.json) {
+            printJson(releases);
+            return 0;
+        }
+        Table t = new Table("RELEASE", "VERSION", "BUILD", "CONFIG", "KIND", "CREATED", "");
+        for (ReleaseView r : releases) {
+            t.row("v" + r.number(), r.version(), r.build().substring(0, 12), "rev " + r.configRevision(), r.kind(),
+                    r.createdAt(), r.serving() ? "serving" : "");
+        }
+        t.print(out(), "");
+        return 0;
+    }
+}

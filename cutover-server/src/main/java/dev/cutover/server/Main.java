@@ -1,0 +1,22 @@
+package dev.cutover.server;
+
+import dev.cutover.cli.CutoverCommand;
+import dev.cutover.server.demo.DemoCommand;
+import picocli.CommandLine;
+
+/** The {@code cutover} program: the CLI's commands plus {@code server} and {@code demo}, which run the roles here. */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = CutoverCommand.commandLine();
+        cl.addSubcommand("server", new ServerCommand());
+        cl.addSubcommand("demo", new DemoCommand());
+        return cl;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cutover.server;
+
+import dev.cutover.cli.Credentials;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "server", description = "Run the controller, the router and a local agent in one process, with the "
+        + "embedded store.")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: $CUTOVER_HOME/data, "
+            + "i.e. ~/.cutover/data)")
+    Path data;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "The router's port (default: 8080)")
+    int httpPort;
+
+    @Option(names = "--api-port", defaultValue = "7070", description = "The API's port (default: 7070)")
+    int apiPort;
+
+    @Option(names = "--domain", defaultValue = "localhost", description = "Environments are served at APP-ENV.DOMAIN "
+            + "(default: localhost, which needs no DNS)")
+    String domain;
+
+    @Option(names = "--http-bind", defaultValue = "0.0.0.0", description = "The router's address (default: 0.0.0.0)")
+    String httpBind;
+
+    @Option(names = "--api-bind", defaultValue = "127.0.0.1", description = "The API's address (default: 127.0.0.1;"
+            + " the API controls this machine, expose it with care)")
+    String apiBind;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = data != null ? data : Credentials.home().resolve("data");
+        ServerConfig config;
+        try {
+            config = new ServerConfig(dir.toAbsolutePath(), httpBind, httpPort, apiBind, apiPort, domain,
+                    Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        Controller controller;
+        try {
+            controller = Controller.start(config);
+        } catch (java.net.BindException | io.netty.channel.unix.Errors.NativeIoException e) {
+            System.err.println("error: cannot listen: " + e.getMessage() + " (is another server running? choose "
+                    + "other ports with --http-port and --api-port)");
+            return 3;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            stopped.countDown();
+        }, "cutover-shutdown"));
+        System.out.println("cutover server running");
+        System.out.println("  API:     " + controller.apiUrl() + "  (token in " + config.dataDir().resolve(AdminToken.FILE)
+                + ", also in " + Credentials.file() + ")");
+        System.out.println("  router:  http://APP-ENV." + domain + ":" + controller.httpPort() + "/");
+        System.out.println("  data:    " + config.dataDir());
+        System.out.println("Deploy with: cutover deploy DIR --to APP --wait");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.cutover.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cutover.model.agent.AgentClient;
+import dev.cutover.model.api.ApiError;
+import dev.cutover.model.api.AppView;
+import dev.cutover.model.api.ConfigChange;
+import dev.cutover.model.api.ConfigView;
+import dev.cutover.model.api.DeployRequest;
+import dev.cutover.model.api.DeploymentView;
+import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.api.RollbackRequest;
+import dev.cutover.model.json.Json;
+import dev.cutover.model.name.EnvRef;
+import dev.cutover.server.deploy.Deployer;
+import dev.cutover.store.BlobStore;
+import dev.cutover.store.Configs;
+import dev.cutover.store.Deployments;
+import dev.cutover.store.EnvRow;
+import dev.cutover.store.Environments;
+import dev.cutover.store.Releases;
+import dev.cutover.store.Store;
+import dev.cutover.store.Tokens;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's HTTP API. Every route needs a valid token ({@code Authorization: Bearer TOKEN}). Bodies are JSON
+ * of the records in {@code dev.cutover.model.api}; every failure is an {@link ApiError} with a status that says
+ * whose fault it was. Handlers run on Jetty's virtual threads.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String ENV = "/api/apps/{app}/envs/{env}";
+
+    private final Store store;
+    private final BlobStore blobs;
+    private final Deployer deployer;
+    private final AgentClient agent;
+    private final Views views;
+    private final Clock clock;
+    private final Javalin app;
+
+    private ApiServer(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, Views views, Clock clock,
+            String bind, int port) {
+        this.store = store;
+        this.blobs = blobs;
+        this.deployer = deployer;
+        this.agent = agent;
+        this.views = views;
+        this.clock = clock;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = 2L * 1024 * 1024 * 1024;
+            config.routes.before("/api/*", this::authenticate);
+            config.routes.head("/api/builds/{sha}", this::hasBuild);
+            config.routes.put("/api/builds/{sha}", this::putBuild);
+            config.routes.get("/api/apps", this::apps);
+            config.routes.get(ENV, this::status);
+            config.routes.post(ENV + "/deployments", this::deploy);
+            config.routes.get(ENV + "/releases", this::releases);
+            config.routes.post(ENV + "/rollback", this::rollback);
+            config.routes.post(ENV + "/abort", this::abort);
+            config.routes.get(ENV + "/config", this::config);
+            config.routes.post(ENV + "/config", this::configure);
+            config.routes.get("/api/deployments/{id}", this::deployment);
+            config.routes.get("/api/instances/{id}/log", this::log);
+            config.routes.exception(ApiException.class, (e, ctx) -> json(ctx.status(e.status()), e.body()));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
+                    json(ctx.status(400), new ApiError(e.getMessage(), fieldOf(e.getMessage()), null)));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                json(ctx.status(500), ApiError.of("internal error: " + e + "; the server log has the details"));
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.result() == null) {
+                    json(ctx, ApiError.of("no such API route: " + ctx.method() + " " + ctx.path()));
+                }
+            });
+        });
+        app.start(bind, port);
+    }
+
+    public static ApiServer start(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, Clock clock,
+            String domain, int httpPort, String bind, int port) {
+        return new ApiServer(store, blobs, deployer, agent, new Views(agent, clock, domain, httpPort), clock, bind,
+                port);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+        if (token == null || token.isEmpty() || store.read(h -> Tokens.role(h, token)).isEmpty()) {
+            throw new ApiException(401, ApiError.of(token == null
+                    ? "no API token: send Authorization: Bearer TOKEN (the CLI reads it from the credentials file "
+                            + "the server wrote on first start, or from --token / CUTOVER_TOKEN)"
+                    : "the API token is not valid for this server; use the one it wrote on first start"));
+        }
+    }
+
+    private void hasBuild(Context ctx) {
+        ctx.status(blobs.has(ctx.pathParam("sha")) ? 200 : 404);
+    }
+
+    private void putBuild(Context ctx) throws IOException {
+        String sha = ctx.pathParam("sha");
+        BlobStore.requireSha256(sha);
+        long size = blobs.put(sha, ctx.bodyInputStream());
+        Instant now = clock.instant();
+        store.tx(h -> h.createUpdate("INSERT INTO builds (sha256, size, created_at) VALUES (:s, :n, :at) "
+                        + "ON CONFLICT DO NOTHING")
+                .bind("s", sha).bind("n", size).bind("at", now.toString()).execute());
+        json(ctx.status(201), Map.of("build", sha, "size", size));
+    }
+
+    private void apps(Context ctx) {
+        json(ctx, store.read(h -> {
+            Map<String, List<EnvStatus>> byApp = new LinkedHashMap<>();
+            for (EnvRow env : Environments.all(h)) {
+                byApp.computeIfAbsent(env.app(), k -> new ArrayList<>()).add(views.status(h, env));
+            }
+            List<AppView> apps = new ArrayList<>();
+            byApp.forEach((name, envs) -> apps.add(new AppView(name, envs)));
+            return apps;
+        }));
+    }
+
+    private void status(Context ctx) {
+        EnvRef ref = ref(ctx);
+        json(ctx, store.read(h -> views.status(h, Deployer.existing(h, ref))));
+    }
+
+    private void deploy(Context ctx) {
+        EnvRef ref = ref(ctx);
+        DeployRequest req = body(ctx, DeployRequest.class);
+        long id = deployer.deploy(ref, req.build(), req.version(), req.strategy());
+        json(ctx.status(201), deploymentView(ref, id));
+    }
+
+    private void releases(Context ctx) {
+        EnvRef ref = ref(ctx);
+        json(ctx, store.read(h -> {
+            EnvRow env = Deployer.existing(h, ref);
+            return Releases.list(h, env.id()).stream().map(r -> Views.release(r, env)).toList();
+        }));
+    }
+
+    private void rollback(Context ctx) {
+        EnvRef ref = ref(ctx);
+        RollbackRequest req = ctx.body().isBlank() ? new RollbackRequest(null) : body(ctx, RollbackRequest.class);
+        long id = deployer.rollback(ref, req.to());
+        json(ctx.status(201), deploymentView(ref, id));
+    }
+
+    private void abort(Context ctx) {
+        EnvRef ref = ref(ctx);
+        long id = deployer.abort(ref);
+        json(ctx, deploymentView(ref, id));
+    }
+
+    private void config(Context ctx) {
+        EnvRef ref = ref(ctx);
+        json(ctx, store.read(h -> {
+            EnvRow env = Deployer.existing(h, ref);
+            return new ConfigView(env.app(), env.name(), env.configRevision(),
+                    Configs.vars(h, env.id(), env.configRevision()), null);
+        }));
+    }
+
+    private void configure(Context ctx) {
+        EnvRef ref = ref(ctx);
+        ConfigChange change = body(ctx, ConfigChange.class);
+        Optional<Long> deployment = deployer.configure(ref, change);
+        json(ctx, store.read(h -> {
+            EnvRow env = Deployer.existing(h, ref);
+            return new ConfigView(env.app(), env.name(), env.configRevision(),
+                    Configs.vars(h, env.id(), env.configRevision()),
+                    deployment.map(id -> views.deployment(h, env, Deployments.get(h, id).orElseThrow(), 0))
+                            .orElse(null));
+        }));
+    }
+
+    private void deployment(Context ctx) {
+        long id = parseLong("id", ctx.pathParam("id"));
+        int after = ctx.queryParam("after") == null ? 0 : (int) parseLong("after", ctx.queryParam("after"));
+        json(ctx, store.read(h -> {
+            var d = Deployments.get(h, id).orElseThrow(() -> ApiException.notFound("no deployment " + id));
+            return views.deployment(h, Environments.get(h, d.envId()), d, after);
+        }));
+    }
+
+    private void log(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        long offset = ctx.queryParam("offset") == null ? -8192 : parseLong("offset", ctx.queryParam("offset"));
+        int max = ctx.queryParam("max") == null ? 65536 : (int) Math.min(1 << 20, parseLong("max", ctx.queryParam("max")));
+        boolean known = store.read(h -> h.createQuery("SELECT COUNT(*) FROM instances WHERE id = :id")
+                .bind("id", id).mapTo(Integer.class).one()) > 0;
+        if (!known) {
+            throw ApiException.notFound("no instance " + id + " (cutover status APP/ENV lists them)");
+        }
+        json(ctx, agent.readLog(id, offset, max));
+    }
+
+    private DeploymentView deploymentView(EnvRef ref, long id) {
+        return store.read(h -> {
+            EnvRow env = Deployer.existing(h, ref);
+            return views.deployment(h, env, Deployments.get(h, id).orElseThrow(), 0);
+        });
+    }
+
+    private static EnvRef ref(Context ctx) {
+        try {
+            return new EnvRef(ctx.pathParam("app"), ctx.pathParam("env"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(fieldOf(e.getMessage()), e.getMessage());
+        }
+    }
+
+    private static <T> T body(Context ctx, Class<T> type) {
+        try {
+            return Json.mapper().readValue(ctx.bodyInputStream(), type);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("body", "body: not a valid " + type.getSimpleName() + " (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw ApiException.badRequest("body", "body: unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    private static long parseLong(String field, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(field, field + ": '" + text + "' (expected: an integer)");
+        }
+    }
+
+    private static String fieldOf(String message) {
+        int colon = message == null ? -1 : message.indexOf(':');
+        return colon > 0 && !message.substring(0, colon).contains(" ") ? message.substring(0, colon) : null;
+    }
+
+    private static void json(Context ctx, Object body) {
+        try {
+            ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a response as JSON", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+}

@@ -1,0 +1,130 @@
+package dev.cutover.server.api;
+
+import dev.cutover.engine.rollout.Failure;
+import dev.cutover.engine.rollout.RolloutState;
+import dev.cutover.engine.rollout.Step;
+import dev.cutover.model.agent.AgentClient;
+import dev.cutover.model.agent.InstanceReport;
+import dev.cutover.model.api.DeploymentView;
+import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.EventView;
+import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.json.Json;
+import dev.cutover.store.DeploymentRow;
+import dev.cutover.store.Deployments;
+import dev.cutover.store.EnvRow;
+import dev.cutover.store.Environments;
+import dev.cutover.store.InstanceRow;
+import dev.cutover.store.Instances;
+import dev.cutover.store.ReleaseRow;
+import dev.cutover.store.Releases;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/** Turns store rows and agent reports into the API's views. Thread-safe; reads only. */
+final class Views {
+
+    private static final Duration RECENTLY_STOPPED = Duration.ofMinutes(2);
+
+    private final AgentClient agent;
+    private final Clock clock;
+    private final String domain;
+    private final int httpPort;
+
+    Views(AgentClient agent, Clock clock, String domain, int httpPort) {
+        this.agent = agent;
+        this.clock = clock;
+        this.domain = domain;
+        this.httpPort = httpPort;
+    }
+
+    String url(EnvRow env) {
+        return "http://" + env.app() + "-" + env.name() + "." + domain + (httpPort == 80 ? "" : ":" + httpPort) + "/";
+    }
+
+    EnvStatus status(Handle h, EnvRow env) {
+        ReleaseView serving = env.servingRelease() == null ? null
+                : Releases.get(h, env.id(), env.servingRelease()).map(r -> release(r, env)).orElse(null);
+        DeploymentView deployment = Deployments.inProgress(h, env.id()).or(() -> Deployments.latest(h, env.id()))
+                .map(d -> deployment(h, env, d, 0)).orElse(null);
+        Map<String, InstanceReport> reports = new HashMap<>();
+        agent.report().instances().forEach(r -> reports.put(r.id(), r));
+        List<InstanceView> instances = new ArrayList<>();
+        Map<Integer, String> versions = new HashMap<>();
+        for (InstanceRow row : Instances.recentIn(h, env.id(), clock.instant().minus(RECENTLY_STOPPED))) {
+            InstanceReport rep = reports.get(row.id());
+            if (!row.running() && (rep == null || !rep.phase().alive())) {
+                continue;
+            }
+            String version = versions.computeIfAbsent(row.release(),
+                    n -> Releases.get(h, env.id(), n).map(ReleaseRow::version).orElse("?"));
+            instances.add(new InstanceView(row.id(), row.type(), row.release(), version, row.host(),
+                    rep == null ? "pending" : rep.phase().name().toLowerCase(),
+                    rep == null ? "waiting for the agent" : rep.reason(),
+                    rep == null ? 0 : rep.port(), rep == null ? 0 : rep.pid(), rep == null ? 0 : rep.restarts(),
+                    row.routing().toLowerCase(), rep == null ? null : rep.startedAt()));
+        }
+        return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances);
+    }
+
+    static ReleaseView release(ReleaseRow r, EnvRow env) {
+        return new ReleaseView(r.number(), r.version(), r.build(), r.configRevision(), r.kind(),
+                env.servingRelease() != null && env.servingRelease() == r.number(), r.createdAt());
+    }
+
+    DeploymentView deployment(Handle h, EnvRow env, DeploymentRow d, int afterEvent) {
+        String version = Releases.get(h, env.id(), d.release()).map(ReleaseRow::version).orElse("?");
+        List<EventView> events = Deployments.events(h, d.id(), afterEvent).stream()
+                .map(e -> new EventView(e.seq(), e.at(), e.message())).toList();
+        String step = "starting";
+        String reason = null;
+        String message = null;
+        if (!d.state().equals("{}")) {
+            RolloutState state = readState(d);
+            step = describe(state.step(), clock.instant());
+            Failure f = state.failure();
+            if (f != null) {
+                reason = f.reason().word();
+                message = f.message();
+            }
+        }
+        return new DeploymentView(d.id(), env.app(), env.name(), d.release(), d.previousRelease(), version, d.kind(),
+                d.strategy(), d.phase(), step, reason, message, d.createdAt(), d.finishedAt(), events);
+    }
+
+    static String describe(Step step, Instant now) {
+        return switch (step) {
+            case Step.Choose c -> "choosing the next step";
+            case Step.AwaitReady r -> "waiting for " + r.instance() + " to become healthy (deadline in "
+                    + left(r.deadline(), now) + ")";
+            case Step.AwaitRouted r -> "waiting for the router to route to " + r.instance();
+            case Step.AwaitDrained r -> "draining " + r.instance() + " (stop signal at the latest in "
+                    + left(r.deadline(), now) + ")";
+            case Step.Done d -> "done";
+        };
+    }
+
+    private static String left(Instant deadline, Instant now) {
+        long s = Math.max(0, Duration.between(now, deadline).toSeconds());
+        return s + "s";
+    }
+
+    private static RolloutState readState(DeploymentRow d) {
+        try {
+            return Json.mapper().readValue(d.state(), RolloutState.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("deployment " + d.id() + " has an unreadable state", e);
+        }
+    }
+
+    List<EnvRow> envs(Handle h) {
+        return Environments.all(h);
+    }
+}

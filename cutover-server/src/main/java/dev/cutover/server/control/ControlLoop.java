@@ -1,0 +1,227 @@
+package dev.cutover.server.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cutover.engine.rollout.Action;
+import dev.cutover.engine.rollout.Failure;
+import dev.cutover.engine.rollout.InstanceRecord;
+import dev.cutover.engine.rollout.Observation;
+import dev.cutover.engine.rollout.Observations;
+import dev.cutover.engine.rollout.Plan;
+import dev.cutover.engine.rollout.ReleaseShape;
+import dev.cutover.engine.rollout.RollingPlanner;
+import dev.cutover.engine.rollout.RolloutSpec;
+import dev.cutover.engine.rollout.RolloutState;
+import dev.cutover.engine.rollout.Routing;
+import dev.cutover.engine.rollout.Phase;
+import dev.cutover.model.agent.AgentClient;
+import dev.cutover.model.agent.AgentReport;
+import dev.cutover.model.agent.InstanceReport;
+import dev.cutover.model.agent.LogChunk;
+import dev.cutover.model.json.Json;
+import dev.cutover.model.routing.TargetStats;
+import dev.cutover.model.routing.TargetState;
+import dev.cutover.model.routing.TrafficRouter;
+import dev.cutover.store.DeploymentRow;
+import dev.cutover.store.Deployments;
+import dev.cutover.store.Environments;
+import dev.cutover.store.InstanceRow;
+import dev.cutover.store.Instances;
+import dev.cutover.store.Store;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's heartbeat. Each tick, on one thread: read the agent's report and the router's acknowledgement,
+ * run the planner for every unfinished deployment and carry out its actions in one transaction with the new state,
+ * then publish the agent's desired state and the routing table derived from the store. A tick that throws is
+ * logged and counted; the loop goes on.
+ *
+ * <p>Deployments resume after a restart by construction: the state is in the store, and every action is idempotent.
+ */
+public final class ControlLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
+    static final Duration TICK = Duration.ofMillis(100);
+    private static final int LOG_TAIL_BYTES = 2048;
+
+    private final Store store;
+    private final AgentClient agent;
+    private final TrafficRouter router;
+    private final Clock clock;
+    private final String host;
+    private final ReleaseCatalog catalog;
+    private final DesiredStates desired;
+    private final RoutingTables routing;
+    private final ScheduledExecutorService executor;
+    private final AtomicLong failedTicks = new AtomicLong();
+
+    public ControlLoop(Store store, ReleaseCatalog catalog, AgentClient agent, String host, TrafficRouter router,
+            String domain, Clock clock) {
+        this.store = store;
+        this.agent = agent;
+        this.router = router;
+        this.clock = clock;
+        this.host = host;
+        this.catalog = catalog;
+        this.desired = new DesiredStates(agent, catalog);
+        this.routing = new RoutingTables(router, domain);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cutover-control");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        executor.scheduleWithFixedDelay(this::safeTick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public long failedTicks() {
+        return failedTicks.get();
+    }
+
+    private void safeTick() {
+        try {
+            tick();
+        } catch (RuntimeException | Error e) {
+            long n = failedTicks.incrementAndGet();
+            if (n < 5 || n % 100 == 0) {
+                LOG.error("control tick failed ({} so far); retrying next tick", n, e);
+            }
+        }
+    }
+
+    void tick() {
+        AgentReport report = agent.report();
+        Map<String, InstanceReport> reports = new HashMap<>();
+        report.instances().forEach(r -> reports.put(r.id(), r));
+        Map<String, TargetState> routed = routing.routed();
+        Map<String, Integer> inFlight = new HashMap<>();
+        for (TargetStats s : router.targetStats().values()) {
+            inFlight.put(s.instance(), s.inFlight());
+        }
+        for (DeploymentRow d : store.read(Deployments::unfinished)) {
+            advance(d, reports, routed, inFlight);
+        }
+        store.read(h -> {
+            List<InstanceRow> running = Instances.running(h);
+            desired.publish(h, running);
+            routing.publish(Environments.all(h), running, reports, report);
+            return null;
+        });
+    }
+
+    private void advance(DeploymentRow d, Map<String, InstanceReport> reports, Map<String, TargetState> routed,
+            Map<String, Integer> inFlight) {
+        Instant now = clock.instant();
+        RolloutSpec spec = store.read(h -> {
+            ReleaseInfo target = catalog.get(h, d.envId(), d.release());
+            ReleaseShape stable = d.previousRelease() == null
+                    ? ReleaseShape.none() : catalog.get(h, d.envId(), d.previousRelease()).shape();
+            return new RolloutSpec(target.shape(), stable, target.manifest().deploy().stopTimeout(),
+                    target.manifest().deploy().deadline());
+        });
+        RolloutState state = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
+        List<InstanceRecord> inventory = store.read(h -> Instances.runningIn(h, d.envId())).stream()
+                .map(r -> new InstanceRecord(r.id(), r.release(), r.type(), r.running(), Routing.valueOf(r.routing())))
+                .toList();
+        Map<String, Observation> observed = new HashMap<>();
+        for (InstanceRecord r : inventory) {
+            InstanceReport rep = reports.get(r.id());
+            if (rep != null) {
+                observed.put(r.id(), new Observation(rep.phase(), rep.reason(), rep.probes()));
+            }
+        }
+        Observations obs = new Observations(observed, routed, inFlight, d.abortRequested(), now);
+        Plan plan = RollingPlanner.plan(spec, state, inventory, obs);
+        if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(state)
+                && !d.state().equals("{}")) {
+            return;
+        }
+        RolloutState next = withEvidence(state, plan.next());
+        List<String> events = new ArrayList<>(plan.events());
+        if (next != plan.next() && next.failure() != null) {
+            events.add("evidence: " + next.failure().message());
+        }
+        String json = writeState(next);
+        store.tx(h -> {
+            for (Action a : plan.actions()) {
+                switch (a) {
+                    case Action.Launch l -> Instances.launch(h, l.instance(), d.envId(), l.release(), l.type(), host, now);
+                    case Action.SetRouting s -> Instances.setRouting(h, s.instance(), s.routing().name());
+                    case Action.Stop s -> Instances.stop(h, s.instance(), now);
+                }
+            }
+            Phase phase = next.phase();
+            Deployments.save(h, d.id(), phase.word(), json, phase.finished() ? now : null);
+            Deployments.addEvents(h, d.id(), now, events);
+            if (phase == Phase.SUCCEEDED) {
+                Environments.setServing(h, d.envId(), d.release());
+            }
+            return null;
+        });
+        if (next.phase().finished()) {
+            LOG.info("deployment {} of v{} finished: {}", d.id(), d.release(), next.phase().word());
+        }
+    }
+
+    /** On the tick a deployment fails, its failure message gains the failing instance's last log lines. */
+    private RolloutState withEvidence(RolloutState before, RolloutState after) {
+        Failure f = after.failure();
+        if (f == null || before.failure() != null || f.instance() == null) {
+            return after;
+        }
+        String tail;
+        try {
+            LogChunk chunk = agent.readLog(f.instance(), -LOG_TAIL_BYTES, LOG_TAIL_BYTES);
+            tail = chunk.text().isBlank() ? "(no output)" : chunk.text().stripTrailing();
+        } catch (IOException | RuntimeException e) {
+            tail = "(log unavailable: " + e.getMessage() + ")";
+        }
+        Failure enriched = new Failure(f.reason(), f.message() + "\nlast log lines of " + f.instance() + ":\n"
+                + tail.lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse(""), f.instance());
+        return new RolloutState(after.deployment(), after.phase(), after.step(), after.nextSeq(), enriched,
+                after.updatedAt());
+    }
+
+    static RolloutState readState(DeploymentRow d) {
+        try {
+            return Json.mapper().readValue(d.state(), RolloutState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("deployment " + d.id() + " has an unreadable state in the store", e);
+        }
+    }
+
+    private static String writeState(RolloutState s) {
+        try {
+            return Json.mapper().writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write deployment state", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

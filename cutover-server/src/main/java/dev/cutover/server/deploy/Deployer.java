@@ -1,0 +1,211 @@
+package dev.cutover.server.deploy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cutover.model.api.ConfigChange;
+import dev.cutover.model.bundle.Bundle;
+import dev.cutover.model.json.Json;
+import dev.cutover.model.manifest.DeployPolicy;
+import dev.cutover.model.manifest.Manifest;
+import dev.cutover.model.manifest.ManifestException;
+import dev.cutover.model.name.EnvRef;
+import dev.cutover.server.api.ApiException;
+import dev.cutover.store.BlobStore;
+import dev.cutover.store.Configs;
+import dev.cutover.store.DeploymentInProgressException;
+import dev.cutover.store.DeploymentRow;
+import dev.cutover.store.Deployments;
+import dev.cutover.store.EnvRow;
+import dev.cutover.store.Environments;
+import dev.cutover.store.ReleaseRow;
+import dev.cutover.store.Releases;
+import dev.cutover.store.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Starts deployments: validates what is asked, then writes the release and the deployment in one transaction, so a
+ * rejected request changes nothing. The control loop takes it from there.
+ */
+public final class Deployer {
+
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+\\-/]{0,99}");
+    private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    private final Store store;
+    private final BlobStore blobs;
+    private final Clock clock;
+
+    public Deployer(Store store, BlobStore blobs, Clock clock) {
+        this.store = store;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    /** Deploys an uploaded build as a new release; returns the deployment's id. */
+    public long deploy(EnvRef ref, String build, String version, String strategy) {
+        try {
+            BlobStore.requireSha256(build);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("build", e.getMessage());
+        }
+        if (!blobs.has(build)) {
+            throw ApiException.badRequest("build", "build: " + build + " is not uploaded (expected: PUT /api/builds/"
+                    + build + " first; the CLI does this for you)");
+        }
+        String label = version == null || version.isBlank() ? build.substring(0, 12) : version;
+        if (!VERSION.matcher(label).matches()) {
+            throw ApiException.badRequest("version", "version: '" + label + "' (expected: up to 100 letters, digits"
+                    + " and . _ + - /, starting with a letter or digit)");
+        }
+        Manifest manifest = manifestOf(build);
+        if (strategy != null && !strategy.isBlank()) {
+            try {
+                manifest = new Manifest(manifest.processes(), manifest.build(), manifest.release(), manifest.health(),
+                        manifest.deploy().withStrategy(strategy));
+            } catch (ManifestException e) {
+                throw ApiException.badRequest("strategy", e.getMessage().replaceFirst("^deploy\\.strategy", "strategy"));
+            }
+        }
+        String manifestJson = json(manifest);
+        String strategyName = manifest.deploy().strategy();
+        Instant now = clock.instant();
+        return store.tx(h -> {
+            EnvRow env = Environments.findOrCreate(h, ref.app(), ref.env(), now);
+            ReleaseRow release = Releases.create(h, env.id(), build, label, env.configRevision(), manifestJson,
+                    "deploy", now);
+            return start(h, env, release.number(), "deploy", strategyName, now);
+        });
+    }
+
+    /** Goes back to release {@code to}, or to the release that served before the current one. */
+    public long rollback(EnvRef ref, Integer to) {
+        Instant now = clock.instant();
+        return store.tx(h -> {
+            EnvRow env = existing(h, ref);
+            if (env.servingRelease() == null) {
+                throw ApiException.conflict(ref + " has no release serving yet: there is nothing to roll back from", null);
+            }
+            int target;
+            if (to != null) {
+                ReleaseRow row = Releases.get(h, env.id(), to).orElseThrow(() -> ApiException.badRequest("to",
+                        "to: v" + to + " (expected: a release of " + ref + "; see cutover releases " + ref + ")"));
+                target = row.number();
+            } else {
+                target = previousServed(h, env).orElseThrow(() -> ApiException.conflict(ref
+                        + " has no earlier release that served: there is nothing to roll back to", null));
+            }
+            ReleaseRow row = Releases.get(h, env.id(), target).orElseThrow();
+            String strategy = parseManifest(row).deploy().strategy();
+            return start(h, env, target, "rollback", strategy, now);
+        });
+    }
+
+    /** Changes config; when a release serves, rolls out a new release with the new config. */
+    public Optional<Long> configure(EnvRef ref, ConfigChange change) {
+        for (String key : change.set().keySet()) {
+            requireConfigKey(key);
+        }
+        for (String key : change.unset()) {
+            requireConfigKey(key);
+        }
+        Instant now = clock.instant();
+        return store.tx(h -> {
+            EnvRow env = Environments.findOrCreate(h, ref.app(), ref.env(), now);
+            Map<String, String> vars = new TreeMap<>(Configs.vars(h, env.id(), env.configRevision()));
+            change.unset().forEach(vars::remove);
+            vars.putAll(change.set());
+            int revision = Configs.append(h, env, vars, now);
+            if (env.servingRelease() == null) {
+                return Optional.<Long>empty();
+            }
+            ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
+            ReleaseRow release = Releases.create(h, env.id(), serving.build(), serving.version(), revision,
+                    serving.manifest(), "config", now);
+            return Optional.of(start(h, env, release.number(), "config", parseManifest(serving).deploy().strategy(), now));
+        });
+    }
+
+    /** Asks the deployment in progress to stop and roll back. */
+    public long abort(EnvRef ref) {
+        return store.tx(h -> {
+            EnvRow env = existing(h, ref);
+            DeploymentRow running = Deployments.inProgress(h, env.id()).orElseThrow(() ->
+                    ApiException.conflict("no deployment of " + ref + " is in progress", null));
+            Deployments.requestAbort(h, running.id());
+            return running.id();
+        });
+    }
+
+    public static EnvRow existing(Handle h, EnvRef ref) {
+        return Environments.find(h, ref.app(), ref.env()).orElseThrow(() -> ApiException.notFound(
+                "no environment " + ref + " (deploy to it first: cutover deploy DIR --to " + ref + ")"));
+    }
+
+    private long start(Handle h, EnvRow env, int release, String kind, String strategy, Instant now) {
+        try {
+            return Deployments.create(h, env.id(), release, env.servingRelease(), kind, strategy, "running", now);
+        } catch (DeploymentInProgressException e) {
+            throw ApiException.conflict("deployment " + e.running() + " of " + env.app() + "/" + env.name()
+                    + " is in progress; wait for it (cutover status " + env.app() + "/" + env.name()
+                    + ") or abort it (cutover abort " + env.app() + "/" + env.name() + ")", e.running());
+        }
+    }
+
+    private static Optional<Integer> previousServed(Handle h, EnvRow env) {
+        List<Integer> served = h.createQuery("SELECT release FROM deployments WHERE env_id = :e AND phase = 'succeeded' "
+                        + "ORDER BY id DESC")
+                .bind("e", env.id()).mapTo(Integer.class).list();
+        return served.stream().filter(r -> !r.equals(env.servingRelease())).findFirst();
+    }
+
+    private Manifest manifestOf(String build) {
+        try (InputStream in = blobs.open(build)) {
+            Manifest m = Bundle.manifestOf(in);
+            if (m.release() != null) {
+                throw new ManifestException("release", m.release(),
+                        "no release command: running one before traffic moves is not available in this version");
+            }
+            return m;
+        } catch (ManifestException e) {
+            throw ApiException.badRequest(e.field(), e.getMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("build", "build: " + build + " is not a readable .tar.gz bundle ("
+                    + e.getMessage() + "); pack it with cutover deploy DIR");
+        }
+    }
+
+    private static void requireConfigKey(String key) {
+        if (!CONFIG_KEY.matcher(key).matches()) {
+            throw ApiException.badRequest("config", "config key: '" + key
+                    + "' (expected: letters, digits and _, not starting with a digit)");
+        }
+        if (key.equals("PORT") || key.startsWith("CUTOVER_")) {
+            throw ApiException.badRequest("config", "config key: '" + key
+                    + "' (expected: not PORT and not starting with CUTOVER_: Cutover sets those itself)");
+        }
+    }
+
+    static Manifest parseManifest(ReleaseRow row) {
+        try {
+            return Json.mapper().readValue(row.manifest(), Manifest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the manifest of release v" + row.number() + " is unreadable", e);
+        }
+    }
+
+    private static String json(Manifest m) {
+        try {
+            return Json.mapper().writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a manifest as JSON", e);
+        }
+    }
+}
