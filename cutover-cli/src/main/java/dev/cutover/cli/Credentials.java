@@ -22,7 +22,12 @@ public final class Credentials {
 
     private Credentials() {}
 
+    /** {@code CUTOVER_HOME} as a system property (tests set it), else the environment variable, else ~/.cutover. */
     public static Path home() {
+        String prop = System.getProperty("CUTOVER_HOME");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
         String env = System.getenv("CUTOVER_HOME");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cutover");
     }

@@ -249,6 +249,12 @@ public final class ManifestReader {
         if (node.isArray()) {
             return "a list";
         }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
         return node.toString();
     }
 

@@ -164,7 +164,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void rollback(Context ctx) {
         EnvRef ref = ref(ctx);
-        RollbackRequest req = ctx.body().isBlank() ? new RollbackRequest(null) : body(ctx, RollbackRequest.class);
+        RollbackRequest req = body(ctx, RollbackRequest.class, new RollbackRequest(null));
         long id = deployer.rollback(ref, req.to());
         json(ctx.status(201), deploymentView(ref, id));
     }
@@ -234,8 +234,22 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static <T> T body(Context ctx, Class<T> type) {
+        return body(ctx, type, null);
+    }
+
+    /** Parses the JSON body; an empty body is {@code whenEmpty}, or an error when that is null. */
+    private static <T> T body(Context ctx, Class<T> type, T whenEmpty) {
+        byte[] bytes = ctx.bodyAsBytes();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (whenEmpty != null && (text.isEmpty() || text.equals("null"))) {
+            return whenEmpty;
+        }
         try {
-            return Json.mapper().readValue(ctx.bodyInputStream(), type);
+            T value = Json.mapper().readValue(bytes, type);
+            if (value == null) {
+                throw ApiException.badRequest("body", "body: empty (expected: a JSON " + type.getSimpleName() + ")");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("body", "body: not a valid " + type.getSimpleName() + " (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {

@@ -156,7 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static Path findExample() {
-        String home = System.getProperty("cutover.home");
+        String home = System.getProperty("cutover.repo");
         for (Path base : new Path[] {home == null ? null : Path.of(home), Path.of("").toAbsolutePath()}) {
             if (base != null && Files.isDirectory(base.resolve("examples/hello"))) {
                 return base.resolve("examples/hello");

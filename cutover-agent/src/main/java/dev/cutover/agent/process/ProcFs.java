@@ -1,0 +1,89 @@
+package dev.cutover.agent.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads process facts from {@code /proc}. */
+public final class ProcFs {
+
+    private static final Path PROC = Path.of("/proc");
+
+    private ProcFs() {}
+
+    /** The stat of {@code pid}, empty when there is no such process. */
+    public static Optional<ProcStat> stat(long pid) {
+        try {
+            String line = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+            return Optional.of(parse(line));
+        } catch (IOException | RuntimeException e) {
+            // Gone between listing and reading, or unreadable: for our purposes not there.
+            return Optional.empty();
+        }
+    }
+
+    static ProcStat parse(String line) {
+        // "pid (comm) S ppid pgrp session ...": comm may hold spaces and parentheses, so split after the last ')'.
+        int open = line.indexOf('(');
+        int close = line.lastIndexOf(')');
+        int pid = Integer.parseInt(line.substring(0, open).trim());
+        String[] f = line.substring(close + 2).trim().split(" ");
+        // f[0] is field 3 (state); field n is f[n - 3].
+        return new ProcStat(
+                pid,
+                f[0].charAt(0),
+                Integer.parseInt(f[1]),
+                Integer.parseInt(f[2]),
+                Integer.parseInt(f[3]),
+                Long.parseLong(f[19]));
+    }
+
+    /** Every process on the host; processes that vanish while listing are skipped. */
+    public static List<ProcStat> all() {
+        List<ProcStat> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+                    stat(Long.parseLong(name)).ifPresent(out::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * When a process with {@code startTime} (clock ticks since boot) started. Linux's USER_HZ, the unit of
+     * {@code /proc/PID/stat}, is 100 on every mainstream architecture.
+     */
+    public static java.time.Instant startInstant(long startTime) {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("stat"))) {
+                if (line.startsWith("btime ")) {
+                    long bootSeconds = Long.parseLong(line.substring(6).trim());
+                    return java.time.Instant.ofEpochSecond(bootSeconds).plusMillis(startTime * 10);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return null;
+    }
+
+    /** Whether any process that has not exited is in process group {@code pgid}. */
+    public static boolean groupAlive(long pgid) {
+        for (ProcStat s : all()) {
+            if (s.pgrp() == pgid && !s.exited()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.cutover.agent.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts instance processes as leaders of their own process group, and adopts processes an earlier agent started.
+ *
+ * <p>Why {@code setsid CMD} keeps the pid: setsid(1) forks only when it already leads a process group. A
+ * {@link ProcessBuilder} child is in the JVM's group, not leading one, so setsid calls setsid(2) and execs in place:
+ * the pid the JDK knows becomes the session and group leader, and the JDK still reaps it and reports its exit value.
+ */
+public final class ProcessLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessLauncher.class);
+    private static final long SETSID_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final ScheduledExecutorService scheduler;
+    private final String setsid;
+
+    /** @param scheduler polls adopted processes for their exit */
+    public ProcessLauncher(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+        this.setsid = List.of("/usr/bin/setsid", "/bin/setsid").stream()
+                .filter(p -> Files.isExecutable(Path.of(p)))
+                .findFirst()
+                .orElse("setsid");
+    }
+
+    /** Starts the process; returns once it leads its own process group (or has already exited). */
+    public SupervisedProcess launch(LaunchSpec spec) throws IOException {
+        Files.createDirectories(spec.logFile().getParent());
+        ProcessBuilder pb = new ProcessBuilder(setsid, "/bin/sh", "-c", spec.command())
+                .directory(spec.workingDirectory().toFile())
+                .redirectInput(Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(Redirect.appendTo(spec.logFile().toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(spec.environment());
+        Process process = pb.start();
+        JdkChildren.track(process);
+        long pid = process.pid();
+        // Until setsid(2) has run, kill(-pid) would find no group: wait for it so that a stop right after a start
+        // reaches the process. The start time is stable across the exec.
+        long deadline = System.nanoTime() + SETSID_WAIT_NANOS;
+        long startTime = 0;
+        while (true) {
+            Optional<ProcStat> stat = ProcFs.stat(pid);
+            if (stat.isEmpty() || stat.get().exited()) {
+                break;
+            }
+            startTime = stat.get().startTime();
+            if (stat.get().session() == pid && stat.get().pgrp() == pid) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("pid {} did not become a process group leader within 5s; signals reach only it", pid);
+                break;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new ChildProcess(process, startTime);
+    }
+
+    /**
+     * Adopts {@code pid} if it is still the process that was recorded: alive, with the same start time, and leading
+     * its own process group. Otherwise the pid is gone or belongs to someone else, and it must never be signalled.
+     */
+    public Optional<SupervisedProcess> adopt(long pid, long startTime) {
+        if (pid <= 1) {
+            return Optional.empty();
+        }
+        return ProcFs.stat(pid)
+                .filter(s -> s.startTime() == startTime && !s.exited() && s.pgrp() == pid)
+                .map(s -> new AdoptedProcess(pid, startTime, scheduler));
+    }
+}

@@ -1,0 +1,455 @@
+package dev.cutover.agent.supervisor;
+
+import dev.cutover.agent.build.BuildException;
+import dev.cutover.agent.health.HealthCounter;
+import dev.cutover.agent.health.HealthCounter.Health;
+import dev.cutover.agent.health.ProbeResult;
+import dev.cutover.agent.health.Prober;
+import dev.cutover.agent.process.ExitStatus;
+import dev.cutover.agent.process.LaunchSpec;
+import dev.cutover.agent.process.ProcFs;
+import dev.cutover.agent.process.Signal;
+import dev.cutover.agent.process.SupervisedProcess;
+import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.agent.InstanceReport;
+import dev.cutover.model.agent.InstanceSpec;
+import dev.cutover.model.manifest.DurationText;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance on this host and its state machine ({@link InstancePhase} draws it). The reconcile loop calls
+ * {@link #tick}; launches and stops run as tasks; exits and probe results arrive from other threads. All state is
+ * guarded by {@code this}; each event carries the launch generation it belongs to and is dropped when stale.
+ *
+ * <pre>
+ *  (new) ─tick─▶ STARTING ─launched─▶ STARTING ─probes─▶ HEALTHY ⇄ UNHEALTHY      (listening)
+ *                   │                    └─launched─▶ RUNNING                       (not listening)
+ *                   └─build or launch error─▶ FAILED
+ *  alive ─exit─▶ BACKOFF | CRASH_LOOPING ─tick, delay over─▶ STARTING (restarts + 1)
+ *  alive ─undesired─▶ STOPPING ─group gone─▶ STOPPED ─desired again─▶ STARTING
+ * </pre>
+ */
+final class Instance {
+
+    private static final Logger log = LoggerFactory.getLogger(Instance.class);
+    static final int PROBE_HISTORY = 10;
+
+    private final String id;
+    private final Services services;
+    private final RestartPolicy restartPolicy;
+    private final Deque<String> probes = new ArrayDeque<>();
+
+    // Guarded by this.
+    private InstanceSpec spec;
+    private boolean desired = true;
+    private long removedInRevision;
+    private InstancePhase phase = InstancePhase.STARTING;
+    private String reason = "starting: waiting for the reconcile loop";
+    private int port;
+    private int restarts;
+    private SupervisedProcess process;
+    private Instant startedAt;
+    private int generation;
+    private boolean launching;
+    private boolean stopping;
+    private Instant nextStartAt;
+    private Instant upSince;
+    private HealthCounter health;
+    private Prober.Probing probing;
+    private boolean closed;
+
+    Instance(InstanceSpec spec, Services services) {
+        this.id = spec.id();
+        this.spec = spec;
+        this.services = services;
+        this.restartPolicy = new RestartPolicy(services.random());
+    }
+
+    /** An instance from state.json, with its process if that is still the same process. */
+    static Instance restore(InstanceRecord record, Optional<SupervisedProcess> adopted, Services services) {
+        Instance instance = new Instance(record.spec(), services);
+        synchronized (instance) {
+            instance.port = record.port();
+            instance.restarts = record.restarts();
+            if (adopted.isPresent()) {
+                instance.adopt(adopted.get(), record.phase());
+            } else {
+                instance.phase = InstancePhase.STOPPED;
+                instance.reason = record.pid() > 0
+                        ? "lost: pid " + record.pid() + " was gone or another process when the agent started"
+                        : "not running when the agent started";
+            }
+        }
+        return instance;
+    }
+
+    private void adopt(SupervisedProcess proc, InstancePhase savedPhase) {
+        int gen = ++generation;
+        process = proc;
+        startedAt = ProcFs.startInstant(proc.startTime());
+        Instant now = services.clock().instant();
+        if (spec.listens()) {
+            // Saved healthy: stay healthy until probes say otherwise, so an agent restart does not flap traffic.
+            boolean wasHealthy = savedPhase == InstancePhase.HEALTHY;
+            health = new HealthCounter(spec.health(), wasHealthy ? Health.HEALTHY : Health.STARTING);
+            phase = wasHealthy ? InstancePhase.HEALTHY : InstancePhase.STARTING;
+            upSince = wasHealthy ? now : null;
+            probing = services.prober().start(spec.health(), port, r -> probed(gen, r));
+        } else {
+            phase = InstancePhase.RUNNING;
+            upSince = now;
+        }
+        reason = "adopted: pid " + proc.pid() + " after an agent restart";
+        proc.onExit().thenAccept(status -> exited(gen, status));
+    }
+
+    String id() {
+        return id;
+    }
+
+    // ---- decisions of the reconcile loop ----
+
+    synchronized void desire(InstanceSpec newSpec) {
+        spec = newSpec; // used from the next (re)start on; a running process keeps what it was started with
+        desired = true;
+    }
+
+    synchronized void undesire(long revision) {
+        if (desired) {
+            desired = false;
+            removedInRevision = revision;
+        }
+    }
+
+    /** Stopped, and removed by a revision before {@code revision}: the report may drop it. */
+    synchronized boolean forgettable(long revision) {
+        return !desired && removedInRevision < revision && phase == InstancePhase.STOPPED && idle();
+    }
+
+    private boolean idle() {
+        return process == null && !launching && !stopping;
+    }
+
+    /** Advances the state machine; {@code mayAct} is false until the first desired state after the agent started. */
+    synchronized void tick(Instant now, boolean mayAct) {
+        if (closed) {
+            return;
+        }
+        if (upSince != null) {
+            restartPolicy.up(upSince, now);
+        }
+        if (!mayAct) {
+            return;
+        }
+        if (desired) {
+            if (!idle()) {
+                return;
+            }
+            switch (phase) {
+                case STARTING, STOPPED, RUNNING, HEALTHY, UNHEALTHY, STOPPING -> launch(false);
+                case BACKOFF, CRASH_LOOPING -> {
+                    if (!now.isBefore(nextStartAt)) {
+                        launch(true);
+                    }
+                }
+                case FAILED -> {} // not retried: the same spec would fail the same way
+            }
+        } else if (process != null && !stopping) {
+            beginStop();
+        } else if (idle() && phase != InstancePhase.STOPPED) {
+            phase = InstancePhase.STOPPED;
+            reason = "stopped: removed from the desired state while " + reason;
+            services.changed().run();
+        }
+    }
+
+    // ---- launch ----
+
+    private void launch(boolean restart) {
+        launching = true;
+        if (restart) {
+            restarts++;
+        }
+        int gen = ++generation;
+        InstanceSpec s = spec;
+        int wantPort = port;
+        phase = InstancePhase.STARTING;
+        reason = "starting: preparing build " + abbreviate(s.build());
+        services.tasks().execute(() -> runLaunch(gen, s, wantPort));
+        services.changed().run();
+    }
+
+    private void runLaunch(int gen, InstanceSpec s, int wantPort) {
+        try {
+            Path release = services.builds().release(s.build());
+            Path work = services.workingDirectory(id);
+            services.builds().prepareWorkingDirectory(release, work);
+            int p = s.listens() ? services.ports().reserve(id, wantPort) : 0;
+            LaunchSpec launch = new LaunchSpec(s.command(), work, environment(s, work, p), services.logFile(id));
+            SupervisedProcess proc = services.launcher().launch(launch);
+            launched(gen, s, proc, p);
+        } catch (BuildException e) {
+            failed(gen, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("instance {}: cannot start", id, e);
+            failed(gen, "cannot start: " + e);
+        }
+    }
+
+    /** A clean environment: nothing from the agent but PATH and LANG. */
+    private Map<String, String> environment(InstanceSpec s, Path work, int p) {
+        Map<String, String> env = new LinkedHashMap<>(services.baseEnvironment());
+        env.put("HOME", work.toString());
+        env.putAll(s.environment());
+        if (s.listens()) {
+            env.put("PORT", Integer.toString(p));
+        }
+        putIfNotNull(env, "CUTOVER_APP", s.app());
+        putIfNotNull(env, "CUTOVER_ENV", s.env());
+        env.put("CUTOVER_RELEASE", "v" + s.release());
+        putIfNotNull(env, "CUTOVER_VERSION", s.version());
+        env.put("CUTOVER_INSTANCE", id);
+        return env;
+    }
+
+    private static void putIfNotNull(Map<String, String> env, String key, String value) {
+        if (value != null) {
+            env.put(key, value);
+        }
+    }
+
+    private synchronized void launched(int gen, InstanceSpec s, SupervisedProcess proc, int p) {
+        launching = false;
+        if (closed) {
+            return;
+        }
+        process = proc;
+        port = p;
+        startedAt = services.clock().instant();
+        upSince = null;
+        probes.clear();
+        services.changed().run();
+        if (!desired) {
+            beginStop(); // removed while it was starting
+            proc.onExit().thenAccept(status -> exited(gen, status));
+            return;
+        }
+        if (s.listens()) {
+            phase = InstancePhase.STARTING;
+            reason = "starting: pid " + proc.pid() + ", waiting for " + s.health().describe();
+            health = new HealthCounter(s.health(), Health.STARTING);
+            probing = services.prober().start(s.health(), p, r -> probed(gen, r));
+        } else {
+            phase = InstancePhase.RUNNING;
+            reason = "running: pid " + proc.pid();
+            upSince = startedAt;
+        }
+        log.info("instance {}: started pid {}{}", id, proc.pid(), s.listens() ? " on port " + p : "");
+        // Last: an exit that already happened runs exited() right here, on top of the state set above.
+        proc.onExit().thenAccept(status -> exited(gen, status));
+    }
+
+    private synchronized void failed(int gen, String message) {
+        launching = false;
+        if (closed || gen != generation) {
+            return;
+        }
+        log.warn("instance {}: failed: {}", id, message);
+        phase = InstancePhase.FAILED;
+        reason = message;
+        services.changed().run();
+    }
+
+    // ---- exit and restart ----
+
+    private synchronized void exited(int gen, ExitStatus status) {
+        if (closed || gen != generation || process == null) {
+            return;
+        }
+        SupervisedProcess gone = process;
+        stopProbing();
+        process = null;
+        startedAt = null;
+        upSince = null;
+        services.changed().run();
+        if (stopping) {
+            return; // the stop task finishes once the whole group is gone
+        }
+        // The leader is gone; what else it left in its group belongs to no one now.
+        services.tasks().execute(() -> killLeftovers(gone));
+        if (!desired) {
+            phase = InstancePhase.STOPPED;
+            reason = "stopped: " + status.describe();
+            return;
+        }
+        Instant now = services.clock().instant();
+        RestartPolicy.Decision d = restartPolicy.onExit(now);
+        nextStartAt = now.plus(d.delay());
+        String restarting = status.describe() + ", restarting in " + seconds(d.delay());
+        if (d.crashLooping()) {
+            phase = InstancePhase.CRASH_LOOPING;
+            reason = "crash looping: " + d.recentExits() + " exits within "
+                    + DurationText.format(RestartPolicy.CRASH_WINDOW) + "; " + restarting;
+        } else {
+            phase = InstancePhase.BACKOFF;
+            reason = restarting;
+        }
+        log.info("instance {} (pid {}): {}", id, gone.pid(), reason);
+    }
+
+    private void killLeftovers(SupervisedProcess gone) {
+        try {
+            if (gone.signalGroup(Signal.KILL)) {
+                log.info("instance {}: killed what was left of process group {}", id, gone.pid());
+            }
+        } catch (RuntimeException e) {
+            log.warn("instance {}: cannot kill process group {}", id, gone.pid(), e);
+        }
+    }
+
+    // ---- health ----
+
+    private synchronized void probed(int gen, ProbeResult result) {
+        if (closed || gen != generation || process == null || stopping) {
+            return;
+        }
+        probes.addLast(result.line(services.clock().getZone()));
+        while (probes.size() > PROBE_HISTORY) {
+            probes.removeFirst();
+        }
+        Health before = health.health();
+        Health after = health.observe(result.passed());
+        switch (after) {
+            case HEALTHY -> {
+                if (before != Health.HEALTHY) {
+                    phase = InstancePhase.HEALTHY;
+                    reason = "healthy: " + plural(health.consecutivePasses(), "probe") + " passed: " + result.outcome();
+                    upSince = result.at();
+                    restartPolicy.reachedHealthy();
+                    services.changed().run();
+                }
+            }
+            case UNHEALTHY -> {
+                phase = InstancePhase.UNHEALTHY;
+                reason = "unhealthy: " + plural(health.consecutiveFailures(), "probe") + " failed: " + result.outcome();
+                if (before != Health.UNHEALTHY) {
+                    upSince = null;
+                    services.changed().run();
+                }
+            }
+            case STARTING -> {
+                if (!result.passed()) {
+                    reason = "starting: waiting for " + spec.health().describe() + ": " + result.outcome();
+                }
+            }
+        }
+    }
+
+    private void stopProbing() {
+        if (probing != null) {
+            probing.close();
+            probing = null;
+        }
+    }
+
+    // ---- stop ----
+
+    private void beginStop() {
+        stopping = true;
+        stopProbing();
+        phase = InstancePhase.STOPPING;
+        reason = "stopping";
+        SupervisedProcess proc = process;
+        List<Signal> signals = new ArrayList<>();
+        for (String name : spec.stopSignals()) {
+            signals.add(Signal.parse(name));
+        }
+        if (signals.isEmpty()) {
+            signals.add(Signal.INT);
+        }
+        Duration timeout = spec.stopTimeout();
+        services.tasks().execute(() -> runStop(proc, signals, timeout));
+        services.changed().run();
+    }
+
+    private void runStop(SupervisedProcess proc, List<Signal> signals, Duration timeout) {
+        try {
+            boolean gone = StopSequence.run(proc, signals, timeout, this::setReason);
+            stopped(gone ? "stopped" : "stopped, but process group " + proc.pid() + " survived KILL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the agent is closing; the process is adopted on the next start
+        } catch (RuntimeException e) {
+            log.error("instance {}: stop failed", id, e);
+            setReason("stopping: failed: " + e.getMessage());
+        }
+    }
+
+    private synchronized void setReason(String text) {
+        if (!closed && stopping) {
+            reason = text;
+        }
+    }
+
+    private synchronized void stopped(String text) {
+        if (closed) {
+            return;
+        }
+        stopping = false;
+        process = null;
+        startedAt = null;
+        phase = InstancePhase.STOPPED;
+        reason = text;
+        log.info("instance {}: {}", id, text);
+        services.changed().run();
+    }
+
+    // ---- views ----
+
+    synchronized InstanceReport report() {
+        return new InstanceReport(id, phase, reason, process == null ? 0 : process.pid(), port, restarts, startedAt,
+                List.copyOf(probes));
+    }
+
+    synchronized InstancePhase phase() {
+        return phase;
+    }
+
+    /** What state.json keeps; empty when there is nothing to adopt or restart. */
+    synchronized Optional<InstanceRecord> record() {
+        if (!desired && process == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new InstanceRecord(id, spec, process == null ? 0 : process.pid(),
+                process == null ? 0 : process.startTime(), port, services.logFile(id).toString(), restarts, phase));
+    }
+
+    /** Stops reacting to events; the process, if any, keeps running. */
+    synchronized void close() {
+        closed = true;
+        stopProbing();
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) : sha;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.cutover.agent.supervisor;
+
+import dev.cutover.agent.build.BuildCache;
+import dev.cutover.agent.health.Prober;
+import dev.cutover.agent.process.ProcessLauncher;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * What an instance needs from its agent.
+ *
+ * @param tasks runs launches and stops, normally one virtual thread each
+ * @param baseEnvironment the only variables an instance inherits from the agent (PATH, LANG)
+ * @param changed non-blocking: tells the loop that state.json needs saving
+ */
+record Services(
+        Path dataDir,
+        Clock clock,
+        RandomGenerator random,
+        BuildCache builds,
+        ProcessLauncher launcher,
+        Prober prober,
+        Ports ports,
+        ExecutorService tasks,
+        Map<String, String> baseEnvironment,
+        Runnable changed) {
+
+    Path workingDirectory(String instanceId) {
+        return dataDir.resolve("instances").resolve(instanceId);
+    }
+
+    Path logFile(String instanceId) {
+        return dataDir.resolve("logs").resolve(instanceId + ".log");
+    }
+}

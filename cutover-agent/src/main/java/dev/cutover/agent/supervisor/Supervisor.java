@@ -1,0 +1,309 @@
+package dev.cutover.agent.supervisor;
+
+import dev.cutover.agent.build.BuildCache;
+import dev.cutover.agent.health.Prober;
+import dev.cutover.agent.process.ProcessLauncher;
+import dev.cutover.agent.process.Reaper;
+import dev.cutover.agent.process.Signal;
+import dev.cutover.agent.process.SupervisedProcess;
+import dev.cutover.model.agent.BuildSource;
+import dev.cutover.model.agent.DesiredState;
+import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.agent.InstanceReport;
+import dev.cutover.model.agent.InstanceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a host's instances to match the latest desired state. {@link #apply} only records the state and wakes the
+ * loop; the loop thread reconciles, ticks every instance, and saves {@code state.json} when something changed.
+ */
+public final class Supervisor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+    static final long TICK_MILLIS = 150;
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final Clock clock;
+    private final Services services;
+    private final StateFile stateFile;
+    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final AtomicReference<DesiredState> pending = new AtomicReference<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final AtomicLong tickFailures = new AtomicLong();
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService tasks;
+    private final Reaper reaper;
+    private final Thread loop;
+    private volatile boolean running = true;
+    private volatile long appliedRevision;
+    /** Until the first desired state after a start, nothing is started or stopped: adopted processes just run. */
+    private volatile boolean firstApplied;
+
+    private Supervisor(Path dataDir, Clock clock, BuildSource source) throws IOException {
+        this.clock = clock;
+        for (String dir : List.of("builds", "releases", "instances", "logs")) {
+            Files.createDirectories(dataDir.resolve(dir));
+        }
+        ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "cutover-agent-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        stpe.setRemoveOnCancelPolicy(true);
+        this.scheduler = stpe;
+        this.tasks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cutover-agent-task-", 0).factory());
+        ProcessLauncher launcher = new ProcessLauncher(scheduler);
+        Map<String, String> base = new HashMap<>();
+        for (String name : List.of("PATH", "LANG")) {
+            String v = System.getenv(name);
+            if (v != null) {
+                base.put(name, v);
+            }
+        }
+        this.services = new Services(dataDir, clock, () -> ThreadLocalRandom.current().nextLong(), new BuildCache(dataDir, source),
+                launcher, new Prober(scheduler, tasks, clock), new Ports(), tasks, Map.copyOf(base), this::changed);
+        this.stateFile = new StateFile(dataDir.resolve("state.json"));
+        this.reaper = Reaper.start(scheduler);
+        adopt(launcher);
+        this.loop = Thread.ofPlatform().name("cutover-agent-reconcile").daemon(true).unstarted(this::run);
+        loop.start();
+    }
+
+    /** Creates the data directory's layout, adopts what {@code state.json} names, and starts the loop. */
+    public static Supervisor start(Path dataDir, Clock clock, BuildSource source) throws IOException {
+        return new Supervisor(dataDir, clock, source);
+    }
+
+    private void adopt(ProcessLauncher launcher) {
+        List<InstanceRecord> records;
+        try {
+            records = stateFile.load();
+        } catch (IOException e) {
+            // Refusing to start would leave the host unmanaged; adopting nothing at worst restarts instances.
+            log.error("cannot read state.json, adopting no processes", e);
+            return;
+        }
+        for (InstanceRecord r : records) {
+            Optional<SupervisedProcess> proc = launcher.adopt(r.pid(), r.startTime());
+            if (r.pid() > 0 && proc.isEmpty()) {
+                log.warn("instance {}: pid {} is gone or now another process; not adopting it, not signalling it",
+                        r.id(), r.pid());
+            } else if (proc.isPresent()) {
+                log.info("instance {}: adopted pid {}", r.id(), r.pid());
+            }
+            services.ports().hold(r.id(), r.port());
+            instances.put(r.id(), Instance.restore(r, proc, services));
+        }
+        dirty.set(true);
+    }
+
+    /** Records {@code desired} for the loop; a revision not above the applied (or pending) one is ignored. */
+    public void apply(DesiredState desired) {
+        validate(desired);
+        if (desired.revision() <= appliedRevision) {
+            return;
+        }
+        pending.accumulateAndGet(desired, (cur, next) -> cur == null || next.revision() > cur.revision() ? next : cur);
+        wake.release();
+    }
+
+    static void validate(DesiredState desired) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < desired.instances().size(); i++) {
+            InstanceSpec s = desired.instances().get(i);
+            String field = "instances[" + i + "]";
+            if (!INSTANCE_ID.matcher(s.id()).matches()) {
+                throw new IllegalArgumentException(field + ".id: " + s.id()
+                        + " (expected: 1 to 128 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-')");
+            }
+            if (!ids.add(s.id())) {
+                throw new IllegalArgumentException(field + ".id: " + s.id() + " (expected: unique ids)");
+            }
+            for (String signal : s.stopSignals()) {
+                try {
+                    Signal.parse(signal);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(field + "." + e.getMessage(), e);
+                }
+            }
+            if (s.stopTimeout().isNegative() || s.stopTimeout().isZero()) {
+                throw new IllegalArgumentException(
+                        field + ".stopTimeout: " + s.stopTimeout() + " (expected: a duration above zero)");
+            }
+        }
+    }
+
+    public long appliedRevision() {
+        return appliedRevision;
+    }
+
+    /** Every known instance, by id. */
+    public List<InstanceReport> report() {
+        return instances.values().stream()
+                .map(Instance::report)
+                .sorted(Comparator.comparing(InstanceReport::id))
+                .toList();
+    }
+
+    /** The instance's phase; empty when this agent does not know it (any more). */
+    public Optional<InstancePhase> phase(String instanceId) {
+        return Optional.ofNullable(instances.get(instanceId)).map(Instance::phase);
+    }
+
+    public Path logFile(String instanceId) {
+        return services.logFile(instanceId);
+    }
+
+    private void changed() {
+        dirty.set(true);
+        wake.release();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                wake.tryAcquire(TICK_MILLIS, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (!running) {
+                return;
+            }
+            try {
+                tick();
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // The loop must outlive any bug in one tick: log, count, go on.
+                log.error("reconcile tick failed ({} so far); continuing", tickFailures.incrementAndGet(), e);
+            }
+        }
+    }
+
+    private void tick() {
+        DesiredState desired = pending.getAndSet(null);
+        if (desired != null && desired.revision() > appliedRevision) {
+            reconcileTo(desired);
+            firstApplied = true;
+        } else {
+            desired = null;
+        }
+        Instant now = clock.instant();
+        for (Instance instance : instances.values()) {
+            try {
+                instance.tick(now, firstApplied);
+            } catch (RuntimeException e) {
+                log.error("instance {}: tick failed; continuing", instance.id(), e);
+            }
+        }
+        if (desired != null) {
+            appliedRevision = desired.revision();
+        }
+        if (dirty.getAndSet(false)) {
+            save();
+        }
+    }
+
+    private void reconcileTo(DesiredState desired) {
+        Set<String> ids = new HashSet<>();
+        for (InstanceSpec spec : desired.instances()) {
+            ids.add(spec.id());
+            instances.computeIfAbsent(spec.id(), id -> new Instance(spec, services)).desire(spec);
+        }
+        for (Instance instance : instances.values()) {
+            if (ids.contains(instance.id())) {
+                continue;
+            }
+            if (instance.forgettable(desired.revision())) {
+                forget(instance);
+            } else {
+                instance.undesire(desired.revision());
+            }
+        }
+        dirty.set(true);
+    }
+
+    private void forget(Instance instance) {
+        instances.remove(instance.id());
+        instance.close();
+        services.ports().release(instance.id());
+        // Renamed away at once, so that the same id coming back gets a fresh directory; deleted in the background
+        // because an app may have left many files there.
+        Path work = services.workingDirectory(instance.id());
+        Path trash = work.resolveSibling("." + instance.id() + ".deleted-" + UUID.randomUUID());
+        try {
+            if (Files.exists(work)) {
+                Files.move(work, trash, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            log.warn("instance {}: cannot remove {}: {}", instance.id(), work, e.toString());
+            return;
+        }
+        tasks.execute(() -> {
+            try {
+                services.builds().deleteWorkingDirectory(trash);
+            } catch (IOException e) {
+                log.warn("instance {}: cannot delete {}: {}", instance.id(), trash, e.toString());
+            }
+        });
+    }
+
+    private void save() {
+        List<InstanceRecord> records = instances.values().stream()
+                .map(Instance::record)
+                .flatMap(Optional::stream)
+                .sorted(Comparator.comparing(InstanceRecord::id))
+                .toList();
+        try {
+            stateFile.save(records);
+        } catch (IOException | RuntimeException e) {
+            dirty.set(true); // retried on the next tick
+            log.error("cannot save state.json; retrying", e);
+        }
+    }
+
+    /** Stops the loop, probes and pending work; leaves every process running for the next agent to adopt. */
+    @Override
+    public void close() {
+        running = false;
+        wake.release(); // not an interrupt: that would abort a state.json write half-way (ClosedByInterruptException)
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        instances.values().forEach(Instance::close);
+        reaper.close();
+        tasks.shutdownNow();
+        scheduler.shutdownNow();
+        save();
+    }
+}

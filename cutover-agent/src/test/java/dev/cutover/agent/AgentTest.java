@@ -1,0 +1,307 @@
+package dev.cutover.agent;
+
+import static dev.cutover.agent.testing.Specs.web;
+import static dev.cutover.agent.testing.Specs.withCommand;
+import static dev.cutover.agent.testing.Specs.withHealth;
+import static dev.cutover.agent.testing.Specs.withStop;
+import static dev.cutover.agent.testing.Specs.worker;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.agent.testing.Harness;
+import dev.cutover.agent.testing.Specs;
+import dev.cutover.agent.testing.TestArchives;
+import dev.cutover.model.agent.DesiredState;
+import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.agent.InstanceReport;
+import dev.cutover.model.agent.LogChunk;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("e2e")
+class AgentTest {
+
+    @TempDir
+    Path dataDir;
+
+    Harness h;
+
+    @BeforeEach
+    void start() {
+        h = new Harness(dataDir);
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    @Test
+    void startedInstanceGetsPortMetadataAndACleanEnvironment() throws IOException {
+        h.apply(withCommand(web("web-1", h.app), "env; echo END-ENV; exec python3 server.py"));
+
+        InstanceReport r = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+
+        Map<String, String> env = new HashMap<>();
+        for (String line : h.log("web-1").split("\n")) {
+            if (line.equals("END-ENV")) {
+                break;
+            }
+            int eq = line.indexOf('=');
+            env.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        assertThat(r.port()).isPositive();
+        assertThat(env).containsEntry("PORT", Integer.toString(r.port()))
+                .containsEntry("CUTOVER_APP", "shop")
+                .containsEntry("CUTOVER_ENV", "production")
+                .containsEntry("CUTOVER_RELEASE", "v3")
+                .containsEntry("CUTOVER_VERSION", "1.4.2")
+                .containsEntry("CUTOVER_INSTANCE", "web-1")
+                .containsEntry("FOO", "bar")
+                .containsEntry("HOME", h.workingDirectory("web-1").toString())
+                .containsEntry("PATH", System.getenv("PATH"));
+        // Only what the agent put there, plus what /bin/sh itself sets.
+        assertThat(env.keySet()).allMatch(k -> k.startsWith("CUTOVER_")
+                || Set.of("PATH", "LANG", "HOME", "FOO", "PORT", "PWD", "OLDPWD", "SHLVL", "_").contains(k), "allowed");
+        assertThat(r.reason()).startsWith("healthy: 2 probes passed: 200 from GET /health");
+        assertThat(r.startedAt()).isNotNull();
+        assertThat(h.agent().report().appliedRevision()).isEqualTo(1);
+        assertThat(h.agent().report().address()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void theProcessLeadsItsOwnGroupUnderTheJdkPid() throws IOException {
+        h.apply(worker("w-1", h.app, "exec sleep 1000"));
+
+        InstanceReport r = h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && i.pid() > 0);
+
+        String stat = Files.readString(Path.of("/proc/" + r.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertThat(Long.parseLong(f[2])).as("pgrp").isEqualTo(r.pid());
+        assertThat(Long.parseLong(f[3])).as("session").isEqualTo(r.pid());
+    }
+
+    @Test
+    void stopSignalsReachTheWholeProcessGroup() {
+        h.apply(worker("w-1", h.app, "sleep 1000 & echo child $!; exec sleep 1001"));
+        InstanceReport r = h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && h.log("w-1").contains("child"));
+        long child = childPid(h.log("w-1"));
+        assertThat(Harness.alive(r.pid())).isTrue();
+        assertThat(Harness.alive(child)).isTrue();
+
+        h.apply();
+
+        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        assertThat(Harness.alive(r.pid())).isFalse();
+        assertThat(Harness.alive(child)).isFalse();
+    }
+
+    @Test
+    void anIgnoredIntIsFollowedByKillAfterTheTimeout() {
+        h.apply(withStop(worker("w-1", h.app, "trap '' INT; echo ready; while true; do sleep 0.1; done"),
+                List.of("INT"), Duration.ofSeconds(1)));
+        InstanceReport r = h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && h.log("w-1").contains("ready"));
+
+        h.apply();
+
+        InstanceReport stopping = h.awaitPhase("w-1", InstancePhase.STOPPING);
+        assertThat(stopping.reason()).startsWith("stopping: sent");
+        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        assertThat(Harness.alive(r.pid())).isFalse();
+    }
+
+    @Test
+    void stopFollowsTheSignalSequenceInOrder() {
+        Set<String> reasons = ConcurrentHashMap.newKeySet();
+        h.apply(withStop(worker("w-1", h.app,
+                        "trap 'echo got TERM' TERM; trap 'echo got INT' INT; echo ready; while true; do sleep 0.1; done"),
+                List.of("TERM", "INT", "KILL"), Duration.ofSeconds(1)));
+        InstanceReport r = h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && h.log("w-1").contains("ready"));
+
+        h.apply();
+
+        h.await("w-1", i -> {
+            reasons.add(i.reason());
+            return i.phase() == InstancePhase.STOPPED;
+        });
+        String log = h.log("w-1");
+        assertThat(log).containsSubsequence("got TERM", "got INT");
+        assertThat(reasons).contains("stopping: sent TERM, waiting up to 1s", "stopping: sent INT, waiting up to 1s");
+        assertThat(Harness.alive(r.pid())).isFalse();
+    }
+
+    @Test
+    void aKilledInstanceIsRestartedOnTheSamePort() {
+        h.apply(web("web-1", h.app));
+        InstanceReport first = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+
+        ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+
+        InstanceReport again = h.await("web-1", i -> i.phase() == InstancePhase.HEALTHY && i.restarts() == 1);
+        assertThat(again.pid()).isNotEqualTo(first.pid());
+        assertThat(again.port()).isEqualTo(first.port());
+        assertThat(h.log("web-1")).contains("listening on " + first.port());
+    }
+
+    @Test
+    void aCommandThatExitsAtOnceBacksOffThenCrashLoops() {
+        Set<String> reasons = ConcurrentHashMap.newKeySet();
+        h.apply(worker("w-1", h.app, "echo boom; exit 1"));
+
+        InstanceReport r = h.await("w-1", i -> {
+            reasons.add(i.phase() + " " + i.reason());
+            return i.phase() == InstancePhase.CRASH_LOOPING;
+        });
+
+        assertThat(reasons).anyMatch(s -> s.matches("BACKOFF exited: code 1, restarting in \\d+\\.\\ds"));
+        assertThat(r.reason()).matches("crash looping: \\d+ exits within 1m; exited: code 1, restarting in \\d+\\.\\ds");
+        assertThat(r.pid()).isZero();
+        assertThat(r.restarts()).isGreaterThanOrEqualTo(2);
+        assertThat(h.log("w-1")).contains("boom\nboom\nboom\n");
+    }
+
+    @Test
+    void aKillBySignalIsReportedAsSuch() {
+        Set<String> reasons = ConcurrentHashMap.newKeySet();
+        h.apply(worker("w-1", h.app, "exec sleep 1000"));
+        InstanceReport r = h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && i.pid() > 0);
+
+        ProcessHandle.of(r.pid()).orElseThrow().destroyForcibly();
+
+        h.await("w-1", i -> {
+            reasons.add(i.phase() + " " + i.reason());
+            return i.phase() == InstancePhase.RUNNING && i.restarts() == 1;
+        });
+        assertThat(reasons).anyMatch(s -> s.startsWith("BACKOFF killed by signal 9, restarting in "));
+    }
+
+    @Test
+    void httpProbeTurnsUnhealthyOn503AndHealthyAgain() throws IOException {
+        h.apply(web("web-1", h.app));
+        InstanceReport healthy = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+        assertThat(healthy.probes()).last().asString()
+                .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} pass: 200 from GET /health in \\d+ms");
+
+        Files.createFile(h.workingDirectory("web-1").resolve("fail"));
+        InstanceReport unhealthy = h.awaitPhase("web-1", InstancePhase.UNHEALTHY);
+        assertThat(unhealthy.reason()).startsWith("unhealthy: 2 probes failed: 503 from GET /health");
+        assertThat(unhealthy.probes()).hasSizeLessThanOrEqualTo(10).last().asString()
+                .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} fail: 503 from GET /health in \\d+ms");
+
+        Files.delete(h.workingDirectory("web-1").resolve("fail"));
+        InstanceReport back = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+        assertThat(back.pid()).isEqualTo(healthy.pid());
+        assertThat(back.restarts()).isZero();
+    }
+
+    @Test
+    void tcpProbePassesOnceThePortAcceptsAndWaitsWhileItRefuses() {
+        h.apply(withHealth(web("web-1", h.app), Specs.TCP),
+                withHealth(withCommand(web("web-2", h.app), "exec sleep 1000"), Specs.TCP));
+
+        InstanceReport up = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+        assertThat(up.probes()).last().asString().contains("pass: connected by TCP connect in ");
+
+        InstanceReport waiting = h.await("web-2", i -> i.probes().size() >= 2);
+        assertThat(waiting.phase()).isEqualTo(InstancePhase.STARTING);
+        assertThat(waiting.reason()).isEqualTo("starting: waiting for TCP connect: connection refused to TCP connect");
+        assertThat(waiting.probes()).last().asString().endsWith("fail: connection refused to TCP connect");
+        assertThat(waiting.port()).isNotEqualTo(up.port());
+    }
+
+    @Test
+    void aBuildWhoseDigestDoesNotMatchFailsTheInstance() {
+        String claimed = "0".repeat(64);
+        byte[] bundle = Specs.appBundle();
+        h.builds.addUnder(claimed, bundle);
+
+        h.apply(worker("w-1", claimed, "exec sleep 1000"));
+
+        InstanceReport r = h.awaitPhase("w-1", InstancePhase.FAILED);
+        assertThat(r.reason()).contains("sha256 mismatch: expected " + claimed + ", got " + TestArchives.sha256(bundle));
+        assertThat(dataDir.resolve("builds").resolve(claimed + ".tar.gz")).doesNotExist();
+        assertThat(r.restarts()).isZero();
+    }
+
+    @Test
+    void readLogReturnsTheOutputInLineAlignedChunks() throws IOException {
+        h.apply(worker("w-1", h.app, "for i in 1 2 3 4 5; do echo line $i; done; echo error 1>&2; exec sleep 1000"));
+        h.await("w-1", i -> h.log("w-1").contains("error"));
+
+        assertThat(h.agent().readLog("w-1", 0, 1000)).isEqualTo(new LogChunk(
+                "line 1\nline 2\nline 3\nline 4\nline 5\nerror\n", 41, false));
+        LogChunk first = h.agent().readLog("w-1", 0, 10);
+        assertThat(first.text()).isEqualTo("line 1\n");
+        assertThat(h.agent().readLog("w-1", first.next(), 14).text()).isEqualTo("line 2\nline 3\n");
+        assertThat(h.agent().readLog("w-1", -10, 1000).text()).isEqualTo("error\n");
+
+        h.apply();
+        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        assertThat(h.agent().readLog("w-1", 35, 1000)).isEqualTo(new LogChunk("error\n", 41, true));
+    }
+
+    @Test
+    void aRemovedInstanceIsReportedStoppedUntilTheNextRevision() {
+        h.apply(worker("w-1", h.app, "exec sleep 1000"), worker("w-2", h.app, "exec sleep 1000"));
+        h.awaitPhase("w-1", InstancePhase.RUNNING);
+        h.awaitPhase("w-2", InstancePhase.RUNNING);
+
+        h.apply(worker("w-2", h.app, "exec sleep 1000"));
+        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        long rev = h.apply(worker("w-2", h.app, "exec sleep 1000"));
+
+        await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == rev);
+        assertThat(h.find("w-1")).isEmpty();
+        assertThat(h.find("w-2")).get().extracting(InstanceReport::phase).isEqualTo(InstancePhase.RUNNING);
+    }
+
+    @Test
+    void oldRevisionsAndBadSpecsAreRejected() {
+        h.apply(worker("w-1", h.app, "exec sleep 1000"));
+        h.apply(worker("w-1", h.app, "exec sleep 1000"));
+        await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == 2);
+
+        h.agent().apply(new DesiredState(1, List.of()));
+        assertThat(h.agent().report().appliedRevision()).isEqualTo(2);
+        assertThat(h.find("w-1")).isPresent();
+
+        assertThatThrownBy(() -> h.agent().apply(new DesiredState(9, List.of(worker("../x", h.app, "true")))))
+                .hasMessageStartingWith("instances[0].id: ../x (expected:");
+        assertThatThrownBy(() -> h.agent().apply(new DesiredState(9, List.of(
+                        withStop(worker("w-9", h.app, "true"), List.of("BOOM"), Duration.ofSeconds(1))))))
+                .hasMessageStartingWith("instances[0].stopSignals: BOOM (expected:");
+    }
+
+    @Test
+    void manyInstancesOfOneBuildFetchItOnce() {
+        h.apply(worker("w-1", h.app, "exec sleep 1000"), worker("w-2", h.app, "exec sleep 1000"),
+                worker("w-3", h.app, "./bin/run.sh"));
+        h.awaitPhase("w-1", InstancePhase.RUNNING);
+        h.awaitPhase("w-2", InstancePhase.RUNNING);
+        h.await("w-3", i -> h.log("w-3").contains("run.sh ran"));
+
+        assertThat(h.builds.opens.get()).isEqualTo(1);
+    }
+
+    static long childPid(String log) {
+        Matcher m = Pattern.compile("child (\\d+)").matcher(log);
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+}

@@ -1,0 +1,151 @@
+package dev.cutover.engine.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RollingPlannerTest {
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private static RolloutSpec spec(int from, int fromCount, int to, int toCount) {
+        ReleaseShape stable = from == 0 ? ReleaseShape.none() : new ReleaseShape(from, Map.of("web", fromCount));
+        return new RolloutSpec(new ReleaseShape(to, Map.of("web", toCount)), stable, STOP_TIMEOUT, DEADLINE);
+    }
+
+    @Test
+    void replacesOneInstanceAtATimeStartingTheNewBeforeDrainingTheOld() {
+        SimulatedFleet fleet = new SimulatedFleet(1, 1, 2);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        RolloutSpec spec = spec(1, 2, 2, 2);
+
+        RolloutState end = fleet.run(spec, RolloutState.start(7, fleet.now), 200, Integer.MAX_VALUE, 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(2).hasSize(2);
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::routing).containsOnly(Routing.ACTIVE);
+        assertThat(kinds(fleet.actions)).containsExactly(
+                "launch d7-web-1", "route d7-web-1 ACTIVE", "route old-1 DRAINING", "stop old-1",
+                "launch d7-web-2", "route d7-web-2 ACTIVE", "route old-2 DRAINING", "stop old-2");
+    }
+
+    @Test
+    void firstDeploymentLaunchesEveryInstanceAndSucceeds() {
+        SimulatedFleet fleet = new SimulatedFleet(2, 0, 3);
+        RolloutState end = fleet.run(spec(0, 0, 1, 3), RolloutState.start(1, fleet.now), 200, Integer.MAX_VALUE, 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.runningWeb()).hasSize(3);
+    }
+
+    @Test
+    void anInstanceThatNeverBecomesHealthyFailsTheStepAtItsDeadlineAndTheOldReleaseKeepsServing() {
+        SimulatedFleet fleet = new SimulatedFleet(3, 1, 2);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        fleet.badReleases.add(2);
+
+        RolloutState end = fleet.run(spec(1, 2, 2, 2), RolloutState.start(4, fleet.now), 200, Integer.MAX_VALUE, 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.UNHEALTHY);
+        assertThat(end.failure().message()).contains("d4-web-1 did not become healthy within 20.0s")
+                .contains("503 from GET /health");
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::id).containsExactly("old-1", "old-2");
+        assertThat(fleet.tick).isLessThanOrEqualTo(25);
+    }
+
+    @Test
+    void aFailureAfterSomeInstancesWereReplacedReplacesThemBack() {
+        SimulatedFleet fleet = new SimulatedFleet(4, 1, 1);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        fleet.running("old-3", 1);
+        RolloutSpec spec = spec(1, 3, 2, 3);
+        RolloutState state = RolloutState.start(9, fleet.now);
+        // run until one instance was replaced, then make the release go bad
+        while (fleet.runningWeb().stream().filter(r -> r.release() == 1).count() == 3 || state.phase() != Phase.RUNNING
+                || !(state.step() instanceof Step.Choose || state.step() instanceof Step.AwaitReady)) {
+            Plan plan = RollingPlanner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            fleet.apply(plan, spec);
+            state = plan.next();
+            fleet.advance();
+        }
+        fleet.badReleases.add(2);
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 3);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(3);
+    }
+
+    @Test
+    void abortRollsBackAndNeverLaunchesTheNewReleaseAgain() {
+        SimulatedFleet fleet = new SimulatedFleet(5, 2, 3);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+
+        RolloutState end = fleet.run(spec(1, 2, 2, 2), RolloutState.start(2, fleet.now), 300, 3, 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.ABORTED);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1);
+    }
+
+    @Test
+    void aFailedFirstDeploymentStopsItsInstancesAndEndsFailed() {
+        SimulatedFleet fleet = new SimulatedFleet(6, 0, 1);
+        fleet.badReleases.add(1);
+
+        RolloutState end = fleet.run(spec(0, 0, 1, 2), RolloutState.start(1, fleet.now), 200, Integer.MAX_VALUE, 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.FAILED);
+        assertThat(fleet.runningWeb()).isEmpty();
+    }
+
+    @Test
+    void aControllerThatRestartsBetweenActingAndSavingRepeatsNothingHarmful() {
+        SimulatedFleet fleet = new SimulatedFleet(7, 1, 2);
+        fleet.running("old-1", 1);
+        RolloutSpec spec = spec(1, 1, 2, 1);
+        RolloutState saved = RolloutState.start(3, fleet.now);
+        for (int i = 0; i < 200 && !saved.phase().finished(); i++) {
+            Plan plan = RollingPlanner.plan(spec, saved, List.copyOf(fleet.store.values()), fleet.observe(false));
+            fleet.apply(plan, spec);
+            // every third tick the controller "crashes" after acting: the state it saved is the old one
+            if (i % 3 != 2) {
+                saved = plan.next();
+            }
+            fleet.advance();
+        }
+        assertThat(saved.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).hasSize(1).extracting(InstanceRecord::release).containsOnly(2);
+    }
+
+    @Test
+    void drainWaitsForInFlightRequestsButNotPastTheStopTimeout() {
+        SimulatedFleet fleet = new SimulatedFleet(8, 0, 1);
+        fleet.running("old-1", 1);
+        RolloutSpec spec = spec(1, 1, 2, 1);
+        RolloutState end = fleet.run(spec, RolloutState.start(5, fleet.now), 200, Integer.MAX_VALUE, 1);
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.actions.getLast()).isEqualTo(new Action.Stop("old-1"));
+    }
+
+    private static List<String> kinds(List<Action> actions) {
+        return actions.stream().map(a -> switch (a) {
+            case Action.Launch l -> "launch " + l.instance();
+            case Action.SetRouting s -> "route " + s.instance() + " " + s.routing();
+            case Action.Stop s -> "stop " + s.instance();
+        }).toList();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.cutover.engine.rollout;
+
+import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.routing.TargetState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A fleet, a store and a router in memory, moved by hand: instances become healthy after a delay (or never, for
+ * releases marked bad), the router acknowledges routing changes some ticks late, draining instances finish their
+ * in-flight requests over a few ticks. It checks the engine's safety properties at every tick.
+ */
+final class SimulatedFleet {
+
+    static final Duration TICK = Duration.ofSeconds(1);
+
+    final Map<String, InstanceRecord> store = new LinkedHashMap<>();
+    final Map<String, Observation> agent = new HashMap<>();
+    private final Map<String, Integer> readyAtTick = new HashMap<>();
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final Deque<Map<String, TargetState>> routerQueue = new ArrayDeque<>();
+    private Map<String, TargetState> acknowledged = Map.of();
+    final Set<Integer> badReleases = new HashSet<>();
+    final List<String> violations = new ArrayList<>();
+    final List<Action> actions = new ArrayList<>();
+    private final Random random;
+    private final int ackDelayTicks;
+    private final int maxStartTicks;
+    int tick = 0;
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    SimulatedFleet(long seed, int ackDelayTicks, int maxStartTicks) {
+        this.random = new Random(seed);
+        this.ackDelayTicks = ackDelayTicks;
+        this.maxStartTicks = maxStartTicks;
+    }
+
+    /** A healthy, routed instance of a release, as a previous deployment left it. */
+    void running(String id, int release) {
+        store.put(id, new InstanceRecord(id, release, "web", true, Routing.ACTIVE));
+        agent.put(id, new Observation(InstancePhase.HEALTHY, "healthy", List.of()));
+        acknowledged = routingView();
+    }
+
+    Observations observe(boolean abort) {
+        return new Observations(agent, acknowledged, inFlight, abort, now);
+    }
+
+    /** Carries out a plan's actions, checking that none breaks a safety property. */
+    void apply(Plan plan, RolloutSpec spec) {
+        for (Action a : plan.actions()) {
+            actions.add(a);
+            switch (a) {
+                case Action.Launch l -> {
+                    if (plan.next().phase() != Phase.RUNNING && l.release() == spec.target().number()) {
+                        violations.add("tick " + tick + ": launched " + l.instance() + " of the failed release");
+                    }
+                    store.putIfAbsent(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true,
+                            Routing.NONE));
+                    agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
+                    readyAtTick.put(l.instance(), tick + 1 + random.nextInt(maxStartTicks));
+                }
+                case Action.SetRouting s -> {
+                    InstanceRecord r = store.get(s.instance());
+                    store.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), r.running(), s.routing()));
+                    if (s.routing() == Routing.DRAINING) {
+                        inFlight.put(r.id(), random.nextInt(4));
+                    }
+                }
+                case Action.Stop s -> {
+                    if (acknowledged.get(s.instance()) == TargetState.ACTIVE) {
+                        violations.add("tick " + tick + ": stop signal to " + s.instance()
+                                + " while the router still sends it new requests");
+                    }
+                    InstanceRecord r = store.get(s.instance());
+                    store.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), false, Routing.NONE));
+                    agent.put(r.id(), new Observation(InstancePhase.STOPPED, "stopped", List.of()));
+                    inFlight.remove(r.id());
+                }
+            }
+        }
+        routerQueue.addLast(routingView());
+    }
+
+    /** One second passes: instances start, the router catches up, in-flight requests finish. */
+    void advance() {
+        tick++;
+        now = now.plus(TICK);
+        while (routerQueue.size() > ackDelayTicks) {
+            acknowledged = routerQueue.removeFirst();
+        }
+        for (InstanceRecord r : store.values()) {
+            Integer at = readyAtTick.get(r.id());
+            if (r.running() && at != null && tick >= at) {
+                InstancePhase p = badReleases.contains(r.release()) ? InstancePhase.UNHEALTHY : InstancePhase.HEALTHY;
+                agent.put(r.id(), new Observation(p, p == InstancePhase.HEALTHY ? "healthy"
+                        : "unhealthy: 3 probes failed: 503 from GET /health", List.of("fail: 503 from GET /health")));
+            }
+        }
+        inFlight.replaceAll((id, n) -> Math.max(0, n - 1));
+    }
+
+    int routedActive() {
+        return (int) acknowledged.values().stream().filter(s -> s == TargetState.ACTIVE).count();
+    }
+
+    List<InstanceRecord> runningWeb() {
+        return store.values().stream().filter(r -> r.running() && r.type().equals("web")).toList();
+    }
+
+    private Map<String, TargetState> routingView() {
+        Map<String, TargetState> view = new HashMap<>();
+        for (InstanceRecord r : store.values()) {
+            if (r.running() && r.routing() != Routing.NONE) {
+                view.put(r.id(), r.routing() == Routing.ACTIVE ? TargetState.ACTIVE : TargetState.DRAINING);
+            }
+        }
+        return view;
+    }
+
+    /** Runs the planner until the deployment finishes or {@code maxTicks} pass; returns the last state. */
+    RolloutState run(RolloutSpec spec, RolloutState start, int maxTicks, int abortAtTick, int capacityFloor) {
+        RolloutState state = start;
+        for (int i = 0; i < maxTicks && !state.phase().finished(); i++) {
+            Plan plan = RollingPlanner.plan(spec, state, List.copyOf(store.values()), observe(tick >= abortAtTick));
+            apply(plan, spec);
+            state = plan.next();
+            advance();
+            if (routedActive() < capacityFloor) {
+                violations.add("tick " + tick + ": " + routedActive() + " instances take traffic, below the floor of "
+                        + capacityFloor);
+            }
+        }
+        return state;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.cutover.router;
+
+import dev.cutover.model.routing.RoutingTable;
+import dev.cutover.model.routing.TargetStats;
+import dev.cutover.model.routing.TrafficRouter;
+import dev.cutover.router.pool.ConnectionPool;
+import dev.cutover.router.pool.ConnectionPools;
+import dev.cutover.router.proxy.FrontendInitializer;
+import dev.cutover.router.proxy.RouterClosing;
+import dev.cutover.router.routing.LiveTarget;
+import dev.cutover.router.routing.RoutingSnapshot;
+import dev.cutover.router.routing.TargetRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/1.1 router: routes by host and path prefix to weighted target groups, keeps connections to targets
+ * alive, retries requests that no target received, and drains targets a new table stops or removes.
+ *
+ * <p>{@link #apply} is synchronous: when it returns (and {@link #appliedVersion()} shows the table), no request is
+ * picked from an older table any more. It may be called from any thread.
+ */
+public final class Router implements TrafficRouter, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    /** How long {@link #close()} lets in-flight requests finish before it closes their connections. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private final RouterConfig config;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final ConnectionPools pools;
+    private final ChannelGroup clients = new DefaultChannelGroup("cutover-router-clients", GlobalEventExecutor.INSTANCE);
+    private final TargetRegistry registry = new TargetRegistry();
+    private final Object applyLock = new Object();
+    private final AtomicLong appliedVersion = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
+    private Channel serverChannel;
+
+    private Router(RouterConfig config, Transport transport) {
+        this.config = config;
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                transport.ioHandlerFactory());
+        this.pools = new ConnectionPools(workers, transport.channelType(), config.connectTimeout(),
+                config.idleTimeout(), config.maxConnectionsPerTarget());
+    }
+
+    /** Binds the listening socket and returns once it accepts connections. */
+    public static Router start(RouterConfig config) throws InterruptedException {
+        Objects.requireNonNull(config, "config");
+        Transport transport = Transport.best();
+        Router router = new Router(config, transport);
+        try {
+            router.bind(transport);
+        } catch (InterruptedException | RuntimeException e) {
+            router.shutdownGroups();
+            throw e;
+        }
+        log.info("router listening on {}:{} ({})", config.bindAddress(), router.port(), transport.name());
+        return router;
+    }
+
+    private void bind(Transport transport) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new FrontendInitializer(() -> snapshot, pools, config.responseTimeout(),
+                        config.idleTimeout(), clients));
+        serverChannel = bootstrap.bind(config.bindAddress(), config.port()).sync().channel();
+    }
+
+    /** The port the router listens on; the one chosen by the system when the configured port was 0. */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Applies the table before returning: targets it stops or removes take no new requests from now on, their idle
+     * connections are being closed, and their busy ones close when their responses end.
+     */
+    @Override
+    public void apply(RoutingTable table) {
+        Objects.requireNonNull(table, "table");
+        synchronized (applyLock) {
+            if (table.version() <= appliedVersion.get()) {
+                log.debug("ignoring routing table v{}: v{} is applied", table.version(), appliedVersion.get());
+                return;
+            }
+            // Order matters: lifecycles first (inside update), then the snapshot, then the acknowledgement.
+            // See LiveTarget.tryStartRequest for why that closes the race with a request being picked.
+            Map<String, LiveTarget> targets = registry.update(table);
+            snapshot = RoutingSnapshot.of(table, targets);
+            appliedVersion.set(table.version());
+        }
+        pools.forEach(ConnectionPool::closeIdleOfRetiredTargets);
+    }
+
+    @Override
+    public long appliedVersion() {
+        return appliedVersion.get();
+    }
+
+    @Override
+    public Map<String, TargetStats> targetStats() {
+        return registry.stats();
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish for up to {@link #CLOSE_GRACE}, closes every connection and
+     * releases the event loops. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            serverChannel.close().awaitUninterruptibly();
+            var allClosed = clients.newCloseFuture();
+            for (Channel client : clients) {
+                client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(RouterClosing.INSTANCE));
+            }
+            try {
+                if (!allClosed.await(CLOSE_GRACE.toMillis())) {
+                    log.warn("{} client connections still busy after {}; closing them", clients.size(), CLOSE_GRACE);
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            clients.close().awaitUninterruptibly(CLOSE_GRACE.toMillis());
+            pools.forEach(ConnectionPool::closeIdle);
+        } finally {
+            shutdownGroups();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void shutdownGroups() {
+        var workersDone = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        var acceptorsDone = acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workersDone.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        acceptorsDone.awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

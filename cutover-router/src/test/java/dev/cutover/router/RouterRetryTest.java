@@ -1,0 +1,98 @@
+package dev.cutover.router;
+
+import static dev.cutover.router.Tables.ENV;
+import static dev.cutover.router.Tables.HOST;
+import static dev.cutover.router.Tables.active;
+import static dev.cutover.router.Tables.activeAt;
+import static dev.cutover.router.Tables.shop;
+import static dev.cutover.router.Tables.table;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RouterRetryTest {
+
+    private Router router;
+    private TestBackend blue;
+    private TestBackend green;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        router = Router.start(RouterConfig.defaults("127.0.0.1", 0).withResponseTimeout(Duration.ofSeconds(1)));
+        blue = TestBackend.start("blue");
+        green = TestBackend.start("green");
+    }
+
+    @AfterEach
+    void stop() {
+        router.close();
+        blue.close();
+        green.close();
+    }
+
+    @Test
+    void aTargetThatRefusesConnectionsIsSkipped() throws Exception {
+        router.apply(table(1, shop(active("b1", blue), activeAt("dead", Tables.closedPort()))));
+
+        int failed = 0;
+        for (int i = 0; i < 200; i++) {
+            // A new client connection each time, so that every request picks afresh.
+            if (HttpConnection.getOnce(router.port(), HOST, "/").status() != 200) {
+                failed++;
+            }
+        }
+
+        assertThat(failed).isZero();
+        assertThat(blue.requests).hasValue(200);
+        assertThat(router.targetStats().get("dead").failures()).isPositive();
+        assertThat(router.targetStats().get("dead").inFlight()).isZero();
+    }
+
+    @Test
+    void whenNoTargetAcceptsTheClientGets502NamingTheEnvironment() throws Exception {
+        router.apply(table(1, shop(activeAt("dead1", Tables.closedPort()), activeAt("dead2", Tables.closedPort()))));
+
+        HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/");
+
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.text()).contains("bad gateway: could not connect to any target of " + ENV);
+        assertThat(router.targetStats().get("dead1").failures()).isEqualTo(1);
+        assertThat(router.targetStats().get("dead2").failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestATargetReceivedIsNeverRetried() throws Exception {
+        blue.behave(TestBackend.Behaviour.RESET);
+        green.behave(TestBackend.Behaviour.RESET);
+        router.apply(table(1, shop(active("b1", blue), active("g1", green))));
+
+        byte[] body = "pay 10 EUR".getBytes(StandardCharsets.UTF_8);
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            try {
+                HttpConnection.Response response = client.request("POST", HOST, "/pay", body);
+                assertThat(response.status()).isEqualTo(502);
+            } catch (IOException closedWithoutResponse) {
+                // Also acceptable: the router may close the client connection instead of answering.
+            }
+        }
+
+        assertThat(blue.requests.get() + green.requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aTargetThatDoesNotAnswerInTimeGives504() throws Exception {
+        blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
+        router.apply(table(1, shop(active("b1", blue))));
+
+        HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/");
+
+        assertThat(response.status()).isEqualTo(504);
+        assertThat(blue.requests).hasValue(1);
+        assertThat(router.targetStats().get("b1").inFlight()).isZero();
+    }
+}

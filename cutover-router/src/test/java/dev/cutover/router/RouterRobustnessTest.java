@@ -1,0 +1,96 @@
+package dev.cutover.router;
+
+import static dev.cutover.router.Tables.HOST;
+import static dev.cutover.router.Tables.active;
+import static dev.cutover.router.Tables.shop;
+import static dev.cutover.router.Tables.table;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RouterRobustnessTest {
+
+    private Router router;
+    private TestBackend blue;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        router = Router.start(RouterConfig.defaults("127.0.0.1", 0));
+        blue = TestBackend.start("blue");
+        router.apply(table(1, shop(active("b1", blue))));
+    }
+
+    @AfterEach
+    void stop() {
+        router.close();
+        blue.close();
+    }
+
+    @Test
+    void aMalformedRequestGets400WhileAnotherConnectionKeepsWorking() throws Exception {
+        try (HttpConnection good = HttpConnection.open(router.port());
+                HttpConnection bad = HttpConnection.open(router.port())) {
+            assertThat(good.get(HOST, "/").status()).isEqualTo(200);
+
+            bad.sendRaw("GARBAGE\u0001 / HTTP/9.9\r\nHost: " + HOST + "\r\nBad Header Without Colon\r\n\r\n");
+            HttpConnection.Response response = bad.read(false);
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(bad.closedByPeer()).isTrue();
+
+            assertThat(good.get(HOST, "/").status()).isEqualTo(200);
+        }
+        assertThat(blue.requests).hasValue(2);
+    }
+
+    @Test
+    void aRequestWithoutHostGets400() throws Exception {
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            client.sendRaw("GET / HTTP/1.1\r\n\r\n");
+            assertThat(client.read(false).status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aClientGoingAwayMidRequestLeavesNothingBehind() throws Exception {
+        blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            client.sendRaw("GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> router.targetStats().get("b1").inFlight() == 1);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(router.targetStats().get("b1").inFlight()).isZero();
+            assertThat(router.targetStats().get("b1").openConnections()).isZero();
+        });
+    }
+
+    @Test
+    void closeLetsTheRequestInFlightFinishAndStopsAccepting() throws Exception {
+        blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
+        int port = router.port();
+        CompletableFuture<HttpConnection.Response> slow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return HttpConnection.getOnce(port, HOST, "/");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Thread::startVirtualThread);
+        await().atMost(Duration.ofSeconds(20)).until(() -> router.targetStats().get("b1").inFlight() == 1);
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(router::close, Thread::startVirtualThread);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(
+                () -> assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class));
+        blue.release.countDown();
+
+        assertThat(slow.get().status()).isEqualTo(200);
+        closing.get();
+    }
+}

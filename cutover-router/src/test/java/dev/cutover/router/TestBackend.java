@@ -1,0 +1,145 @@
+package dev.cutover.router;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A tiny HTTP server standing in for an app instance: answers with its name, records what it saw. */
+final class TestBackend implements AutoCloseable {
+
+    /** What the backend does with a request. */
+    enum Behaviour { ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, RESET }
+
+    static final long SLOW_MILLIS = 500;
+
+    record Seen(String method, String uri, HttpHeaders headers, String body) {}
+
+    final String name;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Channel server;
+    final AtomicInteger connectionsAccepted = new AtomicInteger();
+    final AtomicInteger requests = new AtomicInteger();
+    final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+    volatile Behaviour behaviour = Behaviour.ANSWER;
+    volatile CountDownLatch release = new CountDownLatch(1);
+
+    private TestBackend(String name) throws InterruptedException {
+        this.name = name;
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connectionsAccepted.incrementAndGet();
+                        open.add(ch);
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 * 1024 * 1024),
+                                new Handler());
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+    }
+
+    static TestBackend start(String name) throws InterruptedException {
+        return new TestBackend(name);
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    int openConnections() {
+        return open.size();
+    }
+
+    TestBackend behave(Behaviour next) {
+        behaviour = next;
+        return this;
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            requests.incrementAndGet();
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            seen.add(new Seen(request.method().name(), request.uri(), request.headers().copy(), body));
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            switch (behaviour) {
+                case ANSWER -> answer(ctx, name, keepAlive);
+                case ECHO_BODY -> answer(ctx, body, keepAlive);
+                case SLOW -> ctx.executor().schedule(() -> answer(ctx, name, keepAlive), SLOW_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                case WAIT_FOR_RELEASE -> {
+                    CountDownLatch latch = release;
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            latch.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        answer(ctx, name, keepAlive);
+                    });
+                }
+                case RESET -> {
+                    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                    ctx.close();
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private static void answer(ChannelHandlerContext ctx, String body, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, "close");
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response);
+        }
+    }
+
+    @Override
+    public void close() {
+        release.countDown();
+        server.close().awaitUninterruptibly();
+        open.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.cutover.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets a clear error that names the field, the value and what was expected, and changes nothing. */
+class BadInputIT {
+
+    @TempDir
+    static Path tmp;
+    static RunningServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RunningServer.start(tmp);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aDirectoryWithoutManifestProcfileOrApplicationIsRejected() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Files.writeString(empty.resolve("README"), "nothing to run");
+        var r = server.cli("deploy", empty.toString(), "--to", "empty");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("has no cutover.yml, no Procfile and no executable named 'application'");
+        assertNothingCreated("empty");
+    }
+
+    @Test
+    void anUnknownManifestKeyIsNamed() throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "typo");
+        RunningServer.writeManifest(app, "processes:\n  web: { comand: \"java Hello.java\" }\n");
+        var r = server.cli("deploy", app.toString(), "--to", "typo");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("processes.web.comand: unknown key (expected one of: command, instances, stop-signals)");
+        assertNothingCreated("typo");
+    }
+
+    @Test
+    void aBadManifestValueNamesFieldValueAndExpectation() throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "negative");
+        RunningServer.writeManifest(app, """
+                processes:
+                  web: { command: "java Hello.java", instances: -1 }
+                """);
+        var r = server.cli("deploy", app.toString(), "--to", "negative");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("processes.web.instances: -1 (expected: an integer from 0 to 1000)");
+
+        RunningServer.writeManifest(app, """
+                processes:
+                  web: { command: "java Hello.java" }
+                health: { interval: soon }
+                """);
+        r = server.cli("deploy", app.toString(), "--to", "negative");
+        assertThat(r.err()).contains("health.interval: 'soon' (expected: a duration above zero such as 500ms, 5s, 10m or 1h)");
+        assertNothingCreated("negative");
+    }
+
+    @Test
+    void anAppNameThatIsNotADnsLabelIsRejected() throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "label");
+        var r = server.cli("deploy", app.toString(), "--to", "Bad_App");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("app: 'Bad_App' (expected: a DNS label");
+    }
+
+    @Test
+    void aSecondDeployWhileOneIsInProgressIsRejectedWithTheRunningOnesId() throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "slow");
+        RunningServer.writeManifest(app, """
+                processes:
+                  web: { command: "START_DELAY=4s exec java Hello.java", instances: 1 }
+                health: { path: /health, interval: 500ms }
+                """);
+        var first = server.cli("deploy", app.toString(), "--to", "slow", "--version", "a");
+        assertThat(first.exit()).as(first.all()).isZero();
+        var second = server.cli("deploy", app.toString(), "--to", "slow", "--version", "b");
+        assertThat(second.exit()).isEqualTo(2);
+        long running = server.status("slow").deployment().id();
+        assertThat(second.err()).contains("deployment " + running + " of slow/production is in progress");
+        assertThat(server.cli("releases", "slow").out()).doesNotContain(" b ");
+    }
+
+    @Test
+    void everyApiCallWithoutAValidTokenGets401() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String token : new String[] {null, "cut_wrong"}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.controller.apiUrl() + "/api/apps"));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("token");
+        }
+        var cli = RunningServer.cliWithoutCredentials("apps", "--api", server.controller.apiUrl(), "--token", "nope");
+        assertThat(cli.exit()).isEqualTo(3);
+        assertThat(cli.err()).contains("the API token is not valid for this server");
+    }
+
+    @Test
+    void anUnknownHostGets404WithAnExplanation() throws Exception {
+        RunningServer.Response r = RunningServer.get(server.controller.httpPort(), "nothing-here.localhost", "/");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.body()).contains("nothing-here.localhost");
+    }
+
+    private static void assertNothingCreated(String app) {
+        var r = server.cli("status", app);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no environment " + app + "/production");
+    }
+}

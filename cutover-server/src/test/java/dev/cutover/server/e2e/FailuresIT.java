@@ -1,0 +1,127 @@
+package dev.cutover.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.InstanceView;
+import dev.cutover.testkit.load.LoadClient;
+import dev.cutover.testkit.load.LoadResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What happens when things go wrong: a killed instance, a release that never gets healthy, a rollback. */
+class FailuresIT {
+
+    private static final String MANIFEST = """
+            processes:
+              web: { command: "%s", instances: 2 }
+            health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2, unhealthy-threshold: 2 }
+            deploy: { stop-timeout: 20s, deadline: %s }
+            """;
+
+    @Test
+    void aKilledInstanceIsRestartedAndNoRequestFails(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST.formatted("exec java Hello.java", "60s"));
+        try (RunningServer server = RunningServer.start(tmp)) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            InstanceView victim = server.status("shop").instances().get(0);
+
+            LoadClient keepAlive = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
+            LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
+            Thread.sleep(2000);
+            new ProcessBuilder("kill", "-9", String.valueOf(victim.pid())).start().waitFor();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                InstanceView now = instance(server.status("shop"), victim.id());
+                return now.restarts() == 1 && now.phase().equals("healthy") && now.pid() != victim.pid();
+            });
+            Thread.sleep(2000);
+            keepAlive.stop();
+            perRequest.stop();
+            LoadResult a = keepAlive.await();
+            LoadResult b = perRequest.await();
+
+            assertThat(a.failed()).as(a.summary()).isZero();
+            assertThat(b.failed()).as(b.summary()).isZero();
+            assertThat(a.succeeded() + b.succeeded()).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void aReleaseThatNeverGetsHealthyFailsAtItsDeadlineAndTheOldOneKeepsServing(@TempDir Path tmp) throws Exception {
+        Path good = RunningServer.example(tmp, "hello", "good");
+        RunningServer.writeManifest(good, MANIFEST.formatted("exec java Hello.java", "60s"));
+        Path bad = RunningServer.example(tmp, "hello", "bad");
+        RunningServer.writeManifest(bad, MANIFEST.formatted("HEALTH_FAIL=1 exec java Hello.java", "15s"));
+        try (RunningServer server = RunningServer.start(tmp)) {
+            assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+
+            LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
+            LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
+            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--wait");
+            load.stop();
+            perRequest.stop();
+            LoadResult a = load.await();
+            LoadResult b = perRequest.await();
+
+            assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
+            assertThat(deploy.out())
+                    .contains("FAILED and was rolled back to v1: unhealthy")
+                    .contains("did not become healthy within 15.0s")
+                    .contains("503 from GET /health")
+                    .contains("last log lines of d2-web-1")
+                    .contains("listening on");
+            assertThat(a.failed()).as(a.summary()).isZero();
+            assertThat(b.failed()).as(b.summary()).isZero();
+            assertThat(a.headerCounts()).containsOnlyKeys("v1");
+            EnvStatus status = server.status("shop");
+            assertThat(status.serving().number()).isEqualTo(1);
+            assertThat(status.deployment().phase()).isEqualTo("rolled-back");
+            // the failed instance may still be finishing its stop signal
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status("shop").instances())
+                    .extracting(InstanceView::release).containsOnly(1));
+        }
+    }
+
+    @Test
+    void rollbackRestoresThePreviousCodeAndConfigUnderLoad(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST.formatted("exec java Hello.java", "60s"));
+        try (RunningServer server = RunningServer.start(tmp)) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            var config = server.cli("config", "set", "shop", "GREETING=Howdy", "--wait");
+            assertThat(config.exit()).as(config.all()).isZero();
+            assertThat(config.out()).contains("config revision 1 of shop/production").contains("v2 (v1) is serving");
+            assertThat(greeting(server)).startsWith("Howdy from hello v1");
+
+            LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
+            LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
+            var rollback = server.cli("rollback", "shop", "--wait");
+            Thread.sleep(1000);
+            load.stop();
+            perRequest.stop();
+            LoadResult a = load.await();
+            LoadResult b = perRequest.await();
+
+            assertThat(rollback.exit()).as(rollback.all()).isZero();
+            assertThat(rollback.out()).contains("rollback v1").contains("v1 (v1) is serving");
+            assertThat(a.failed()).as(a.summary()).isZero();
+            assertThat(b.failed()).as(b.summary()).isZero();
+            assertThat(greeting(server)).startsWith("Hello from hello v1");
+            var releases = server.cli("releases", "shop");
+            assertThat(releases.out()).containsPattern("v1 +v1 .*rev 0 +deploy .*serving");
+        }
+    }
+
+    private static String greeting(RunningServer server) throws Exception {
+        return server.get("shop", "/").body();
+    }
+
+    private static InstanceView instance(EnvStatus status, String id) {
+        return status.instances().stream().filter(i -> i.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no instance " + id + " in " + status.instances()));
+    }
+}

@@ -1,0 +1,164 @@
+package dev.cutover.server.e2e;
+
+import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.json.Json;
+import dev.cutover.server.Controller;
+import dev.cutover.server.Main;
+import dev.cutover.server.ServerConfig;
+import dev.cutover.testkit.load.LoadClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeMap;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+
+/**
+ * A real {@code cutover server} (controller, router, agent, SQLite store) on free ports in a temporary directory,
+ * driven through the real CLI over HTTP. Closing stops every app process it started.
+ */
+final class RunningServer implements AutoCloseable {
+
+    final Controller controller;
+    final Path dir;
+
+    private RunningServer(Controller controller, Path dir) {
+        this.controller = controller;
+        this.dir = dir;
+    }
+
+    static RunningServer start(Path dir) throws IOException, InterruptedException {
+        System.setProperty("CUTOVER_HOME", dir.resolve("home").toString());
+        Controller c = Controller.start(new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, "127.0.0.1", 0,
+                "localhost", Clock.systemUTC()));
+        return new RunningServer(c, dir);
+    }
+
+    record Cli(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    /** Runs a {@code cutover} command against this server and captures what it prints. */
+    Cli cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--api", controller.apiUrl(), "--token", controller.token()));
+        return cliWithoutCredentials(all.toArray(String[]::new));
+    }
+
+    static Cli cliWithoutCredentials(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Cli(exit, out.toString(), err.toString());
+    }
+
+    EnvStatus status(String app) {
+        Cli r = cli("status", app, "--output", "json");
+        if (r.exit() != 0) {
+            throw new AssertionError("status failed: " + r.all());
+        }
+        try {
+            return Json.mapper().readValue(r.out(), EnvStatus.class);
+        } catch (IOException e) {
+            throw new AssertionError("status printed no JSON: " + r.out(), e);
+        }
+    }
+
+    List<Long> pids(String app, int release) {
+        return status(app).instances().stream().filter(i -> i.release() == release).map(InstanceView::pid).toList();
+    }
+
+    static String host(String app) {
+        return app + "-production.localhost";
+    }
+
+    LoadClient.Builder load(String app, LoadClient.Mode mode, int workers) {
+        return LoadClient.to("127.0.0.1", controller.httpPort()).hostHeader(host(app)).path("/").mode(mode)
+                .workers(workers).countHeader("X-App-Version").deadline(Duration.ofMinutes(3))
+                .readTimeout(Duration.ofSeconds(30));
+    }
+
+    record Response(int status, Map<String, String> headers, String body) {}
+
+    /** One GET through the router with the environment's Host header, on a fresh connection. */
+    Response get(String app, String path) throws IOException {
+        return get(controller.httpPort(), host(app), path);
+    }
+
+    static Response get(int port, String host, String path) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String raw = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = raw.indexOf("\r\n\r\n");
+            String[] head = raw.substring(0, split).split("\r\n");
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.put(head[i].substring(0, colon).trim(), head[i].substring(colon + 1).trim());
+            }
+            String body = raw.substring(split + 4);
+            if ("chunked".equalsIgnoreCase(headers.get("Transfer-Encoding"))) {
+                StringBuilder sb = new StringBuilder();
+                int at = 0;
+                while (true) {
+                    int eol = body.indexOf("\r\n", at);
+                    int size = Integer.parseInt(body.substring(at, eol).split(";")[0].trim(), 16);
+                    if (size == 0) {
+                        break;
+                    }
+                    sb.append(body, eol + 2, eol + 2 + size);
+                    at = eol + 2 + size + 2;
+                }
+                body = sb.toString();
+            }
+            return new Response(Integer.parseInt(head[0].split(" ")[1]), headers, body);
+        }
+    }
+
+    /** A copy of an example app that a test may change. */
+    static Path example(Path dir, String name, String copyAs) throws IOException {
+        Path source = Path.of("..", "examples", name).toAbsolutePath().normalize();
+        if (!Files.isDirectory(source)) {
+            throw new IOException("no example app at " + source);
+        }
+        Path target = dir.resolve(copyAs);
+        try (Stream<Path> walk = Files.walk(source)) {
+            for (Path p : walk.toList()) {
+                Path t = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        return target;
+    }
+
+    static void writeManifest(Path app, String yaml) throws IOException {
+        Files.writeString(app.resolve("cutover.yml"), yaml);
+    }
+
+    @Override
+    public void close() {
+        controller.stopAllApps(Duration.ofSeconds(60));
+        controller.close();
+    }
+}
