@@ -7,6 +7,7 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -33,9 +34,14 @@ public final class Store {
     public static Store openEmbedded(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Path file = dataDir.resolve(FILE);
-        SQLiteDataSource ds = new SQLiteDataSource();
-        ds.setUrl("jdbc:sqlite:" + file + "?transaction_mode=IMMEDIATE&journal_mode=WAL&busy_timeout=10000"
-                + "&foreign_keys=true");
+        // Set through SQLiteConfig: the data source passes its own defaults, which override URL parameters.
+        SQLiteConfig config = new SQLiteConfig();
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(10_000);
+        config.enforceForeignKeys(true);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file);
         Flyway.configure()
                 .dataSource(ds)
                 .locations("classpath:db/migration/sqlite")

@@ -244,10 +244,10 @@ public final class ManifestReader {
             return node.asText();
         }
         if (node.isObject()) {
-            return "a map";
+            return new Shape("a map");
         }
         if (node.isArray()) {
-            return "a list";
+            return new Shape("a list");
         }
         if (node.isNumber()) {
             return node.numberValue();
@@ -256,6 +256,14 @@ public final class ManifestReader {
             return node.booleanValue();
         }
         return node.toString();
+    }
+
+    /** What was given when it is not a scalar: printed as is, not quoted like a string value. */
+    private record Shape(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     private static String sorted(Set<String> keys) {

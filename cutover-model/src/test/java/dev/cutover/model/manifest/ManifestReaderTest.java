@@ -1,0 +1,85 @@
+package dev.cutover.model.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ManifestReaderTest {
+
+    @Test
+    void readsTheDesignExampleWithDefaultsFilledIn() {
+        Manifest m = ManifestReader.parseYaml("""
+                processes:
+                  web:    { command: "./bin/server", instances: 2 }
+                  worker: { command: "./bin/worker", instances: 1, stop-signals: [TERM, INT, KILL] }
+                build:   ["./build.sh"]
+                health:  { path: /health, interval: 1s, timeout: 1s, healthy-threshold: 2, unhealthy-threshold: 3 }
+                deploy:  { strategy: rolling, stop-timeout: 90s, deadline: 2m }
+                """);
+        assertThat(m.processes()).containsOnlyKeys("web", "worker");
+        assertThat(m.processes().get("web").stopSignals()).containsExactly("INT", "KILL");
+        assertThat(m.processes().get("worker").stopSignals()).containsExactly("TERM", "INT", "KILL");
+        assertThat(m.build()).containsExactly("./build.sh");
+        assertThat(m.health().path()).isEqualTo("/health");
+        assertThat(m.deploy().stopTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(m.deploy().deadline()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aProcessMayBeJustACommand() {
+        Manifest m = ManifestReader.parseYaml("processes:\n  web: ./server\n");
+        assertThat(m.processes().get("web").instances()).isEqualTo(1);
+        assertThat(m.health()).isEqualTo(HealthSpec.TCP_DEFAULT);
+        assertThat(m.deploy()).isEqualTo(DeployPolicy.DEFAULT);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "processes: {}                                          | processes: a map (expected: a map of process types",
+        "other: 1                                               | other: unknown key (expected one of: build, deploy, health, processes, release)",
+        "processes: { Web: x }                                  | processes.Web: 'Web' (expected: a process type name",
+        "processes: { web: { command: '' } }                    | processes.web.command: '' (expected: a command",
+        "processes: { web: { command: x, instances: 1001 } }    | processes.web.instances: 1001 (expected: an integer from 0 to 1000)",
+        "processes: { web: { command: x, instances: two } }     | processes.web.instances: 'two' (expected: an integer from 0 to 1000)",
+        "processes: { web: { command: x, stop-signals: [BYE] } } | processes.web.stop-signals[0]: 'BYE' (expected: one of HUP, INT, KILL, QUIT, TERM, USR1, USR2)",
+        "processes: { web: x }\\nhealth: { path: health }         | health.path: 'health' (expected: a path starting with '/')",
+        "processes: { web: x }\\nhealth: { timeout: 0s }          | health.timeout: '0s' (expected: a duration above zero",
+        "processes: { web: x }\\nhealth: { healthy-threshold: 0 } | health.healthy-threshold: 0 (expected: an integer from 1 to 100)",
+        "processes: { web: x }\\ndeploy: { strategy: canary }     | deploy.strategy: 'canary' (expected: rolling",
+        "processes: { web: x }\\ndeploy: { stop-timeout: 90 }     | deploy.stop-timeout: 90 (expected: a duration",
+        "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: unknown key (expected one of: deadline, stop-timeout, strategy)",
+        "processes: [web]                                       | processes: a list (expected: a map of process types",
+        "'processes: { web: x'                                  | cutover.yml: not valid YAML",
+    })
+    void rejectsBadInputNamingFieldValueAndExpectation(String yaml, String message) {
+        assertThatThrownBy(() -> ManifestReader.parseYaml(yaml.replace("\\n", "\n")))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void readsAProcfile() {
+        Manifest m = ManifestReader.parseProcfile("# comment\nweb: ./server --port $PORT\n\nworker: ./worker\n");
+        assertThat(m.processes()).containsOnlyKeys("web", "worker");
+        assertThat(m.processes().get("web").command()).isEqualTo("./server --port $PORT");
+    }
+
+    @Test
+    void aProcfileLineWithoutACommandIsNamed() {
+        assertThatThrownBy(() -> ManifestReader.parseProcfile("web: ./server\nworker:\n"))
+                .hasMessage("Procfile line 2: 'worker:' (expected: a command after 'worker:')");
+    }
+
+    @Test
+    void durationsRoundTrip() {
+        for (String text : List.of("500ms", "5s", "90s", "10m", "1h")) {
+            assertThat(DurationText.format(DurationText.parse("f", text))).isEqualTo(text);
+        }
+        assertThat(DurationText.format(Duration.ofSeconds(120))).isEqualTo("2m");
+    }
+}

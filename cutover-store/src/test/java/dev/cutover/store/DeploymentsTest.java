@@ -1,0 +1,88 @@
+package dev.cutover.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeploymentsTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void racingDeploysToOneEnvironmentLetExactlyOneThrough(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        int racers = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Long>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(racers)) {
+            for (int i = 0; i < racers; i++) {
+                int release = i + 1;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return store.tx(h -> Deployments.create(h, env, release, null, "deploy", "rolling", "running", NOW));
+                }));
+            }
+            go.countDown();
+            List<Long> winners = new ArrayList<>();
+            List<Long> namedAsRunning = new ArrayList<>();
+            for (Future<Long> f : results) {
+                try {
+                    winners.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(DeploymentInProgressException.class);
+                    namedAsRunning.add(((DeploymentInProgressException) e.getCause()).running());
+                }
+            }
+            assertThat(winners).hasSize(1);
+            assertThat(namedAsRunning).hasSize(racers - 1).containsOnly(winners.get(0));
+        }
+        List<DeploymentRow> unfinished = store.read(h -> Deployments.unfinished(h));
+        assertThat(unfinished).hasSize(1);
+    }
+
+    @Test
+    void aFinishedDeploymentMakesRoomForTheNext(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        long first = store.tx(h -> Deployments.create(h, env, 1, null, "deploy", "rolling", "running", NOW));
+        assertThatThrownBy(() -> store.tx(h -> Deployments.create(h, env, 2, 1, "deploy", "rolling", "running", NOW)))
+                .isInstanceOf(DeploymentInProgressException.class).hasMessage("deployment " + first + " is in progress");
+        store.tx(h -> {
+            Deployments.save(h, first, "succeeded", "{}", NOW);
+            return null;
+        });
+        long second = store.tx(h -> Deployments.create(h, env, 2, 1, "deploy", "rolling", "running", NOW));
+        assertThat(second).isGreaterThan(first);
+    }
+
+    @Test
+    void instanceWritesAreIdempotent(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        store.tx(h -> {
+            Instances.launch(h, "d1-web-1", env, 1, "web", "local", NOW);
+            Instances.launch(h, "d1-web-1", env, 1, "web", "local", NOW);
+            Instances.setRouting(h, "d1-web-1", "ACTIVE");
+            Instances.stop(h, "d1-web-1", NOW);
+            Instances.stop(h, "d1-web-1", NOW);
+            Instances.setRouting(h, "d1-web-1", "ACTIVE"); // a stopped instance is never routed again
+            return null;
+        });
+        List<InstanceRow> running = store.read(Instances::running);
+        assertThat(running).isEmpty();
+        List<InstanceRow> recent = store.read(h -> Instances.recentIn(h, env, NOW));
+        assertThat(recent).singleElement()
+                .satisfies(r -> assertThat(r.routing()).isEqualTo("NONE"));
+    }
+}
