@@ -85,6 +85,38 @@ class RouterRetryTest {
     }
 
     @Test
+    void anIdempotentRequestWhoseTargetDiesBeforeAnsweringIsReplayedOnAnotherTarget() throws Exception {
+        blue.behave(TestBackend.Behaviour.RESET);
+        router.apply(table(1, shop(active("b1", blue), active("g1", green))));
+
+        int failed = 0;
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            for (int i = 0; i < 50; i++) {
+                if (client.request("GET", HOST, "/", null).status() != 200) {
+                    failed++;
+                }
+            }
+        }
+
+        assertThat(failed).isZero();
+        assertThat(green.requests).hasValue(50);
+        assertThat(blue.requests.get()).as("some requests reached the dying target first").isPositive();
+        assertThat(router.targetStats().get("b1").failures()).isEqualTo(blue.requests.get());
+        assertThat(router.targetStats().get("b1").inFlight()).isZero();
+    }
+
+    @Test
+    void aReplayedRequestThatFindsNoOtherTargetGets502() throws Exception {
+        blue.behave(TestBackend.Behaviour.RESET);
+        router.apply(table(1, shop(active("b1", blue))));
+
+        HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/");
+
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(blue.requests).hasValue(1);
+    }
+
+    @Test
     void aTargetThatDoesNotAnswerInTimeGives504() throws Exception {
         blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
         router.apply(table(1, shop(active("b1", blue))));

@@ -93,4 +93,21 @@ class RouterRobustnessTest {
         assertThat(slow.get().status()).isEqualTo(200);
         closing.get();
     }
+
+    @Test
+    void idleConnectionsTimeOutOnBothSides() throws Exception {
+        try (Router impatient = Router.start(RouterConfig.defaults("127.0.0.1", 0)
+                .withIdleTimeout(Duration.ofMillis(200)))) {
+            impatient.apply(table(1, shop(active("b1", blue))));
+            try (HttpConnection client = HttpConnection.open(impatient.port())) {
+                assertThat(client.get(HOST, "/").status()).isEqualTo(200);
+
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(blue.openConnections()).isZero();
+                    assertThat(impatient.targetStats().get("b1").openConnections()).isZero();
+                });
+                assertThat(client.closedByPeer()).isTrue();
+            }
+        }
+    }
 }

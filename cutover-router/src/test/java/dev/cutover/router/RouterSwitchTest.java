@@ -92,7 +92,6 @@ class RouterSwitchTest {
             client.join(Duration.ofSeconds(30));
         }
 
-        System.out.println("switch test: " + ok.get() + " requests answered");
         assertThat(failures).isEmpty();
         assertThat(ok.get()).isPositive();
         String last = current.instance();

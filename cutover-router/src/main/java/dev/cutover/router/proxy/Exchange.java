@@ -32,13 +32,18 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   pick ──▶ connecting ──▶ head sent ──▶ body streamed ──▶ response relayed ──▶ done
- *    ▲            │ refused, or pooled connection found closed
+ *    ▲            │ refused, or pooled connection found closed      │
  *    └────────────┘ (another untried target of the route; none left: 502)
+ *    ▲                                                              │ closed before any response byte,
+ *    └──────────────────────────────────────────────────────────────┘ and the request is idempotent without a body
  * </pre>
  *
  * <p>Retry is safe because nothing of the request body is read from the client before the head was written to a
  * target: the client channel reads only when asked ({@code autoRead} off, one message per read), and the first
- * read for the body happens when the head's write succeeded. After that the request is never retried.
+ * read for the body happens when the head's write succeeded. After that the request is retried only when it can be
+ * replayed whole and repeating it changes nothing: a GET, HEAD, OPTIONS or TRACE without a body whose target closed
+ * the connection before sending any byte of a response (it crashed, or closed an idle connection as the request
+ * arrived). Anything else that reached a target is never sent again.
  *
  * <p>Backpressure: the client is read only while the target connection is writable, the target only while the
  * client connection is writable.
@@ -48,6 +53,10 @@ import org.slf4j.LoggerFactory;
 final class Exchange implements ResponseListener {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    private static final Set<HttpMethod> IDEMPOTENT =
+            Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE);
+    /** How often one request may be replayed on another target after one died under it. */
+    private static final int MAX_REPLAYS = 2;
 
     private final ChannelHandlerContext client;
     private final ExchangeOwner owner;
@@ -59,12 +68,15 @@ final class Exchange implements ResponseListener {
     private final HttpVersion clientVersion;
     private final boolean clientWantsKeepAlive;
     private final boolean headRequest;
+    /** Whether the request may be sent again after a target took it and died without answering. */
+    private final boolean replayable;
     private final String requestId;
     private final Set<LiveTarget> tried = new HashSet<>(4);
 
     private RouteEntry route;
     private Failure lastFailure = Failure.NO_TARGET;
     private boolean staleConnectionRetried;
+    private int replays;
 
     /** The target of the current attempt while that attempt counts as in flight to it. */
     private LiveTarget target;
@@ -93,6 +105,8 @@ final class Exchange implements ResponseListener {
         this.clientVersion = request.protocolVersion();
         this.clientWantsKeepAlive = HttpUtil.isKeepAlive(request);
         this.headRequest = HttpMethod.HEAD.equals(request.method());
+        this.replayable = IDEMPOTENT.contains(request.method()) && !HttpUtil.isTransferEncodingChunked(request)
+                && HttpUtil.getContentLength(request, 0L) == 0L;
         this.targetHead = ForwardedHeaders.toTarget(request, clientIp, requestId);
     }
 
@@ -160,6 +174,13 @@ final class Exchange implements ResponseListener {
         BackendConnection acquiredConnection = acquired.getNow();
         connection = acquiredConnection;
         acquiredConnection.attach(this);
+        if (requestComplete) {
+            // A replay: the client's (empty) body was read for the first attempt; end the request here.
+            acquiredConnection.channel().write(targetHead);
+            acquiredConnection.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+                    .addListener(f -> onHeadWritten(f.isSuccess(), acquiredConnection));
+            return;
+        }
         acquiredConnection.channel().writeAndFlush(targetHead)
                 .addListener(f -> onHeadWritten(f.isSuccess(), acquiredConnection));
     }
@@ -207,6 +228,23 @@ final class Exchange implements ResponseListener {
         if (lastFailure != Failure.CONNECT_FAILED) {
             lastFailure = Failure.CONNECT_FAILED;
         }
+        retry();
+    }
+
+    /** The target died holding a request that may be sent again: count the failure and try another target. */
+    private void replay() {
+        replays++;
+        log.debug("request {}: target {} closed the connection before answering; replaying the {} on another target",
+                requestId, target, targetHead.method());
+        cancelResponseTimeout();
+        BackendConnection lost = connection;
+        connection = null;
+        if (lost != null) {
+            pool.release(lost, false);
+        }
+        endAttempt(false, true);
+        headSent = false;
+        lastFailure = Failure.TARGET_FAILED;
         retry();
     }
 
@@ -332,6 +370,8 @@ final class Exchange implements ResponseListener {
         }
         if (!headSent) {
             lostBeforeSending();
+        } else if (replayable && requestComplete && !responseStarted && !skippingInterim && replays < MAX_REPLAYS) {
+            replay();
         } else {
             log.debug("request {}: target {} closed the connection", requestId, target);
             failAfterSending(Failure.TARGET_FAILED);
