@@ -36,20 +36,18 @@ final class LogsCommand extends ApiCommand {
         }
         EnvRef ref = env(target);
         Map<String, Long> offsets = new LinkedHashMap<>();
+        if (instance != null) {
+            // An instance asked for by id is read even when it has stopped: that is when its log matters most.
+            offsets.put(instance, null);
+        }
         long lastRefresh = 0;
         while (true) {
             long now = System.currentTimeMillis();
-            if (now - lastRefresh >= REFRESH_MS) {
+            if (instance == null && now - lastRefresh >= REFRESH_MS) {
                 lastRefresh = now;
                 EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
                 for (InstanceView i : status.instances()) {
-                    if ((instance == null || instance.equals(i.id())) && !offsets.containsKey(i.id())) {
-                        offsets.put(i.id(), null);
-                    }
-                }
-                if (instance != null && offsets.isEmpty()) {
-                    throw new CliException("no instance " + instance + " in " + ref + " (cutover status " + ref
-                            + " lists them)", CliException.USAGE);
+                    offsets.putIfAbsent(i.id(), null);
                 }
             }
             for (var it = offsets.entrySet().iterator(); it.hasNext(); ) {
@@ -63,7 +61,7 @@ final class LogsCommand extends ApiCommand {
                 }
             }
             out().flush();
-            if (!follow) {
+            if (!follow || (instance != null && offsets.isEmpty())) {
                 return 0;
             }
             try {

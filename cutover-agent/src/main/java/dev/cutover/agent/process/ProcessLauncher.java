@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * <p>Why {@code setsid CMD} keeps the pid: setsid(1) forks only when it already leads a process group. A
  * {@link ProcessBuilder} child is in the JVM's group, not leading one, so setsid calls setsid(2) and execs in place:
  * the pid the JDK knows becomes the session and group leader, and the JDK still reaps it and reports its exit value.
+ *
+ * <p>Why {@code env --default-signal} in front: a server started in the background by a non-interactive shell
+ * ({@code cutover server &} in a script) inherits SIGINT and SIGQUIT ignored, and ignored signals pass on to every
+ * child through exec. An app started that way would ignore the SIGINT that asks it to drain and be killed after the
+ * stop timeout instead. env(1) resets every signal to its default and then execs, so the pid stays the same.
  */
 public final class ProcessLauncher {
 
@@ -26,6 +31,7 @@ public final class ProcessLauncher {
 
     private final ScheduledExecutorService scheduler;
     private final String setsid;
+    private final List<String> resetSignals;
 
     /** @param scheduler polls adopted processes for their exit */
     public ProcessLauncher(ScheduledExecutorService scheduler) {
@@ -34,12 +40,32 @@ public final class ProcessLauncher {
                 .filter(p -> Files.isExecutable(Path.of(p)))
                 .findFirst()
                 .orElse("setsid");
+        this.resetSignals = envResetsSignals() ? List.of("/usr/bin/env", "--default-signal") : List.of();
+        if (resetSignals.isEmpty()) {
+            log.warn("/usr/bin/env has no --default-signal (coreutils before 8.31): apps inherit the signals this "
+                    + "agent ignores; start the agent in the foreground or under a service manager");
+        }
+    }
+
+    private static boolean envResetsSignals() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/env", "--default-signal", "true")
+                    .redirectErrorStream(true).redirectOutput(Redirect.DISCARD).start();
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Starts the process; returns once it leads its own process group (or has already exited). */
     public SupervisedProcess launch(LaunchSpec spec) throws IOException {
         Files.createDirectories(spec.logFile().getParent());
-        ProcessBuilder pb = new ProcessBuilder(setsid, "/bin/sh", "-c", spec.command())
+        List<String> command = new java.util.ArrayList<>(resetSignals);
+        command.addAll(List.of(setsid, "/bin/sh", "-c", spec.command()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(spec.workingDirectory().toFile())
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)

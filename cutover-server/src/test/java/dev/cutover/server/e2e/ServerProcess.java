@@ -1,0 +1,119 @@
+package dev.cutover.server.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code cutover server} in its own JVM, as an operator runs it, so that a test can start it with inherited signal
+ * dispositions, kill it with SIGKILL and start it again on the same data directory and ports.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    final Path dir;
+    final int httpPort;
+    final int apiPort;
+    private final List<String> prefix;
+    private Process process;
+
+    private ServerProcess(Path dir, List<String> prefix) throws IOException {
+        this.dir = dir;
+        this.prefix = prefix;
+        this.httpPort = freePort();
+        this.apiPort = freePort();
+    }
+
+    /** @param prefix what the server is started under, e.g. {@code env --ignore-signal=INT} */
+    static ServerProcess start(Path dir, String... prefix) throws Exception {
+        ServerProcess s = new ServerProcess(dir, List.of(prefix));
+        s.start();
+        return s;
+    }
+
+    void start() throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "-DCUTOVER_HOME=" + dir.resolve("home"), "dev.cutover.server.Main", "server",
+                "--data", dir.resolve("data").toString(), "--http-port", String.valueOf(httpPort),
+                "--api-port", String.valueOf(apiPort)));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited: " + Files.readString(dir.resolve("server.log")));
+            }
+            if (Files.exists(dir.resolve("data/admin.token")) && RunningServer.cliWithoutCredentials(
+                    "apps", "--api", apiUrl(), "--token", token()).exit() == 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the server did not answer within 60s");
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    String token() throws IOException {
+        return Files.readString(dir.resolve("data/admin.token")).strip();
+    }
+
+    RunningServer.Cli cli(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--api", apiUrl(), "--token", token()));
+        return RunningServer.cliWithoutCredentials(all.toArray(String[]::new));
+    }
+
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Pids of the app processes running from this server's data directory (their working directory is there). */
+    List<Long> appProcesses() throws IOException {
+        Path data = dir.resolve("data").toAbsolutePath();
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    if (Files.readSymbolicLink(p.resolve("cwd")).startsWith(data)) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException | SecurityException gone) {
+                    // exited meanwhile, or not ours to look at
+                }
+            }
+        }
+        return pids;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+        // Apps outlive the server by design; a test ends its own.
+        for (long pid : appProcesses()) {
+            new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).start().waitFor();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

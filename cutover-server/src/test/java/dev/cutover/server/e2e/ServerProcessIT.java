@@ -1,0 +1,79 @@
+package dev.cutover.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.json.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server as its own process: started by a script in the background, and killed mid-deploy. */
+class ServerProcessIT {
+
+    private static final String MANIFEST = """
+            processes:
+              web: { command: "java Hello.java", instances: 2 }
+            health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
+            deploy: { stop-timeout: 60s, deadline: 60s }
+            """;
+
+    @Test
+    void aServerStartedInTheBackgroundWithSigintIgnoredStillStopsAppsWithSigint(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST);
+        try (ServerProcess server = ServerProcess.start(tmp, "env", "--ignore-signal=INT,QUIT")) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            List<String> v1 = status(server).instances().stream().map(InstanceView::id).toList();
+            var v2 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--wait");
+            assertThat(v2.exit()).as(v2.all()).isZero();
+            for (String id : v1) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(server.cli("logs", "shop", "--instance", id, "-n", "50").out())
+                                .as("the app saw SIGINT, drained and exited by itself").contains("hello v1 stopped"));
+            }
+        }
+    }
+
+    @Test
+    void aServerKilledMidDeployFinishesTheDeployAfterARestartWithoutOrphansOrDuplicates(@TempDir Path tmp)
+            throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST);
+        try (ServerProcess server = ServerProcess.start(tmp)) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            List<Long> v1Pids = status(server).instances().stream().map(InstanceView::pid).toList();
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2").exit()).isZero();
+            // kill it once the first new instance runs, in the middle of the roll-out
+            await().atMost(Duration.ofSeconds(60)).until(() -> status(server).instances().stream()
+                    .anyMatch(i -> i.release() == 2 && i.pid() != 0));
+            server.kill9();
+            server.start();
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> status(server).deployment().finished());
+            EnvStatus after = status(server);
+            assertThat(after.deployment().phase()).isEqualTo("succeeded");
+            assertThat(after.serving().number()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status(server).instances())
+                    .hasSize(2).allMatch(i -> i.release() == 2 && i.phase().equals("healthy")));
+            for (long pid : v1Pids) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.of(pid).isEmpty()
+                        || !ProcessHandle.of(pid).get().isAlive());
+            }
+            // two instances, each a shell and its java: nothing orphaned, nothing started twice
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(server.appProcesses()).hasSize(4));
+            RunningServer.Response r = RunningServer.get(server.httpPort, "shop-production.localhost", "/");
+            assertThat(r.headers().get("X-App-Version")).isEqualTo("v2");
+        }
+    }
+
+    private static EnvStatus status(ServerProcess server) throws Exception {
+        var r = server.cli("status", "shop", "--output", "json");
+        return Json.mapper().readValue(r.out(), EnvStatus.class);
+    }
+}
