@@ -28,7 +28,7 @@ final class ReleasesCommand extends ApiCommand {
         Table t = new Table("RELEASE", "VERSION", "BUILD", "CONFIG", "KIND", "CREATED", "");
         for (ReleaseView r : releases) {
             t.row("v" + r.number(), r.version(), r.build().substring(0, 12), "rev " + r.configRevision(), r.kind(),
-                    r.createdAt(), r.serving() ? "serving" : "");
+                    r.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), r.serving() ? "serving" : "");
         }
         t.print(out(), "");
         return 0;
