@@ -1,15 +1,20 @@
 package dev.cutover.agent;
 
-import dev.cutover.agent.log.LogReader;
+import dev.cutover.agent.exec.Execs;
+import dev.cutover.agent.log.LogKeeper;
 import dev.cutover.agent.supervisor.Supervisor;
 import dev.cutover.model.agent.AgentClient;
 import dev.cutover.model.agent.AgentReport;
 import dev.cutover.model.agent.BuildSource;
 import dev.cutover.model.agent.DesiredState;
+import dev.cutover.model.agent.ExecChunk;
+import dev.cutover.model.agent.ExecRequest;
+import dev.cutover.model.agent.ExecStarted;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.LogChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -26,10 +31,15 @@ public final class Agent implements AgentClient, AutoCloseable {
 
     private final AgentConfig config;
     private final Supervisor supervisor;
+    private final LogKeeper logs;
+    private final Execs execs;
 
-    private Agent(AgentConfig config, Supervisor supervisor) {
+    private Agent(AgentConfig config, Supervisor supervisor) throws IOException {
         this.config = config;
         this.supervisor = supervisor;
+        this.logs = LogKeeper.start(config.dataDir().resolve("logs"), config.logs(), config.clock(),
+                supervisor::instanceIds);
+        this.execs = new Execs(config.dataDir().resolve("execs"), supervisor, config.clock());
     }
 
     /** Starts an agent on {@code config.dataDir()}, fetching builds from {@code builds}. */
@@ -37,7 +47,13 @@ public final class Agent implements AgentClient, AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(builds, "builds");
         try {
-            return new Agent(config, Supervisor.start(config.dataDir(), config.clock(), builds));
+            Supervisor supervisor = Supervisor.start(config.dataDir(), config.clock(), builds);
+            try {
+                return new Agent(config, supervisor);
+            } catch (IOException | RuntimeException e) {
+                supervisor.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the agent in " + config.dataDir() + ": " + e.getMessage(), e);
         }
@@ -59,17 +75,54 @@ public final class Agent implements AgentClient, AutoCloseable {
 
     @Override
     public LogChunk readLog(String instanceId, long offset, int maxBytes) throws IOException {
+        return logs.read(requireId(instanceId), offset, maxBytes, finished(instanceId));
+    }
+
+    @Override
+    public LogChunk readLog(String instanceId, Instant since, int maxBytes) throws IOException {
+        Objects.requireNonNull(since, "since");
+        return logs.readSince(requireId(instanceId), since, maxBytes, finished(instanceId));
+    }
+
+    private static String requireId(String instanceId) {
         if (instanceId == null || !SAFE_ID.matcher(instanceId).matches()) {
             throw new IllegalArgumentException("instanceId: " + instanceId + " (expected: an instance id)");
         }
+        return instanceId;
+    }
+
+    /** Nothing more will be written: the instance is stopped, failed, or no longer known. */
+    private boolean finished(String instanceId) {
         Optional<InstancePhase> phase = supervisor.phase(instanceId);
-        boolean finished = phase.isEmpty() || phase.get() == InstancePhase.STOPPED || phase.get() == InstancePhase.FAILED;
-        return LogReader.read(supervisor.logFile(instanceId), offset, maxBytes, finished);
+        return phase.isEmpty() || phase.get() == InstancePhase.STOPPED || phase.get() == InstancePhase.FAILED;
+    }
+
+    @Override
+    public ExecStarted startExec(ExecRequest request) throws IOException {
+        requireId(Objects.requireNonNull(request, "request").like());
+        return execs.start(request);
+    }
+
+    @Override
+    public ExecChunk readExec(String execId, long offset, int maxBytes) throws IOException {
+        return execs.read(execId, offset, maxBytes);
+    }
+
+    @Override
+    public boolean writeExec(String execId, byte[] input, boolean close) throws IOException {
+        return execs.write(execId, input, close);
+    }
+
+    @Override
+    public boolean killExec(String execId) {
+        return execs.kill(execId);
     }
 
     /** Stops the agent's threads; app processes keep running. */
     @Override
     public void close() {
+        execs.close();
+        logs.close();
         supervisor.close();
     }
 }

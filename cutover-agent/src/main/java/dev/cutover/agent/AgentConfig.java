@@ -1,5 +1,6 @@
 package dev.cutover.agent;
 
+import dev.cutover.agent.log.LogPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -10,9 +11,10 @@ import java.time.Clock;
  *                and {@code state.json}; one agent per data directory
  * @param host the host's name, as reported
  * @param address what the router connects to for this host's instances, e.g. {@code 127.0.0.1}
- * @param clock for timestamps in reports and probe results
+ * @param clock for timestamps in reports, probe results and log lines
+ * @param logs how instance logs are rotated and dated
  */
-public record AgentConfig(Path dataDir, String host, String address, Clock clock) {
+public record AgentConfig(Path dataDir, String host, String address, Clock clock, LogPolicy logs) {
 
     public AgentConfig {
         if (dataDir == null) {
@@ -28,7 +30,19 @@ public record AgentConfig(Path dataDir, String host, String address, Clock clock
         if (clock == null) {
             throw new IllegalArgumentException("clock: null (expected: a Clock, e.g. Clock.systemUTC())");
         }
+        if (logs == null) {
+            throw new IllegalArgumentException("logs: null (expected: a LogPolicy, e.g. LogPolicy.DEFAULT)");
+        }
         dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** A config with the default log policy. */
+    public AgentConfig(Path dataDir, String host, String address, Clock clock) {
+        this(dataDir, host, address, clock, LogPolicy.DEFAULT);
+    }
+
+    public AgentConfig withLogs(LogPolicy policy) {
+        return new AgentConfig(dataDir, host, address, clock, policy);
     }
 
     /** A config with the system clock. */

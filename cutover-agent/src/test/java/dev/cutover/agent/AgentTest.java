@@ -243,8 +243,10 @@ class AgentTest {
         h.apply(worker("w-1", h.app, "for i in 1 2 3 4 5; do echo line $i; done; echo error 1>&2; exec sleep 1000"));
         h.await("w-1", i -> h.log("w-1").contains("error"));
 
-        assertThat(h.agent().readLog("w-1", 0, 1000)).isEqualTo(new LogChunk(
+        LogChunk all = h.agent().readLog("w-1", 0, 1000);
+        assertThat(new LogChunk(all.text(), all.next(), all.ended())).isEqualTo(new LogChunk(
                 "line 1\nline 2\nline 3\nline 4\nline 5\nerror\n", 41, false));
+        assertThat(all.times()).as("a time for each line").hasSize(6);
         LogChunk first = h.agent().readLog("w-1", 0, 10);
         assertThat(first.text()).isEqualTo("line 1\n");
         assertThat(h.agent().readLog("w-1", first.next(), 14).text()).isEqualTo("line 2\nline 3\n");
@@ -252,7 +254,8 @@ class AgentTest {
 
         h.apply();
         h.awaitPhase("w-1", InstancePhase.STOPPED);
-        assertThat(h.agent().readLog("w-1", 35, 1000)).isEqualTo(new LogChunk("error\n", 41, true));
+        LogChunk last = h.agent().readLog("w-1", 35, 1000);
+        assertThat(new LogChunk(last.text(), last.next(), last.ended())).isEqualTo(new LogChunk("error\n", 41, true));
     }
 
     @Test

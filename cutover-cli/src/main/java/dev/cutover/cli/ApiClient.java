@@ -47,6 +47,20 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))).build(), JSON.constructType(type));
     }
 
+    /** Posts raw bytes to an endpoint that answers {@code {"accepted": true|false}}; returns that. */
+    public boolean postBytes(String path, byte[] body) {
+        HttpResponse<byte[]> r = exchange(request(path).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        if (r.statusCode() / 100 != 2) {
+            throw failure(r);
+        }
+        try {
+            return JSON.readTree(r.body()).path("accepted").asBoolean(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether the server already has a build. */
     public boolean hasBuild(String sha) {
         HttpResponse<byte[]> r = exchange(request("/api/builds/" + sha).method("HEAD",

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code cutover} command and its subcommands that talk to the API. */
 @Command(name = "cutover", mixinStandardHelpOptions = true, version = "cutover 0.1.0",
         description = "Self-hosted application delivery: deploy releases with zero downtime.",
-        subcommands = {DeployCommand.class, StatusCommand.class, ReleasesCommand.class, RollbackCommand.class,
-                AbortCommand.class, LogsCommand.class, ConfigCommand.class, AppsCommand.class,
+        subcommands = {DeployCommand.class, PlanCommand.class, StatusCommand.class, ReleasesCommand.class, RollbackCommand.class,
+                AbortCommand.class, SteerCommand.Promote.class, SteerCommand.Pause.class,
+                SteerCommand.Resume.class, LogsCommand.class, ExecCommand.class, ConfigCommand.class, AppsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CutoverCommand implements Runnable {
 

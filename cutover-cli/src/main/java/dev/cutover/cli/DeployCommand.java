@@ -6,6 +6,7 @@ import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.bundle.Bundle;
 import dev.cutover.model.manifest.Manifest;
 import dev.cutover.model.manifest.ManifestException;
+import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,10 @@ final class DeployCommand extends ApiCommand {
     @Option(names = "--strategy", paramLabel = "NAME", description = "Override the manifest's deploy strategy")
     String strategy;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a deploy parameter, e.g. percent=20, "
+            + "interval=2m, analysis.max-error-rate=5% (repeatable)")
+    java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+
     @Option(names = "--wait", description = "Show the steps live; exit 0 only when the release is serving")
     boolean waitForIt;
 
@@ -55,7 +60,7 @@ final class DeployCommand extends ApiCommand {
                 sha = Bundle.pack(source, bundle);
             } else if (Files.isRegularFile(source)) {
                 try (InputStream in = Files.newInputStream(source)) {
-                    Bundle.manifestOf(in);
+                    Bundle.manifestOf(in, overrides());
                 } catch (ManifestException e) {
                     throw new CliException(e.getMessage(), CliException.USAGE);
                 } catch (IOException e) {
@@ -76,7 +81,7 @@ final class DeployCommand extends ApiCommand {
                 info("uploaded build " + sha.substring(0, 12) + " (" + human(size) + ")");
             }
             DeploymentView d = api.post(ApiClient.envPath(ref) + "/deployments",
-                    new DeployRequest(sha, label, strategy), DeploymentView.class);
+                    new DeployRequest(sha, label, strategy, set), DeploymentView.class);
             return report(api, ref, d, waitForIt, output, this);
         } catch (IOException e) {
             throw new CliException("cannot pack " + source + ": " + e.getMessage(), CliException.USAGE);
@@ -123,9 +128,13 @@ final class DeployCommand extends ApiCommand {
         return d;
     }
 
+    private ManifestReader.DeployOverrides overrides() {
+        return new ManifestReader.DeployOverrides(strategy, set);
+    }
+
     private Manifest validated(Path dir) throws IOException {
         try {
-            return Bundle.manifestOf(dir);
+            return Bundle.manifestOf(dir, overrides());
         } catch (ManifestException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         }

@@ -13,7 +13,24 @@ final class DeploymentWatch {
     private DeploymentWatch() {}
 
     static int follow(ApiClient api, DeploymentView started, String url, PrintWriter out) {
+        DeploymentView end = events(api, started, out);
+        if (!end.finished()) {
+            out.println("v" + end.release() + " (" + end.version() + ") is serving " + end.app() + "/" + end.env()
+                    + (url == null ? "" : " at " + url) + "; v" + end.previousRelease() + " stays warm: cutover "
+                    + "rollback switches back at once, cutover promote stops it now");
+            out.flush();
+            return 0;
+        }
+        return outcome(end, url, out);
+    }
+
+    /**
+     * Prints the events until the deployment finishes, or until its new release serves while the old set is kept
+     * warm; returns it as it was then. A wait for promotion is said once.
+     */
+    static DeploymentView events(ApiClient api, DeploymentView started, PrintWriter out) {
         int seen = 0;
+        boolean toldPromote = false;
         DeploymentView d = started;
         while (true) {
             for (EventView e : d.events()) {
@@ -22,8 +39,13 @@ final class DeploymentWatch {
                 seen = Math.max(seen, e.seq());
             }
             out.flush();
-            if (d.finished()) {
-                return outcome(d, url, out);
+            if (d.finished() || "keep-old".equals(d.awaiting())) {
+                return d;
+            }
+            if ("promote".equals(d.awaiting()) && !toldPromote) {
+                out.println("  waiting for: cutover promote " + d.app() + "/" + d.env() + " (or cutover abort)");
+                out.flush();
+                toldPromote = true;
             }
             try {
                 Thread.sleep(POLL.toMillis());

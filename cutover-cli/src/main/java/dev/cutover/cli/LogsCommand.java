@@ -4,17 +4,36 @@ import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.name.EnvRef;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", description = "Show the output of an environment's instances, each line prefixed with its instance.")
+/**
+ * Prints the logs of an environment's instances merged in time order. Each line's time is when the agent saw it
+ * written (to about 200ms); lines of the same time keep their order within an instance.
+ */
+@Command(name = "logs", description = {
+        "Show the output of an environment's instances, merged in time order, each line prefixed with its instance.",
+        "With -f, keep printing: instances a deploy starts are added, those it stops end."})
 final class LogsCommand extends ApiCommand {
 
+    static final int DEFAULT_LINES = 20;
     private static final long POLL_MS = 500;
     private static final long REFRESH_MS = 2000;
+    private static final int CHUNK = 65536;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     @Parameters(index = "0", paramLabel = "APP[/ENV]")
     String target;
@@ -22,77 +41,155 @@ final class LogsCommand extends ApiCommand {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new output, including instances a deploy starts")
     boolean follow;
 
-    @Option(names = "--instance", paramLabel = "ID", description = "Only this instance")
+    @Option(names = "--instance", paramLabel = "ID", description = "Only this instance (also once it has stopped)")
     String instance;
 
-    @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "20",
-            description = "How many lines of each instance to show first (default: 20)")
-    int lines;
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only instances of this process type, e.g. web")
+    String type;
+
+    @Option(names = {"-n", "--lines"}, paramLabel = "N",
+            description = "How many of the latest lines to show first (default: " + DEFAULT_LINES
+                    + "; with --since: all since then)")
+    Integer lines;
+
+    @Option(names = "--since", paramLabel = "DURATION",
+            description = "Only lines written within this long before now, e.g. 30s, 10m, 2h")
+    String since;
+
+    @Option(names = {"-t", "--timestamps"}, description = "Prefix each line with the time it was written")
+    boolean timestamps;
+
+    private record Line(Instant time, int order, String instance, String text) {}
 
     @Override
     int run(ApiClient api) {
-        if (lines < 0) {
+        if (lines != null && lines < 0) {
             throw new CliException("--lines: " + lines + " (expected: 0 or more)", CliException.USAGE);
         }
-        EnvRef ref = env(target);
-        Map<String, Long> offsets = new LinkedHashMap<>();
-        if (instance != null) {
-            // An instance asked for by id is read even when it has stopped: that is when its log matters most.
-            offsets.put(instance, null);
+        if (since != null && dev.cutover.model.manifest.DurationText.parseOrNull(since) == null) {
+            throw new CliException("--since: " + since + " (expected: a duration such as 30s, 10m or 2h)",
+                    CliException.USAGE);
         }
-        long lastRefresh = 0;
+        EnvRef ref = env(target);
+        // Instances being read, with the offset to read next; in the order they were found (ties print in it).
+        Map<String, Long> offsets = new LinkedHashMap<>();
+        Set<String> done = new HashSet<>();
+        List<String> order = new ArrayList<>();
+        if (instance != null) {
+            offsets.put(instance, null);
+            order.add(instance);
+        } else {
+            for (InstanceView i : instances(api, ref)) {
+                offsets.put(i.id(), null);
+                order.add(i.id());
+            }
+        }
+        List<Line> first = new ArrayList<>();
+        for (var e : offsets.entrySet()) {
+            e.setValue(readFirst(api, e.getKey(), order.indexOf(e.getKey()), first));
+        }
+        first.sort(Comparator.comparing(Line::time).thenComparing(Line::order));
+        int limit = lines != null ? lines : since != null ? Integer.MAX_VALUE : DEFAULT_LINES;
+        print(first.subList(Math.max(0, first.size() - limit), first.size()));
+        if (!follow) {
+            return 0;
+        }
+        long lastRefresh = System.currentTimeMillis();
         while (true) {
-            long now = System.currentTimeMillis();
-            if (instance == null && now - lastRefresh >= REFRESH_MS) {
-                lastRefresh = now;
-                EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
-                for (InstanceView i : status.instances()) {
-                    offsets.putIfAbsent(i.id(), null);
+            sleep();
+            if (instance == null && System.currentTimeMillis() - lastRefresh >= REFRESH_MS) {
+                lastRefresh = System.currentTimeMillis();
+                for (InstanceView i : instances(api, ref)) {
+                    if (!offsets.containsKey(i.id()) && !done.contains(i.id())) {
+                        offsets.put(i.id(), 0L); // new since we started: all of its output
+                        order.add(i.id());
+                    }
                 }
             }
-            for (var it = offsets.entrySet().iterator(); it.hasNext(); ) {
-                var e = it.next();
-                LogChunk chunk = read(api, e.getKey(), e.getValue());
-                print(e.getKey(), chunk.text());
-                e.setValue(chunk.next());
-                if (chunk.ended() && follow) {
-                    out().println("[" + e.getKey() + "] (ended)");
-                    it.remove();
+            List<Line> round = new ArrayList<>();
+            List<String> ended = new ArrayList<>();
+            for (var e : offsets.entrySet()) {
+                long offset = e.getValue();
+                while (true) {
+                    LogChunk chunk = api.get(path(e.getKey()) + "?offset=" + offset + "&max=" + CHUNK, LogChunk.class);
+                    collect(chunk, e.getKey(), order.indexOf(e.getKey()), round);
+                    offset = chunk.next();
+                    if (chunk.ended()) {
+                        ended.add(e.getKey());
+                        break;
+                    }
+                    if (chunk.text().isEmpty()) {
+                        break;
+                    }
                 }
+                e.setValue(offset);
+            }
+            round.sort(Comparator.comparing(Line::time).thenComparing(Line::order));
+            print(round);
+            for (String id : ended) {
+                offsets.remove(id);
+                done.add(id);
+                out().println("[" + id + "] (ended)");
             }
             out().flush();
-            if (!follow || (instance != null && offsets.isEmpty())) {
-                return 0;
-            }
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (instance != null && offsets.isEmpty()) {
                 return 0;
             }
         }
     }
 
-    private LogChunk read(ApiClient api, String id, Long offset) {
-        if (offset != null) {
-            return api.get("/api/instances/" + id + "/log?offset=" + offset, LogChunk.class);
-        }
-        // first read: the tail, cut to the last N lines
-        LogChunk tail = api.get("/api/instances/" + id + "/log?offset=-" + Math.max(4096, lines * 256L), LogChunk.class);
-        String[] all = tail.text().split("\n", -1);
-        int end = all.length > 0 && all[all.length - 1].isEmpty() ? all.length - 1 : all.length;
-        int from = Math.max(0, end - lines);
-        StringBuilder sb = new StringBuilder();
-        for (int i = from; i < end; i++) {
-            sb.append(all[i]).append('\n');
-        }
-        return new LogChunk(sb.toString(), tail.next(), tail.ended());
+    private List<InstanceView> instances(ApiClient api, EnvRef ref) {
+        EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
+        return status.instances().stream().filter(i -> type == null || type.equals(i.type())).toList();
     }
 
-    private void print(String id, String text) {
-        if (text.isEmpty()) {
-            return;
+    /** Reads what to show first of one instance into {@code into}; returns the offset to follow from. */
+    private long readFirst(ApiClient api, String id, int order, List<Line> into) {
+        if (since != null) {
+            LogChunk chunk = api.get(path(id) + "?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8)
+                    + "&max=" + CHUNK, LogChunk.class);
+            collect(chunk, id, order, into);
+            long offset = chunk.next();
+            while (!chunk.text().isEmpty() && !chunk.ended()) {
+                chunk = api.get(path(id) + "?offset=" + offset + "&max=" + CHUNK, LogChunk.class);
+                collect(chunk, id, order, into);
+                offset = chunk.next();
+            }
+            return offset;
         }
-        text.lines().forEach(l -> out().println("[" + id + "] " + l));
+        int n = lines == null ? DEFAULT_LINES : lines;
+        LogChunk tail = api.get(path(id) + "?offset=-" + Math.max(4096, n * 256L) + "&max=" + (1 << 20),
+                LogChunk.class);
+        List<Line> all = new ArrayList<>();
+        collect(tail, id, order, all);
+        into.addAll(all.subList(Math.max(0, all.size() - n), all.size()));
+        return tail.next();
+    }
+
+    private static void collect(LogChunk chunk, String id, int order, List<Line> into) {
+        for (LogChunk.Line l : chunk.lines()) {
+            into.add(new Line(l.time() == null ? Instant.EPOCH : l.time(), order, id, l.text()));
+        }
+    }
+
+    private static String path(String id) {
+        return "/api/instances/" + id + "/log";
+    }
+
+    private void print(List<Line> list) {
+        for (Line l : list) {
+            String time = timestamps ? TIME.format(l.time().atZone(ZoneId.systemDefault())) + " " : "";
+            out().println(time + "[" + l.instance() + "] " + l.text());
+        }
+        out().flush();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", 0);
+        }
     }
 }

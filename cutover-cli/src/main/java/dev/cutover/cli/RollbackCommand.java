@@ -37,6 +37,22 @@ final class RollbackCommand extends ApiCommand {
         }
         DeploymentView d = api.post(ApiClient.envPath(ref) + "/rollback", new RollbackRequest(number),
                 DeploymentView.class);
-        return DeployCommand.report(api, ref, d, waitForIt, output, this);
+        if (d.kind().equals("rollback") || output == OutputFormat.json) {
+            return DeployCommand.report(api, ref, d, waitForIt, output, this);
+        }
+        // a traffic-shifting deployment in progress was turned around: its stable set is still warm
+        out().println("deployment " + d.id() + " (v" + d.release() + ") is rolling back: traffic goes back to v"
+                + d.previousRelease() + " at once, its instances are still running; no process starts");
+        out().flush();
+        if (!waitForIt) {
+            return 0;
+        }
+        DeploymentView end = DeploymentWatch.events(api, d, out());
+        if (end.phase().equals("rolled-back")) {
+            out().println("rolled back: v" + end.previousRelease() + " is serving " + ref);
+            out().flush();
+            return 0;
+        }
+        return DeploymentWatch.outcome(end, null, out());
     }
 }

@@ -1,13 +1,20 @@
 package dev.cutover.router;
 
+import dev.cutover.model.routing.GroupStats;
 import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.model.routing.TargetStats;
 import dev.cutover.model.routing.TrafficRouter;
+import dev.cutover.router.health.PassiveHealth;
+import dev.cutover.router.metrics.AccessLog;
+import dev.cutover.router.metrics.GroupMetrics;
+import dev.cutover.router.metrics.MetricsRegistry;
+import dev.cutover.router.metrics.PrometheusText;
 import dev.cutover.router.pool.ConnectionPool;
 import dev.cutover.router.pool.ConnectionPools;
 import dev.cutover.router.proxy.FrontendInitializer;
 import dev.cutover.router.proxy.RouterClosing;
 import dev.cutover.router.routing.LiveTarget;
+import dev.cutover.router.routing.RouteEntry;
 import dev.cutover.router.routing.RoutingSnapshot;
 import dev.cutover.router.routing.TargetRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,7 +27,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +55,9 @@ public final class Router implements TrafficRouter, AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ConnectionPools pools;
+    private final PassiveHealth health;
+    private final MetricsRegistry metrics = new MetricsRegistry();
+    private final AccessLog accessLog;
     private final ChannelGroup clients = new DefaultChannelGroup("cutover-router-clients", GlobalEventExecutor.INSTANCE);
     private final TargetRegistry registry = new TargetRegistry();
     private final Object applyLock = new Object();
@@ -54,20 +66,32 @@ public final class Router implements TrafficRouter, AutoCloseable {
     private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
     private Channel serverChannel;
 
-    private Router(RouterConfig config, Transport transport) {
+    private Router(RouterConfig config, Transport transport, AccessLog accessLog) {
         this.config = config;
+        this.accessLog = accessLog;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 transport.ioHandlerFactory());
         this.pools = new ConnectionPools(workers, transport.channelType(), config.connectTimeout(),
                 config.idleTimeout(), config.maxConnectionsPerTarget());
+        this.health = new PassiveHealth(workers, transport.channelType(), config.connectTimeout(),
+                config.ejectionBackoff(), RouterConfig.MAX_EJECTION_BACKOFF_FACTOR);
     }
 
     /** Binds the listening socket and returns once it accepts connections. */
     public static Router start(RouterConfig config) throws InterruptedException {
         Objects.requireNonNull(config, "config");
         Transport transport = Transport.best();
-        Router router = new Router(config, transport);
+        AccessLog accessLog = null;
+        if (config.accessLog() != null) {
+            try {
+                accessLog = AccessLog.open(config.accessLog());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("accessLog: '" + config.accessLog() + "' (expected: a writable file:"
+                        + " " + e + ")", e);
+            }
+        }
+        Router router = new Router(config, transport, accessLog);
         try {
             router.bind(transport);
         } catch (InterruptedException | RuntimeException e) {
@@ -86,7 +110,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(() -> snapshot, pools, config.responseTimeout(),
+                .childHandler(new FrontendInitializer(() -> snapshot, pools, health, metrics, accessLog,
+                        config.responseTimeout(),
                         config.idleTimeout(), clients));
         serverChannel = bootstrap.bind(config.bindAddress(), config.port()).sync().channel();
     }
@@ -111,7 +136,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
             // Order matters: lifecycles first (inside update), then the snapshot, then the acknowledgement.
             // See LiveTarget.tryStartRequest for why that closes the race with a request being picked.
             Map<String, LiveTarget> targets = registry.update(table);
-            snapshot = RoutingSnapshot.of(table, targets);
+            snapshot = RoutingSnapshot.of(table, targets, metrics);
             appliedVersion.set(table.version());
         }
         pools.forEach(ConnectionPool::closeIdleOfRetiredTargets);
@@ -125,6 +150,48 @@ public final class Router implements TrafficRouter, AutoCloseable {
     @Override
     public Map<String, TargetStats> targetStats() {
         return registry.stats();
+    }
+
+    /**
+     * Per target group of each route: answered requests, responses by status class, failures by tag (the
+     * {@code X-Cutover-Error} values), a latency histogram (p50, p99 and mean through
+     * {@link dev.cutover.model.routing.LatencyHistogram}), requests in flight and connections open to the group's
+     * active targets. Keyed by {@link GroupStats#key} ({@code ENVIRONMENT#GROUP}); group {@link GroupStats#NO_GROUP}
+     * holds requests a route answered before picking a group ({@code no_target}). Every group a table ever listed
+     * stays, so counters only grow: the engine compares two readings for rates.
+     *
+     * <p>Cheap to read: it sums a few striped counters per group and allocates the result, without stopping or
+     * slowing the event loops. Safe from any thread.
+     */
+    @Override
+    public Map<String, GroupStats> groupStats() {
+        Map<String, int[]> live = new HashMap<>();
+        for (RouteEntry route : snapshot.routes()) {
+            for (RouteEntry.GroupEntry group : route.groups()) {
+                int[] counts = live.computeIfAbsent(GroupStats.key(route.environment(), group.name()), k -> new int[2]);
+                for (LiveTarget target : group.targets()) {
+                    counts[0] += target.inFlight();
+                    counts[1] += target.openConnections();
+                }
+            }
+        }
+        Map<String, GroupStats> stats = new TreeMap<>();
+        for (GroupMetrics group : metrics.groups()) {
+            String key = GroupStats.key(group.environment(), group.group());
+            int[] counts = live.getOrDefault(key, new int[2]);
+            stats.put(key, group.snapshot(counts[0], counts[1]));
+        }
+        return stats;
+    }
+
+    /** Requests answered before any route was found, by failure tag ({@code bad_request}, {@code no_route}, ...). */
+    public Map<String, Long> unroutedStats() {
+        return metrics.unroutedCounts();
+    }
+
+    /** The Prometheus text exposition of {@link #groupStats()}, {@link #targetStats()} and {@link #unroutedStats()}. */
+    public String prometheusText() {
+        return PrometheusText.render(groupStats(), targetStats(), unroutedStats());
     }
 
     /**
@@ -154,6 +221,9 @@ public final class Router implements TrafficRouter, AutoCloseable {
             pools.forEach(ConnectionPool::closeIdle);
         } finally {
             shutdownGroups();
+            if (accessLog != null) {
+                accessLog.close();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

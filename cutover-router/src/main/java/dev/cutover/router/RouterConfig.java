@@ -13,6 +13,9 @@ import java.util.Objects;
  *                        head was sent; then the client gets a 504
  * @param idleTimeout how long a client connection or a pooled target connection may sit idle before it is closed
  * @param maxConnectionsPerTarget open connections to one target, busy or idle, across all event loops
+ * @param ejectionBackoff how long a target that refused a connection is left out before the first probe; doubled
+ *                        after each failed probe, up to {@link #MAX_EJECTION_BACKOFF_FACTOR} times this
+ * @param accessLog where to write the access log: a file path, {@code -} for standard output, {@code null} for none
  */
 public record RouterConfig(
         String bindAddress,
@@ -20,12 +23,17 @@ public record RouterConfig(
         Duration connectTimeout,
         Duration responseTimeout,
         Duration idleTimeout,
-        int maxConnectionsPerTarget) {
+        int maxConnectionsPerTarget,
+        Duration ejectionBackoff,
+        String accessLog) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS_PER_TARGET = 1024;
+    public static final Duration DEFAULT_EJECTION_BACKOFF = Duration.ofSeconds(1);
+    /** The longest backoff between probes of an ejected target, as a multiple of {@code ejectionBackoff}. */
+    public static final int MAX_EJECTION_BACKOFF_FACTOR = 30;
 
     public RouterConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -38,6 +46,11 @@ public record RouterConfig(
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("responseTimeout", responseTimeout);
         requirePositive("idleTimeout", idleTimeout);
+        requirePositive("ejectionBackoff", ejectionBackoff);
+        if (accessLog != null && accessLog.isBlank()) {
+            throw new IllegalArgumentException("accessLog: '" + accessLog + "' (expected: a file path, - for standard "
+                    + "output, or null for none)");
+        }
         if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: at most "
                     + Integer.MAX_VALUE + " ms)");
@@ -48,22 +61,43 @@ public record RouterConfig(
         }
     }
 
-    /** The defaults: connect 2s, response 60s, idle 60s, 1024 connections per target. */
+    /** With the default ejection backoff. */
+    public RouterConfig(String bindAddress, int port, Duration connectTimeout, Duration responseTimeout,
+            Duration idleTimeout, int maxConnectionsPerTarget) {
+        this(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, maxConnectionsPerTarget,
+                DEFAULT_EJECTION_BACKOFF, null);
+    }
+
+    /** The defaults: connect 2s, response 60s, idle 60s, 1024 connections per target, ejection backoff 1s. */
     public static RouterConfig defaults(String bindAddress, int port) {
         return new RouterConfig(bindAddress, port, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_TARGET);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_TARGET, DEFAULT_EJECTION_BACKOFF, null);
     }
 
     public RouterConfig withPort(int newPort) {
-        return new RouterConfig(bindAddress, newPort, connectTimeout, responseTimeout, idleTimeout, maxConnectionsPerTarget);
+        return new RouterConfig(bindAddress, newPort, connectTimeout, responseTimeout, idleTimeout,
+                maxConnectionsPerTarget, ejectionBackoff, accessLog);
     }
 
     public RouterConfig withResponseTimeout(Duration timeout) {
-        return new RouterConfig(bindAddress, port, connectTimeout, timeout, idleTimeout, maxConnectionsPerTarget);
+        return new RouterConfig(bindAddress, port, connectTimeout, timeout, idleTimeout, maxConnectionsPerTarget,
+                ejectionBackoff, accessLog);
     }
 
     public RouterConfig withIdleTimeout(Duration timeout) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, timeout, maxConnectionsPerTarget);
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, timeout, maxConnectionsPerTarget,
+                ejectionBackoff, accessLog);
+    }
+
+    public RouterConfig withEjectionBackoff(Duration backoff) {
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout,
+                maxConnectionsPerTarget, backoff, accessLog);
+    }
+
+    /** With an access log written to a file, or to standard output for {@code -}; {@code null} turns it off. */
+    public RouterConfig withAccessLog(String target) {
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout,
+                maxConnectionsPerTarget, ejectionBackoff, target);
     }
 
     private static void requirePositive(String field, Duration value) {

@@ -53,6 +53,10 @@ final class TestBackend implements AutoCloseable {
     volatile CountDownLatch release = new CountDownLatch(1);
 
     private TestBackend(String name) throws InterruptedException {
+        this(name, 0);
+    }
+
+    private TestBackend(String name, int port) throws InterruptedException {
         this.name = name;
         server = new ServerBootstrap()
                 .group(group)
@@ -66,11 +70,16 @@ final class TestBackend implements AutoCloseable {
                                 new Handler());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", port).sync().channel();
     }
 
     static TestBackend start(String name) throws InterruptedException {
         return new TestBackend(name);
+    }
+
+    /** A backend on a given port, e.g. one a target refused connections on until now. */
+    static TestBackend startOn(String name, int port) throws InterruptedException {
+        return new TestBackend(name, port);
     }
 
     int port() {

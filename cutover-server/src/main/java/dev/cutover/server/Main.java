@@ -17,6 +17,7 @@ public final class Main {
         CommandLine cl = CutoverCommand.commandLine();
         cl.addSubcommand("server", new ServerCommand());
         cl.addSubcommand("demo", new DemoCommand());
+        cl.addSubcommand("router", new dev.cutover.router.standalone.RouterCommand());
         return cl;
     }
 }

@@ -13,7 +13,8 @@ public final class Deployments {
     private static final RowMapper<DeploymentRow> MAPPER = (rs, ctx) -> new DeploymentRow(rs.getLong("id"),
             rs.getLong("env_id"), rs.getInt("release"), Rows.optionalInt(rs, "previous_release"),
             rs.getString("kind"), rs.getString("strategy"), rs.getString("phase"), rs.getString("state"),
-            rs.getInt("abort_requested") != 0, Rows.instant(rs, "created_at"), Rows.instant(rs, "finished_at"));
+            rs.getInt("abort_requested") != 0, Rows.instant(rs, "created_at"), Rows.instant(rs, "finished_at"),
+            rs.getInt("promotions"), rs.getInt("paused") != 0);
     private static final RowMapper<EventRow> EVENTS = (rs, ctx) -> new EventRow(rs.getLong("deployment_id"),
             rs.getInt("seq"), Rows.instant(rs, "at"), rs.getString("message"));
 
@@ -68,6 +69,18 @@ public final class Deployments {
     public static boolean requestAbort(Handle h, long id) {
         return h.createUpdate("UPDATE deployments SET abort_requested = 1 WHERE id = :id AND finished_at IS NULL")
                 .bind("id", id).execute() == 1;
+    }
+
+    /** Counts a promotion; returns false when the deployment had already finished. */
+    public static boolean promote(Handle h, long id) {
+        return h.createUpdate("UPDATE deployments SET promotions = promotions + 1 WHERE id = :id AND finished_at IS NULL")
+                .bind("id", id).execute() == 1;
+    }
+
+    /** Pauses or resumes; returns false when the deployment had already finished. */
+    public static boolean setPaused(Handle h, long id, boolean paused) {
+        return h.createUpdate("UPDATE deployments SET paused = :p WHERE id = :id AND finished_at IS NULL")
+                .bind("p", paused ? 1 : 0).bind("id", id).execute() == 1;
     }
 
     public static void addEvents(Handle h, long id, Instant at, List<String> messages) {

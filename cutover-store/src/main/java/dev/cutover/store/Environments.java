@@ -1,6 +1,11 @@
 package dev.cutover.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cutover.model.json.Json;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -9,8 +14,10 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** Apps and their environments. */
 public final class Environments {
 
+    private static final TypeReference<Map<Integer, Integer>> WEIGHTS = new TypeReference<>() {};
     private static final RowMapper<EnvRow> MAPPER = (rs, ctx) -> new EnvRow(rs.getLong("id"), rs.getString("app"),
-            rs.getString("name"), Rows.optionalInt(rs, "serving_release"), rs.getInt("config_revision"));
+            rs.getString("name"), Rows.optionalInt(rs, "serving_release"), rs.getInt("config_revision"),
+            weights(rs.getString("weights")), rs.getInt("preview_release"));
 
     private Environments() {}
 
@@ -40,6 +47,34 @@ public final class Environments {
     public static void setServing(Handle h, long envId, int release) {
         h.createUpdate("UPDATE environments SET serving_release = :r WHERE id = :id")
                 .bind("r", release).bind("id", envId).execute();
+    }
+
+    /** The traffic split by release; empty: by instance count. */
+    public static void setWeights(Handle h, long envId, Map<Integer, Integer> weights) {
+        String json;
+        try {
+            json = weights.isEmpty() ? null : Json.mapper().writeValueAsString(new TreeMap<>(weights));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write weights as JSON", e);
+        }
+        h.createUpdate("UPDATE environments SET weights = :w WHERE id = :id").bind("w", json).bind("id", envId).execute();
+    }
+
+    /** The release served at the preview host; 0 for none. */
+    public static void setPreview(Handle h, long envId, int release) {
+        h.createUpdate("UPDATE environments SET preview_release = :r WHERE id = :id")
+                .bind("r", release == 0 ? null : release).bind("id", envId).execute();
+    }
+
+    private static Map<Integer, Integer> weights(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return Json.mapper().readValue(json, WEIGHTS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("environment weights in the store are not valid JSON: " + json, e);
+        }
     }
 
     public static void setConfigRevision(Handle h, long envId, int revision) {

@@ -7,9 +7,12 @@ import dev.cutover.model.manifest.HealthSpec;
  *
  * <pre>
  *  STARTING ──healthyThreshold passes──▶ HEALTHY ──unhealthyThreshold failures──▶ UNHEALTHY
- *                                          ▲                                          │
- *                                          └──────────healthyThreshold passes─────────┘
+ *     │                                    ▲                                          │ ▲
+ *     │                                    └──────────healthyThreshold passes─────────┘ │
+ *     └──unhealthyThreshold failures counted after the start period (only with one)─────┘
  * </pre>
+ *
+ * Without a start period, failures while starting never count: an instance starts for as long as it takes.
  *
  * Not thread-safe: confined to the owning instance's lock.
  */
@@ -23,6 +26,7 @@ public final class HealthCounter {
 
     private final int healthyThreshold;
     private final int unhealthyThreshold;
+    private final boolean hasStartPeriod;
     private Health health;
     private int passes;
     private int failures;
@@ -30,11 +34,22 @@ public final class HealthCounter {
     public HealthCounter(HealthSpec spec, Health initial) {
         this.healthyThreshold = spec.healthyThreshold();
         this.unhealthyThreshold = spec.unhealthyThreshold();
+        this.hasStartPeriod = spec.startPeriod() != null;
         this.health = initial;
     }
 
-    /** Counts one result; returns the health after it. */
+    /** Counts one result outside any start period; returns the health after it. */
     public Health observe(boolean passed) {
+        return observe(passed, false);
+    }
+
+    /**
+     * Counts one result; a failure {@code inStartPeriod} is not counted at all. Returns the health after it.
+     */
+    public Health observe(boolean passed, boolean inStartPeriod) {
+        if (!passed && inStartPeriod) {
+            return health;
+        }
         if (passed) {
             passes++;
             failures = 0;
@@ -44,7 +59,8 @@ public final class HealthCounter {
         } else {
             failures++;
             passes = 0;
-            if (health == Health.HEALTHY && failures >= unhealthyThreshold) {
+            boolean counts = health == Health.HEALTHY || (health == Health.STARTING && hasStartPeriod);
+            if (counts && failures >= unhealthyThreshold) {
                 health = Health.UNHEALTHY;
             }
         }

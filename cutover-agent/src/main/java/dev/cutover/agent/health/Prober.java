@@ -1,7 +1,9 @@
 package dev.cutover.agent.health;
 
 import dev.cutover.model.manifest.HealthSpec;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -39,6 +41,16 @@ public final class Prober {
 
     /** Probes {@code port} every {@code spec.interval()}, handing each result to {@code results}. */
     public Probing start(HealthSpec spec, int port, Consumer<ProbeResult> results) {
+        return start(spec, port, Path.of("/"), Map.of(), results);
+    }
+
+    /**
+     * Like {@link #start(HealthSpec, int, Consumer)}; a command probe runs in {@code workingDirectory} with exactly
+     * {@code environment}.
+     */
+    public Probing start(HealthSpec spec, int port, Path workingDirectory, Map<String, String> environment,
+            Consumer<ProbeResult> results) {
+        Probe.CommandContext context = new Probe.CommandContext(workingDirectory, Map.copyOf(environment));
         AtomicBoolean inFlight = new AtomicBoolean();
         AtomicBoolean closed = new AtomicBoolean();
         long interval = spec.interval().toMillis();
@@ -49,7 +61,7 @@ public final class Prober {
             try {
                 probes.execute(() -> {
                     try {
-                        ProbeResult r = Probe.run(spec, port, clock);
+                        ProbeResult r = Probe.run(spec, port, context, clock);
                         if (!closed.get()) {
                             results.accept(r);
                         }

@@ -1,5 +1,6 @@
 /**
- * Health probes of listening instances: an HTTP GET (2xx or 3xx passes) or a TCP connect, on a schedule, with the
+ * Health probes of listening instances: an HTTP GET (2xx or 3xx passes), a TCP connect, or a command (exit 0
+ * passes), on a schedule, with the
  * threshold logic that turns consecutive results into healthy and unhealthy.
  *
  * <p>Threading: one {@link dev.cutover.agent.health.Prober} serves all instances with a shared scheduler thread that

@@ -2,10 +2,12 @@ package dev.cutover.agent.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,21 +64,53 @@ public final class ProcessLauncher {
 
     /** Starts the process; returns once it leads its own process group (or has already exited). */
     public SupervisedProcess launch(LaunchSpec spec) throws IOException {
-        Files.createDirectories(spec.logFile().getParent());
         List<String> command = new java.util.ArrayList<>(resetSignals);
         command.addAll(List.of(setsid, "/bin/sh", "-c", spec.command()));
+        Process process = start(command, spec.workingDirectory(), spec.environment(), spec.logFile(),
+                Redirect.from(new File("/dev/null")));
+        return new ChildProcess(process, awaitGroupLeader(process.pid()));
+    }
+
+    /** A one-off command: its process, and its stdin when that is a pipe (else null: stdin is empty). */
+    public record OneOff(SupervisedProcess process, OutputStream stdin) {}
+
+    /**
+     * Starts {@code argv} (no shell; the program is looked up on the {@code PATH} of {@code environment}) as the
+     * leader of its own process group, like {@link #launch}, its output appended to {@code output}, with stdin a
+     * pipe when {@code pipeStdin}. A program that cannot be run exits with 127 (not found) or 126.
+     */
+    public OneOff launchOneOff(List<String> argv, Path workingDirectory, Map<String, String> environment,
+            Path output, boolean pipeStdin) throws IOException {
+        List<String> command = new java.util.ArrayList<>(resetSignals);
+        command.add(setsid);
+        command.add("--");
+        command.addAll(argv);
+        Process process = start(command, workingDirectory, environment, output,
+                pipeStdin ? Redirect.PIPE : Redirect.from(new File("/dev/null")));
+        SupervisedProcess proc = new ChildProcess(process, awaitGroupLeader(process.pid()));
+        return new OneOff(proc, pipeStdin ? process.getOutputStream() : null);
+    }
+
+    private Process start(List<String> command, Path workingDirectory, Map<String, String> environment, Path output,
+            Redirect stdin) throws IOException {
+        Files.createDirectories(output.getParent());
         ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(spec.workingDirectory().toFile())
-                .redirectInput(Redirect.from(new File("/dev/null")))
+                .directory(workingDirectory.toFile())
+                .redirectInput(stdin)
                 .redirectErrorStream(true)
-                .redirectOutput(Redirect.appendTo(spec.logFile().toFile()));
+                .redirectOutput(Redirect.appendTo(output.toFile()));
         pb.environment().clear();
-        pb.environment().putAll(spec.environment());
+        pb.environment().putAll(environment);
         Process process = pb.start();
         JdkChildren.track(process);
-        long pid = process.pid();
-        // Until setsid(2) has run, kill(-pid) would find no group: wait for it so that a stop right after a start
-        // reaches the process. The start time is stable across the exec.
+        return process;
+    }
+
+    /**
+     * Until setsid(2) has run, kill(-pid) would find no group: waits for it so that a stop right after a start
+     * reaches the process. Returns the start time, which is stable across the exec; 0 when it exited at once.
+     */
+    private static long awaitGroupLeader(long pid) {
         long deadline = System.nanoTime() + SETSID_WAIT_NANOS;
         long startTime = 0;
         while (true) {
@@ -99,7 +133,7 @@ public final class ProcessLauncher {
                 break;
             }
         }
-        return new ChildProcess(process, startTime);
+        return startTime;
     }
 
     /**

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,7 +105,7 @@ final class Instance {
             health = new HealthCounter(spec.health(), wasHealthy ? Health.HEALTHY : Health.STARTING);
             phase = wasHealthy ? InstancePhase.HEALTHY : InstancePhase.STARTING;
             upSince = wasHealthy ? now : null;
-            probing = services.prober().start(spec.health(), port, r -> probed(gen, r));
+            probing = startProbing(gen, spec, port);
         } else {
             phase = InstancePhase.RUNNING;
             upSince = now;
@@ -210,24 +209,7 @@ final class Instance {
 
     /** A clean environment: nothing from the agent but PATH and LANG. */
     private Map<String, String> environment(InstanceSpec s, Path work, int p) {
-        Map<String, String> env = new LinkedHashMap<>(services.baseEnvironment());
-        env.put("HOME", work.toString());
-        env.putAll(s.environment());
-        if (s.listens()) {
-            env.put("PORT", Integer.toString(p));
-        }
-        putIfNotNull(env, "CUTOVER_APP", s.app());
-        putIfNotNull(env, "CUTOVER_ENV", s.env());
-        env.put("CUTOVER_RELEASE", "v" + s.release());
-        putIfNotNull(env, "CUTOVER_VERSION", s.version());
-        env.put("CUTOVER_INSTANCE", id);
-        return env;
-    }
-
-    private static void putIfNotNull(Map<String, String> env, String key, String value) {
-        if (value != null) {
-            env.put(key, value);
-        }
+        return InstanceEnvironment.of(services.baseEnvironment(), s, id, work, s.listens() ? p : 0);
     }
 
     private synchronized void launched(int gen, InstanceSpec s, SupervisedProcess proc, int p) {
@@ -250,7 +232,7 @@ final class Instance {
             phase = InstancePhase.STARTING;
             reason = "starting: pid " + proc.pid() + ", waiting for " + s.health().describe();
             health = new HealthCounter(s.health(), Health.STARTING);
-            probing = services.prober().start(s.health(), p, r -> probed(gen, r));
+            probing = startProbing(gen, s, p);
         } else {
             phase = InstancePhase.RUNNING;
             reason = "running: pid " + proc.pid();
@@ -321,6 +303,12 @@ final class Instance {
 
     // ---- health ----
 
+    /** A command probe runs in the instance's working directory with its environment. */
+    private Prober.Probing startProbing(int gen, InstanceSpec s, int p) {
+        Path work = services.workingDirectory(id);
+        return services.prober().start(s.health(), p, work, environment(s, work, p), r -> probed(gen, r));
+    }
+
     private synchronized void probed(int gen, ProbeResult result) {
         if (closed || gen != generation || process == null || stopping) {
             return;
@@ -330,7 +318,10 @@ final class Instance {
             probes.removeFirst();
         }
         Health before = health.health();
-        Health after = health.observe(result.passed());
+        Duration startPeriod = spec.health().startPeriod();
+        boolean inStartPeriod = startPeriod != null && startedAt != null
+                && result.at().isBefore(startedAt.plus(startPeriod));
+        Health after = health.observe(result.passed(), inStartPeriod);
         switch (after) {
             case HEALTHY -> {
                 if (before != Health.HEALTHY) {
@@ -343,7 +334,8 @@ final class Instance {
             }
             case UNHEALTHY -> {
                 phase = InstancePhase.UNHEALTHY;
-                reason = "unhealthy: " + plural(health.consecutiveFailures(), "probe") + " failed: " + result.outcome();
+                reason = "unhealthy: " + plural(health.consecutiveFailures(), "probe") + " failed"
+                        + (before == Health.STARTING ? " after the start period" : "") + ": " + result.outcome();
                 if (before != Health.UNHEALTHY) {
                     upSince = null;
                     services.changed().run();
@@ -351,7 +343,8 @@ final class Instance {
             }
             case STARTING -> {
                 if (!result.passed()) {
-                    reason = "starting: waiting for " + spec.health().describe() + ": " + result.outcome();
+                    reason = "starting: " + (inStartPeriod ? "in the start period, " : "") + "waiting for "
+                            + spec.health().describe() + ": " + result.outcome();
                 }
             }
         }
@@ -420,6 +413,10 @@ final class Instance {
     synchronized InstanceReport report() {
         return new InstanceReport(id, phase, reason, process == null ? 0 : process.pid(), port, restarts, startedAt,
                 List.copyOf(probes));
+    }
+
+    synchronized InstanceSpec spec() {
+        return spec;
     }
 
     synchronized InstancePhase phase() {

@@ -178,6 +178,46 @@ public final class Supervisor implements AutoCloseable {
         return Optional.ofNullable(instances.get(instanceId)).map(Instance::phase);
     }
 
+    /** A one-off command's working directory and environment, made like those of instance {@code like}. */
+    public record PreparedExec(InstanceSpec spec, Map<String, String> environment) {}
+
+    /**
+     * Prepares {@code work} as a fresh working directory of the release instance {@code like} runs (or last ran),
+     * and returns the environment that instance gets, without {@code PORT} and with {@code CUTOVER_INSTANCE} set to
+     * {@code execId}.
+     *
+     * @throws IllegalArgumentException when this agent does not know the instance
+     */
+    public PreparedExec prepareExec(String like, String execId, Path work) throws IOException {
+        Instance instance = instances.get(like);
+        if (instance == null) {
+            throw new IllegalArgumentException("like: " + like + " (expected: an instance this agent runs)");
+        }
+        InstanceSpec spec = instance.spec();
+        Path release;
+        try {
+            release = services.builds().release(spec.build());
+        } catch (dev.cutover.agent.build.BuildException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        services.builds().prepareWorkingDirectory(release, work);
+        return new PreparedExec(spec, InstanceEnvironment.of(services.baseEnvironment(), spec, execId, work, 0));
+    }
+
+    /** Deletes a working directory that {@link #prepareExec} made. */
+    public void deleteExecDirectory(Path work) throws IOException {
+        services.builds().deleteWorkingDirectory(work);
+    }
+
+    public ProcessLauncher launcher() {
+        return services.launcher();
+    }
+
+    /** The ids of every known instance: a live view. */
+    public Set<String> instanceIds() {
+        return java.util.Collections.unmodifiableSet(instances.keySet());
+    }
+
     public Path logFile(String instanceId) {
         return services.logFile(instanceId);
     }

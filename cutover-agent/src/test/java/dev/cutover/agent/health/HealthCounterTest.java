@@ -43,4 +43,27 @@ class HealthCounterTest {
         assertThat(c.observe(true)).isEqualTo(Health.UNHEALTHY);
         assertThat(c.observe(true)).isEqualTo(Health.HEALTHY);
     }
+
+    @Test
+    void withAStartPeriodFailuresInsideItDoNotCountAndAfterItMakeAStartingInstanceUnhealthy() {
+        HealthCounter c = new HealthCounter(spec.withStartPeriod(Duration.ofSeconds(10)), Health.STARTING);
+        for (int i = 0; i < 10; i++) {
+            assertThat(c.observe(false, true)).isEqualTo(Health.STARTING);
+        }
+        assertThat(c.consecutiveFailures()).isZero();
+
+        assertThat(c.observe(false, false)).isEqualTo(Health.STARTING);
+        assertThat(c.observe(false, false)).isEqualTo(Health.STARTING);
+        assertThat(c.observe(false, false)).isEqualTo(Health.UNHEALTHY);
+        assertThat(c.observe(true, false)).isEqualTo(Health.UNHEALTHY);
+        assertThat(c.observe(true, false)).isEqualTo(Health.HEALTHY);
+    }
+
+    @Test
+    void aPassInsideTheStartPeriodCounts() {
+        HealthCounter c = new HealthCounter(spec.withStartPeriod(Duration.ofSeconds(10)), Health.STARTING);
+
+        assertThat(c.observe(true, true)).isEqualTo(Health.STARTING);
+        assertThat(c.observe(true, true)).isEqualTo(Health.HEALTHY);
+    }
 }

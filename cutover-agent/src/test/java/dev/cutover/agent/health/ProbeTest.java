@@ -12,6 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 
 class ProbeTest {
 
@@ -80,5 +84,31 @@ class ProbeTest {
             assertThat(r.passed()).isTrue();
             assertThat(r.outcome()).isEqualTo("302 from GET /");
         }
+    }
+
+    @Test
+    void aCommandProbePassesOnExitZeroInTheInstanceDirectoryAndEnvironment(@TempDir Path work) throws Exception {
+        Files.writeString(work.resolve("ok"), "");
+        HealthSpec spec = http("/").withCommand("test -f ok && [ \"$PORT\" = 1234 ]");
+        Probe.CommandContext context = new Probe.CommandContext(work, Map.of("PATH", "/usr/bin:/bin", "PORT", "1234"));
+
+        ProbeResult pass = Probe.run(spec, 1234, context, clock);
+        Files.delete(work.resolve("ok"));
+        ProbeResult fail = Probe.run(spec, 1234, context, clock);
+
+        assertThat(pass.passed()).as(pass.outcome()).isTrue();
+        assertThat(pass.outcome()).isEqualTo("exit code 0 from command test -f ok && [ \"$PORT\" = 1234 ]");
+        assertThat(fail.passed()).isFalse();
+        assertThat(fail.outcome()).startsWith("exit code 1 from command");
+    }
+
+    @Test
+    void aCommandProbeThatHangsTimesOut(@TempDir Path work) {
+        HealthSpec spec = http("/").withCommand("sleep 30");
+
+        ProbeResult r = Probe.run(spec, 1, new Probe.CommandContext(work, Map.of("PATH", "/usr/bin:/bin")), clock);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.outcome()).isEqualTo("timed out after 500ms: command sleep 30");
     }
 }

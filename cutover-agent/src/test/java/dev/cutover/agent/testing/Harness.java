@@ -5,6 +5,7 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import dev.cutover.agent.Agent;
 import dev.cutover.agent.AgentConfig;
+import dev.cutover.agent.log.LogPolicy;
 import dev.cutover.model.agent.DesiredState;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
@@ -33,10 +34,17 @@ public final class Harness implements AutoCloseable {
     private Agent agent;
     private long revision;
 
+    private final LogPolicy logs;
+
     public Harness(Path dataDir) {
+        this(dataDir, LogPolicy.DEFAULT);
+    }
+
+    public Harness(Path dataDir, LogPolicy logs) {
         this.dataDir = dataDir;
+        this.logs = logs;
         this.app = builds.add(Specs.appBundle());
-        this.agent = Agent.start(AgentConfig.of(dataDir, "host-1", "127.0.0.1"), builds);
+        this.agent = Agent.start(AgentConfig.of(dataDir, "host-1", "127.0.0.1").withLogs(logs), builds);
     }
 
     public Agent agent() {
@@ -58,7 +66,7 @@ public final class Harness implements AutoCloseable {
     public void restartAgent(Runnable between) {
         agent.close();
         between.run();
-        agent = Agent.start(AgentConfig.of(dataDir, "host-1", "127.0.0.1"), builds);
+        agent = Agent.start(AgentConfig.of(dataDir, "host-1", "127.0.0.1").withLogs(logs), builds);
     }
 
     public Optional<InstanceReport> find(String id) {

@@ -1,5 +1,7 @@
 package dev.cutover.engine.rollout;
 
+import java.util.Map;
+
 /**
  * A change the planner asks for. Every action is idempotent and names its instance by a stable id, so a controller
  * that dies between acting and saving repeats it harmlessly.
@@ -14,4 +16,20 @@ public sealed interface Action {
 
     /** Want the instance stopped (with its stop signals) and out of the routing table. */
     record Stop(String instance) implements Action {}
+
+    /**
+     * Split the environment's traffic between releases by these percentages; empty: by instance count, which is
+     * how in-place strategies and a settled environment are routed.
+     */
+    record SetWeights(Map<Integer, Integer> percentByRelease) implements Action {
+        public SetWeights {
+            percentByRelease = Map.copyOf(percentByRelease);
+        }
+    }
+
+    /** Serve {@code release} at {@code APP-ENV-preview.DOMAIN}; 0 for no preview. */
+    record SetPreview(int release) implements Action {}
+
+    /** Record {@code release} as the one the environment serves (a traffic switch happened). */
+    record MarkServing(int release) implements Action {}
 }

@@ -10,6 +10,10 @@ public enum FailureReason {
     START_FAILED,
     /** The router did not acknowledge a routing change before the deadline. */
     ROUTER_TIMEOUT,
+    /** The candidate's traffic failed its analysis: too many 5xx, or too slow. */
+    ANALYSIS,
+    /** A bake ended without enough traffic to judge, and the policy says that fails. */
+    INCONCLUSIVE,
     /** Someone asked for it to stop. */
     ABORTED;
 

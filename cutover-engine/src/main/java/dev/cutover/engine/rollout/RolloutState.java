@@ -1,5 +1,6 @@
 package dev.cutover.engine.rollout;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,8 +12,13 @@ import java.util.Objects;
  * @param step what it waits for
  * @param nextSeq the number of the next instance it launches
  * @param failure why it is rolling back or failed; null otherwise
+ * @param program traffic shifting: the index of the next step of the program
+ * @param promotionsSeen how many promotions have been used up
+ * @param pausedAt when a pause asked for by someone began; null when not paused
+ * @param switchedAt traffic shifting: when all traffic reached the candidate; null before
  */
-public record RolloutState(long deployment, Phase phase, Step step, int nextSeq, Failure failure, Instant updatedAt) {
+public record RolloutState(long deployment, Phase phase, Step step, int nextSeq, Failure failure, Instant updatedAt,
+        int program, int promotionsSeen, Instant pausedAt, Instant switchedAt) {
 
     public RolloutState {
         Objects.requireNonNull(phase, "phase");
@@ -20,26 +26,70 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
     }
 
     public static RolloutState start(long deployment, Instant now) {
-        return new RolloutState(deployment, Phase.RUNNING, new Step.Choose(), 1, null, now);
+        return new RolloutState(deployment, Phase.RUNNING, new Step.Choose(), 1, null, now, 0, 0, null, null);
     }
 
     RolloutState with(Step next, Instant now) {
-        return new RolloutState(deployment, phase, next, nextSeq, failure, now);
+        return new RolloutState(deployment, phase, next, nextSeq, failure, now, program, promotionsSeen, pausedAt,
+                switchedAt);
     }
 
-    RolloutState launched(Step next, Instant now) {
-        return new RolloutState(deployment, phase, next, nextSeq + 1, failure, now);
+    RolloutState launched(int count, Instant now) {
+        return new RolloutState(deployment, phase, step, nextSeq + count, failure, now, program, promotionsSeen,
+                pausedAt, switchedAt);
     }
 
     RolloutState failed(Phase next, Failure why, Instant now) {
-        return new RolloutState(deployment, next, new Step.Choose(), nextSeq, why, now);
+        return new RolloutState(deployment, next, new Step.Choose(), nextSeq, why, now, program, promotionsSeen, null,
+                switchedAt);
     }
 
     RolloutState finished(Phase last, Instant now) {
-        return new RolloutState(deployment, last, new Step.Done(), nextSeq, failure, now);
+        return new RolloutState(deployment, last, new Step.Done(), nextSeq, failure, now, program, promotionsSeen,
+                null, switchedAt);
     }
 
-    String instanceId(String type) {
-        return "d" + deployment + "-" + type + "-" + nextSeq;
+    RolloutState nextProgramStep(Instant now) {
+        return new RolloutState(deployment, phase, new Step.Choose(), nextSeq, failure, now, program + 1,
+                promotionsSeen, pausedAt, switchedAt);
+    }
+
+    RolloutState promotionUsed(Instant now) {
+        return new RolloutState(deployment, phase, step, nextSeq, failure, now, program, promotionsSeen + 1, pausedAt,
+                switchedAt);
+    }
+
+    RolloutState switched(Instant now) {
+        return new RolloutState(deployment, phase, step, nextSeq, failure, now, program, promotionsSeen, pausedAt, now);
+    }
+
+    RolloutState pausedSince(Instant at) {
+        return new RolloutState(deployment, phase, step, nextSeq, failure, at, program, promotionsSeen, at, switchedAt);
+    }
+
+    /** Resumes after a pause: every wait and deadline of the current step moves by the time it was paused. */
+    RolloutState resumed(Instant now) {
+        Duration paused = pausedAt == null ? Duration.ZERO : Duration.between(pausedAt, now);
+        Step shifted = switch (step) {
+            case Step.AwaitReady r -> new Step.AwaitReady(r.instances(), r.since().plus(paused),
+                    r.deadline().plus(paused), null);
+            case Step.AwaitRouted r -> new Step.AwaitRouted(r.instances(), r.since().plus(paused),
+                    r.deadline().plus(paused));
+            case Step.AwaitDrained d -> new Step.AwaitDrained(d.instances(), d.since().plus(paused),
+                    d.deadline().plus(paused));
+            case Step.AwaitWeights w -> new Step.AwaitWeights(w.weights(), w.since().plus(paused),
+                    w.deadline().plus(paused));
+            case Step.Bake b -> new Step.Bake(b.since().plus(paused), b.until() == null ? null : b.until().plus(paused),
+                    b.deadline().plus(paused), b.analysis(), b.baseline(), b.analysisStep());
+            case Step.KeepOld k -> new Step.KeepOld(k.until().plus(paused));
+            case Step.Choose c -> c;
+            case Step.Done d -> d;
+        };
+        return new RolloutState(deployment, phase, shifted, nextSeq, failure, now, program, promotionsSeen, null,
+                switchedAt);
+    }
+
+    String instanceId(String type, int offset) {
+        return "d" + deployment + "-" + type + "-" + (nextSeq + offset);
     }
 }

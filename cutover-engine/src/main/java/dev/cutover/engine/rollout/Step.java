@@ -2,11 +2,14 @@ package dev.cutover.engine.rollout;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.cutover.model.manifest.Analysis;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
- * What a deployment waits for now. Every step can be derived again from the inventory after a crash; the step
- * record carries only what cannot: when the wait began and its deadline.
+ * What a deployment waits for now. Every wait on instances can be derived again from the inventory after a crash;
+ * the step record carries what cannot: when the wait began, its deadline, and a bake's baseline counts.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -14,6 +17,9 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = Step.AwaitReady.class, name = "await-ready"),
     @JsonSubTypes.Type(value = Step.AwaitRouted.class, name = "await-routed"),
     @JsonSubTypes.Type(value = Step.AwaitDrained.class, name = "await-drained"),
+    @JsonSubTypes.Type(value = Step.AwaitWeights.class, name = "await-weights"),
+    @JsonSubTypes.Type(value = Step.Bake.class, name = "bake"),
+    @JsonSubTypes.Type(value = Step.KeepOld.class, name = "keep-old"),
     @JsonSubTypes.Type(value = Step.Done.class, name = "done")
 })
 public sealed interface Step {
@@ -21,17 +27,55 @@ public sealed interface Step {
     /** Between steps: look at the inventory and pick the next one. */
     record Choose() implements Step {}
 
-    /** A launched instance must become healthy (or running, without a port) before {@code deadline}. */
-    record AwaitReady(String instance, Instant since, Instant deadline) implements Step {}
+    /**
+     * Launched instances must become healthy (or running, without a port) before {@code deadline}, and stay so for
+     * the policy's min-healthy-time, counted from {@code healthySince} (null while not all are healthy).
+     */
+    record AwaitReady(List<String> instances, Instant since, Instant deadline, Instant healthySince) implements Step {
+        public AwaitReady {
+            instances = List.copyOf(instances);
+        }
+    }
 
-    /** A healthy instance was added to the routing table; waiting for the router to acknowledge it. */
-    record AwaitRouted(String instance, Instant since, Instant deadline) implements Step {}
+    /** Healthy instances were added to the routing table; waiting for the router to acknowledge it. */
+    record AwaitRouted(List<String> instances, Instant since, Instant deadline) implements Step {
+        public AwaitRouted {
+            instances = List.copyOf(instances);
+        }
+    }
 
     /**
-     * An instance was marked draining; waiting for the router to acknowledge that, then for its in-flight requests
-     * to finish or {@code deadline} (the stop timeout), before it is told to stop.
+     * Instances were marked draining; waiting for the router to acknowledge that, then for their in-flight requests
+     * to finish or {@code deadline} (the stop timeout), before they are told to stop.
      */
-    record AwaitDrained(String instance, Instant since, Instant deadline) implements Step {}
+    record AwaitDrained(List<String> instances, Instant since, Instant deadline) implements Step {
+        public AwaitDrained {
+            instances = List.copyOf(instances);
+        }
+    }
+
+    /** A new traffic split was asked for; waiting for the router to acknowledge it. */
+    record AwaitWeights(Map<Integer, Integer> weights, Instant since, Instant deadline) implements Step {
+        public AwaitWeights {
+            weights = Map.copyOf(weights);
+        }
+    }
+
+    /**
+     * Traffic is split and the candidate bakes until {@code until} (null: until promoted, or, for an analysis step,
+     * until there is enough traffic to judge), judged by {@code analysis} (null: no judgement) against the counts
+     * of {@code baseline}, taken when the bake began. A bake that ran out of data without a verdict waits no longer
+     * than {@code deadline}.
+     */
+    record Bake(Instant since, Instant until, Instant deadline, Analysis analysis,
+            Map<Integer, GroupObservation> baseline, boolean analysisStep) implements Step {
+        public Bake {
+            baseline = Map.copyOf(baseline);
+        }
+    }
+
+    /** Traffic has switched; the old set stays warm, for an instant rollback, until {@code until}. */
+    record KeepOld(Instant until) implements Step {}
 
     /** Nothing left to do. */
     record Done() implements Step {}

@@ -30,6 +30,18 @@ final class SimulatedFleet {
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Deque<Map<String, TargetState>> routerQueue = new ArrayDeque<>();
     private Map<String, TargetState> acknowledged = Map.of();
+    private final Deque<Map<Integer, Integer>> weightQueue = new ArrayDeque<>();
+    private Map<Integer, Integer> pendingWeights = Map.of();
+    Map<Integer, Integer> acknowledgedWeights = Map.of();
+    final Map<Integer, GroupObservation> groups = new HashMap<>();
+    /** Share of 5xx each release answers with. */
+    final Map<Integer, Double> errorRates = new HashMap<>();
+    /** Requests the environment gets per tick, spread as the router would. */
+    int requestsPerTick = 0;
+    int promotions = 0;
+    boolean paused = false;
+    int serving = 0;
+    int preview = 0;
     final Set<Integer> badReleases = new HashSet<>();
     final List<String> violations = new ArrayList<>();
     final List<Action> actions = new ArrayList<>();
@@ -53,7 +65,9 @@ final class SimulatedFleet {
     }
 
     Observations observe(boolean abort) {
-        return new Observations(agent, acknowledged, inFlight, abort, now);
+        boolean pending = !weightQueue.stream().allMatch(w -> w.equals(acknowledgedWeights));
+        return new Observations(agent, acknowledged, acknowledgedWeights, pendingWeights, pending, groups, inFlight,
+                abort, promotions, paused, now);
     }
 
     /** Carries out a plan's actions, checking that none breaks a safety property. */
@@ -87,9 +101,19 @@ final class SimulatedFleet {
                     agent.put(r.id(), new Observation(InstancePhase.STOPPED, "stopped", List.of()));
                     inFlight.remove(r.id());
                 }
+                case Action.SetWeights w -> {
+                    int sum = w.percentByRelease().values().stream().mapToInt(Integer::intValue).sum();
+                    if (!w.percentByRelease().isEmpty() && sum != 100) {
+                        violations.add("tick " + tick + ": weights " + w.percentByRelease() + " sum to " + sum);
+                    }
+                    pendingWeights = w.percentByRelease();
+                }
+                case Action.SetPreview p -> preview = p.release();
+                case Action.MarkServing m -> serving = m.release();
             }
         }
         routerQueue.addLast(routingView());
+        weightQueue.addLast(pendingWeights);
     }
 
     /** One second passes: instances start, the router catches up, in-flight requests finish. */
@@ -98,7 +122,9 @@ final class SimulatedFleet {
         now = now.plus(TICK);
         while (routerQueue.size() > ackDelayTicks) {
             acknowledged = routerQueue.removeFirst();
+            acknowledgedWeights = weightQueue.removeFirst();
         }
+        sendTraffic();
         for (InstanceRecord r : store.values()) {
             Integer at = readyAtTick.get(r.id());
             if (r.running() && at != null && tick >= at) {
@@ -108,6 +134,36 @@ final class SimulatedFleet {
             }
         }
         inFlight.replaceAll((id, n) -> Math.max(0, n - 1));
+    }
+
+    /** Spreads this tick's requests over the releases as the acknowledged table would, counting their 5xx. */
+    private void sendTraffic() {
+        Map<Integer, Long> active = new HashMap<>();
+        for (Map.Entry<String, TargetState> e : acknowledged.entrySet()) {
+            if (e.getValue() == TargetState.ACTIVE) {
+                active.merge(store.get(e.getKey()).release(), 1L, Long::sum);
+            }
+        }
+        long total = active.values().stream().mapToLong(Long::longValue).sum();
+        for (Map.Entry<Integer, Long> e : active.entrySet()) {
+            double share = acknowledgedWeights.isEmpty() ? (double) e.getValue() / total
+                    : acknowledgedWeights.getOrDefault(e.getKey(), 0) / 100.0;
+            long n = Math.round(requestsPerTick * share);
+            long errors = Math.round(n * errorRates.getOrDefault(e.getKey(), 0.0));
+            groups.merge(e.getKey(), new GroupObservation(n, errors, 10), (a, b) ->
+                    new GroupObservation(a.requests() + b.requests(), a.errors() + b.errors(), 10));
+        }
+    }
+
+    /** The share of traffic a release gets in the acknowledged table. */
+    int trafficPercent(int release) {
+        if (!acknowledgedWeights.isEmpty()) {
+            return acknowledgedWeights.getOrDefault(release, 0);
+        }
+        long all = acknowledged.values().stream().filter(s -> s == TargetState.ACTIVE).count();
+        long mine = acknowledged.entrySet().stream().filter(e -> e.getValue() == TargetState.ACTIVE
+                && store.get(e.getKey()).release() == release).count();
+        return all == 0 ? 0 : (int) Math.round(100.0 * mine / all);
     }
 
     int routedActive() {
@@ -132,7 +188,7 @@ final class SimulatedFleet {
     RolloutState run(RolloutSpec spec, RolloutState start, int maxTicks, int abortAtTick, int capacityFloor) {
         RolloutState state = start;
         for (int i = 0; i < maxTicks && !state.phase().finished(); i++) {
-            Plan plan = RollingPlanner.plan(spec, state, List.copyOf(store.values()), observe(tick >= abortAtTick));
+            Plan plan = Planner.plan(spec, state, List.copyOf(store.values()), observe(tick >= abortAtTick));
             apply(plan, spec);
             state = plan.next();
             advance();

@@ -11,6 +11,8 @@ import java.util.List;
  * @param step what it is doing now, in words
  * @param reason why it failed, a machine word such as {@code unhealthy}; null unless it failed
  * @param message the human account of the failure, with its evidence
+ * @param awaiting what a running deployment waits for from a person: {@code promote} (an approval or a pause),
+ *                 {@code keep-old} (the new release serves; the old set is warm for an instant rollback), or null
  */
 public record DeploymentView(
         long id,
@@ -27,7 +29,8 @@ public record DeploymentView(
         String message,
         Instant createdAt,
         Instant finishedAt,
-        List<EventView> events) {
+        List<EventView> events,
+        String awaiting) {
 
     public boolean finished() {
         return finishedAt != null;

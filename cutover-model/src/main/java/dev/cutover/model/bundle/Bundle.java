@@ -39,26 +39,36 @@ public final class Bundle {
 
     /** The manifest of an app directory, from {@code cutover.yml}, else {@code Procfile}, else {@code application}. */
     public static Manifest manifestOf(Path dir) throws IOException {
+        return manifestOf(dir, ManifestReader.DeployOverrides.NONE);
+    }
+
+    /** The same, with the deploy policy changed by {@code --strategy} and {@code --set}. */
+    public static Manifest manifestOf(Path dir, ManifestReader.DeployOverrides overrides) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new ManifestException("directory", dir.toString(), "a directory holding the app");
         }
         Path yml = dir.resolve(ManifestReader.MANIFEST_FILE);
         if (Files.isRegularFile(yml)) {
-            return ManifestReader.parseYaml(Files.readString(yml));
+            return ManifestReader.parseYaml(Files.readString(yml), overrides);
         }
         Path procfile = dir.resolve(ManifestReader.PROCFILE);
         if (Files.isRegularFile(procfile)) {
-            return ManifestReader.parseProcfile(Files.readString(procfile));
+            return ManifestReader.withOverrides(ManifestReader.parseProcfile(Files.readString(procfile)), overrides);
         }
         Path app = dir.resolve(ManifestReader.APPLICATION);
         if (Files.isRegularFile(app) && Files.isExecutable(app)) {
-            return ManifestReader.forApplicationExecutable();
+            return ManifestReader.withOverrides(ManifestReader.forApplicationExecutable(), overrides);
         }
         throw noManifest(dir.toString());
     }
 
     /** The manifest inside a bundle, by the same rules as {@link #manifestOf(Path)}. */
     public static Manifest manifestOf(InputStream tarGz) throws IOException {
+        return manifestOf(tarGz, ManifestReader.DeployOverrides.NONE);
+    }
+
+    /** The same, with the deploy policy changed by {@code --strategy} and {@code --set}. */
+    public static Manifest manifestOf(InputStream tarGz, ManifestReader.DeployOverrides overrides) throws IOException {
         String yml = null;
         String procfile = null;
         boolean application = false;
@@ -77,13 +87,13 @@ public final class Bundle {
             }
         }
         if (yml != null) {
-            return ManifestReader.parseYaml(yml);
+            return ManifestReader.parseYaml(yml, overrides);
         }
         if (procfile != null) {
-            return ManifestReader.parseProcfile(procfile);
+            return ManifestReader.withOverrides(ManifestReader.parseProcfile(procfile), overrides);
         }
         if (application) {
-            return ManifestReader.forApplicationExecutable();
+            return ManifestReader.withOverrides(ManifestReader.forApplicationExecutable(), overrides);
         }
         throw noManifest("the bundle");
     }

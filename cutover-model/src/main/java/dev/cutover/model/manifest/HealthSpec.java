@@ -3,16 +3,29 @@ package dev.cutover.model.manifest;
 import java.time.Duration;
 
 /**
- * How an instance's health is probed. With a {@code path}, an HTTP GET to {@code http://127.0.0.1:PORT/path}
- * passes on a 2xx or 3xx; without one, a TCP connect to the port passes.
+ * How an instance's health is probed, one of three kinds: with a {@code path}, an HTTP GET to
+ * {@code http://127.0.0.1:PORT/path} passes on a 2xx or 3xx; with a {@code command}, the command (run with
+ * {@code /bin/sh -c} in the instance's working directory and environment) passes when it exits 0 within the
+ * timeout; with neither, a TCP connect to the port passes.
  *
- * @param path the HTTP path to probe, or null for a TCP connect probe
+ * @param path the HTTP path to probe; null for the other kinds
+ * @param command the command to run; null for the other kinds
  * @param interval time between probes
  * @param timeout how long one probe may take
  * @param healthyThreshold consecutive passes that make an instance healthy
  * @param unhealthyThreshold consecutive failures that make a healthy instance unhealthy
+ * @param startPeriod null: an instance that has not yet passed is starting for as long as it takes, its failures
+ *                    never count. A duration: failures within it of the process start do not count; after it, an
+ *                    instance that has still not passed becomes unhealthy after {@code unhealthyThreshold} failures
  */
-public record HealthSpec(String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {
+public record HealthSpec(
+        String path,
+        String command,
+        Duration interval,
+        Duration timeout,
+        int healthyThreshold,
+        int unhealthyThreshold,
+        Duration startPeriod) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
@@ -25,6 +38,12 @@ public record HealthSpec(String path, Duration interval, Duration timeout, int h
         if (path != null && !path.startsWith("/")) {
             throw new ManifestException("health.path", path, "a path starting with '/'");
         }
+        if (command != null && command.isBlank()) {
+            throw new ManifestException("health.command", command, "a command, e.g. ./bin/check");
+        }
+        if (path != null && command != null) {
+            throw new ManifestException("health.command", command, "either path or command, not both");
+        }
         requirePositive("health.interval", interval);
         requirePositive("health.timeout", timeout);
         if (healthyThreshold < 1 || healthyThreshold > 100) {
@@ -33,6 +52,22 @@ public record HealthSpec(String path, Duration interval, Duration timeout, int h
         if (unhealthyThreshold < 1 || unhealthyThreshold > 100) {
             throw new ManifestException("health.unhealthy-threshold", unhealthyThreshold, "an integer from 1 to 100");
         }
+        if (startPeriod != null && startPeriod.isNegative()) {
+            throw new ManifestException("health.start-period", DurationText.format(startPeriod), "a duration, e.g. 10s");
+        }
+    }
+
+    /** An HTTP (with a path) or TCP probe without a start period. */
+    public HealthSpec(String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {
+        this(path, null, interval, timeout, healthyThreshold, unhealthyThreshold, null);
+    }
+
+    public HealthSpec withCommand(String newCommand) {
+        return new HealthSpec(null, newCommand, interval, timeout, healthyThreshold, unhealthyThreshold, startPeriod);
+    }
+
+    public HealthSpec withStartPeriod(Duration period) {
+        return new HealthSpec(path, command, interval, timeout, healthyThreshold, unhealthyThreshold, period);
     }
 
     static void requirePositive(String field, Duration d) {
@@ -41,8 +76,8 @@ public record HealthSpec(String path, Duration interval, Duration timeout, int h
         }
     }
 
-    /** What the probe checks, for messages: {@code GET /health} or {@code TCP connect}. */
+    /** What the probe checks, for messages: {@code GET /health}, {@code command ./check} or {@code TCP connect}. */
     public String describe() {
-        return path == null ? "TCP connect" : "GET " + path;
+        return path != null ? "GET " + path : command != null ? "command " + command : "TCP connect";
     }
 }

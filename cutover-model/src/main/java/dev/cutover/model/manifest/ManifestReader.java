@@ -28,13 +28,23 @@ public final class ManifestReader {
     private static final Set<String> TOP = Set.of("processes", "build", "release", "health", "deploy");
     private static final Set<String> PROCESS = Set.of("command", "instances", "stop-signals");
     private static final Set<String> HEALTH =
-            Set.of("path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
-    private static final Set<String> DEPLOY = Set.of("strategy", "stop-timeout", "deadline");
+            Set.of("path", "tcp", "command", "interval", "timeout", "healthy-threshold", "unhealthy-threshold",
+                    "start-period");
+    private static final Set<String> ANALYSIS =
+            Set.of("max-error-rate", "max-p99", "compare-to-stable", "min-requests", "inconclusive");
 
     private ManifestReader() {}
 
     /** Parses the text of a {@code cutover.yml}. */
     public static Manifest parseYaml(String text) {
+        return parseYaml(text, DeployOverrides.NONE);
+    }
+
+    /**
+     * Parses the text of a {@code cutover.yml} with the deploy policy changed as {@code cutover deploy --strategy
+     * NAME --set KEY=VALUE} asks; the result is validated as if the file said so.
+     */
+    public static Manifest parseYaml(String text, DeployOverrides overrides) {
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -50,8 +60,75 @@ public final class ManifestReader {
         List<String> build = build(root.get("build"));
         String release = optionalText("release", root.get("release"));
         HealthSpec health = health(root.get("health"));
-        DeployPolicy deploy = deploy(root.get("deploy"));
+        DeployPolicy deploy = deploy(overrides.applyTo(root.get("deploy")));
         return new Manifest(processes, build, release, health, deploy);
+    }
+
+    /** A manifest from a {@code Procfile} or an {@code application} executable, with deploy overrides. */
+    public static Manifest withOverrides(Manifest base, DeployOverrides overrides) {
+        if (overrides.isEmpty()) {
+            return base;
+        }
+        return new Manifest(base.processes(), base.build(), base.release(), base.health(),
+                deploy(overrides.applyTo(null)));
+    }
+
+    /**
+     * What {@code --strategy} and {@code --set} change in a manifest's {@code deploy:} section. A value is read as a
+     * YAML scalar, so {@code percent=20}, {@code surge=false} and {@code interval=2m} mean what they would in the
+     * file; {@code analysis.max-error-rate=5%} reaches into the analysis.
+     */
+    public record DeployOverrides(String strategy, Map<String, String> set) {
+        public static final DeployOverrides NONE = new DeployOverrides(null, Map.of());
+
+        public DeployOverrides {
+            set = set == null ? Map.of() : Map.copyOf(set);
+        }
+
+        public boolean isEmpty() {
+            return (strategy == null || strategy.isBlank()) && set.isEmpty();
+        }
+
+        JsonNode applyTo(JsonNode deploy) {
+            if (isEmpty()) {
+                return deploy;
+            }
+            if (deploy != null && !deploy.isNull() && !deploy.isObject()) {
+                return deploy; // reported as it is by deploy()
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode node = deploy == null || deploy.isNull()
+                    ? YAML.createObjectNode() : ((com.fasterxml.jackson.databind.node.ObjectNode) deploy).deepCopy();
+            if (strategy != null && !strategy.isBlank()) {
+                String before = node.path("strategy").asText(DeployPolicy.ROLLING);
+                if (!before.equals(strategy)) {
+                    // the file's parameters belong to its strategy; the common ones still hold
+                    node.retain(DeployPolicy.COMMON_KEYS);
+                }
+                node.put("strategy", strategy);
+            }
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(set).entrySet()) {
+                JsonNode value;
+                try {
+                    value = YAML.readTree(e.getValue());
+                } catch (JsonProcessingException ex) {
+                    value = null;
+                }
+                if (value == null || value.isMissingNode() || value.isContainerNode()) {
+                    value = YAML.getNodeFactory().textNode(e.getValue());
+                }
+                String key = e.getKey();
+                int dot = key.indexOf('.');
+                if (dot > 0) {
+                    String parent = key.substring(0, dot);
+                    com.fasterxml.jackson.databind.node.ObjectNode child = node.get(parent) instanceof
+                            com.fasterxml.jackson.databind.node.ObjectNode o ? o : node.putObject(parent);
+                    child.set(key.substring(dot + 1), value);
+                } else {
+                    node.set(key, value);
+                }
+            }
+            return node;
+        }
     }
 
     /** Parses a {@code Procfile}: one {@code name: command} a line; blank lines and {@code #} comments skipped. */
@@ -157,25 +234,193 @@ public final class ManifestReader {
             return HealthSpec.TCP_DEFAULT;
         }
         requireObject("health", node, HEALTH);
-        return new HealthSpec(
-                optionalText("health.path", node.get("path")),
+        String path = optionalText("health.path", node.get("path"));
+        String command = optionalText("health.command", node.get("command"));
+        JsonNode tcp = node.get("tcp");
+        if (tcp != null && !tcp.isBoolean()) {
+            throw new ManifestException("health.tcp", describe(tcp), "true (probe by TCP connect)");
+        }
+        if (tcp != null && !tcp.booleanValue()) {
+            throw new ManifestException("health.tcp", false,
+                    "true, or leave it out and give path (HTTP) or command instead");
+        }
+        int kinds = (path != null ? 1 : 0) + (command != null ? 1 : 0) + (tcp != null ? 1 : 0);
+        if (kinds > 1) {
+            throw new ManifestException(path != null && command != null ? "health.command" : "health.tcp",
+                    "only one probe kind (expected: one of path, command or tcp: true)");
+        }
+        return new HealthSpec(path, command,
                 optionalDuration("health.interval", node.get("interval"), HealthSpec.DEFAULT_INTERVAL),
                 optionalDuration("health.timeout", node.get("timeout"), HealthSpec.DEFAULT_TIMEOUT),
                 optionalInt("health.healthy-threshold", node.get("healthy-threshold"),
                         HealthSpec.DEFAULT_HEALTHY_THRESHOLD, 1, 100),
                 optionalInt("health.unhealthy-threshold", node.get("unhealthy-threshold"),
-                        HealthSpec.DEFAULT_UNHEALTHY_THRESHOLD, 1, 100));
+                        HealthSpec.DEFAULT_UNHEALTHY_THRESHOLD, 1, 100),
+                node.hasNonNull("start-period")
+                        ? optionalDuration("health.start-period", node.get("start-period"), Duration.ZERO) : null);
     }
 
     private static DeployPolicy deploy(JsonNode node) {
         if (node == null || node.isNull()) {
             return DeployPolicy.DEFAULT;
         }
-        requireObject("deploy", node, DEPLOY);
-        String strategy = node.has("strategy") ? optionalText("deploy.strategy", node.get("strategy")) : DeployPolicy.ROLLING;
-        return new DeployPolicy(strategy,
-                optionalDuration("deploy.stop-timeout", node.get("stop-timeout"), DeployPolicy.DEFAULT_STOP_TIMEOUT),
-                optionalDuration("deploy.deadline", node.get("deadline"), DeployPolicy.DEFAULT_DEADLINE));
+        if (!node.isObject()) {
+            throw new ManifestException("deploy", describe(node), "a map with a strategy and its parameters");
+        }
+        String named = node.has("strategy") ? optionalText("deploy.strategy", node.get("strategy")) : DeployPolicy.ROLLING;
+        String strategy = DeployPolicy.PRESETS.getOrDefault(named, named);
+        if (!DeployPolicy.STRATEGIES.contains(strategy)) {
+            new DeployPolicy(named, DeployPolicy.DEFAULT_STOP_TIMEOUT, DeployPolicy.DEFAULT_DEADLINE, Duration.ZERO,
+                    true, DeployPolicy.Batch.ONE, true, false, false, Duration.ZERO, List.of(), null); // names them
+        }
+        Set<String> own = DeployPolicy.keysOf(strategy);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!DeployPolicy.COMMON_KEYS.contains(key) && !own.contains(key)) {
+                throw new ManifestException("deploy." + key, "not a parameter of " + strategy + " (expected one of: "
+                        + sorted(own.isEmpty() ? Set.of("(none)") : own) + ", or the common " + sorted(
+                        DeployPolicy.COMMON_KEYS) + ")");
+            }
+        }
+        Duration stopTimeout = optionalDuration("deploy.stop-timeout", node.get("stop-timeout"),
+                DeployPolicy.DEFAULT_STOP_TIMEOUT);
+        Duration deadline = optionalDuration("deploy.deadline", node.get("deadline"), DeployPolicy.DEFAULT_DEADLINE);
+        Duration minHealthy = optionalDurationOrZero("deploy.min-healthy-time", node.get("min-healthy-time"), Duration.ZERO);
+        boolean autoRollback = optionalBoolean("deploy.auto-rollback", node.get("auto-rollback"), true);
+        DeployPolicy.Batch batch = batch(node.get("batch"));
+        boolean surge = optionalBoolean("deploy.surge", node.get("surge"), true);
+        boolean preview = optionalBoolean("deploy.preview", node.get("preview"), true);
+        boolean approval = optionalBoolean("deploy.approval", node.get("approval"), false);
+        Duration keepOld = optionalDurationOrZero("deploy.keep-old", node.get("keep-old"),
+                strategy.equals(DeployPolicy.BLUE_GREEN) ? DeployPolicy.DEFAULT_KEEP_OLD : Duration.ZERO);
+        Analysis analysis = node.has("analysis") ? analysis("deploy.analysis", node.get("analysis")) : null;
+        List<TrafficStep> steps = switch (strategy) {
+            case DeployPolicy.CANARY -> DeployPolicy.canary(
+                    optionalInt("deploy.percent", node.get("percent"), presetPercent(named, DeployPolicy.DEFAULT_CANARY_PERCENT), 1, 99),
+                    optionalDuration("deploy.interval", node.get("interval"),
+                            presetInterval(named, DeployPolicy.DEFAULT_CANARY_INTERVAL)));
+            case DeployPolicy.LINEAR -> DeployPolicy.linear(
+                    optionalInt("deploy.percent", node.get("percent"), presetPercent(named, DeployPolicy.DEFAULT_LINEAR_PERCENT), 1, 50),
+                    optionalDuration("deploy.interval", node.get("interval"),
+                            presetInterval(named, DeployPolicy.DEFAULT_LINEAR_INTERVAL)));
+            case DeployPolicy.STEPS -> steps(node.get("steps"), analysis);
+            default -> List.of();
+        };
+        return new DeployPolicy(strategy, stopTimeout, deadline, minHealthy, autoRollback, batch, surge, preview,
+                approval, keepOld, steps, analysis);
+    }
+
+    private static int presetPercent(String named, int fallback) {
+        return DeployPolicy.PRESETS.containsKey(named) ? Integer.parseInt(named.split("-")[1]) : fallback;
+    }
+
+    private static Duration presetInterval(String named, Duration fallback) {
+        return DeployPolicy.PRESETS.containsKey(named) ? DurationText.parse("deploy.strategy", named.split("-")[2])
+                : fallback;
+    }
+
+    private static DeployPolicy.Batch batch(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return DeployPolicy.Batch.ONE;
+        }
+        if (node.isInt() && node.asInt() >= 1) {
+            return new DeployPolicy.Batch(node.asInt(), 0);
+        }
+        if (node.isTextual() && node.asText().matches("\\d{1,3}%")) {
+            int p = Integer.parseInt(node.asText().substring(0, node.asText().length() - 1));
+            if (p >= 1 && p <= 100) {
+                return new DeployPolicy.Batch(0, p);
+            }
+        }
+        throw new ManifestException("deploy.batch", describe(node), "a count of at least 1 or a percentage such as 25%");
+    }
+
+    private static List<TrafficStep> steps(JsonNode node, Analysis analysis) {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new ManifestException("deploy.steps", describe(node),
+                    "a list of steps, e.g. [{set-weight: 20}, {pause: 5m}, {analysis: {max-error-rate: 1%}}]");
+        }
+        List<TrafficStep> steps = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "deploy.steps[" + i + "]";
+            JsonNode step = node.get(i);
+            if (!step.isObject() || step.size() != 1) {
+                throw new ManifestException(path, describe(step), "one of {set-weight: N}, {pause: DURATION}, "
+                        + "{pause: until-promote}, {analysis: {...}}");
+            }
+            String kind = step.fieldNames().next();
+            JsonNode value = step.get(kind);
+            steps.add(switch (kind) {
+                case "set-weight" -> new TrafficStep.SetWeight(optionalInt(path + ".set-weight", value, -1, 0, 100));
+                case "pause" -> value.isTextual() && value.asText().equals("until-promote")
+                        ? new TrafficStep.Pause(null)
+                        : new TrafficStep.Pause(optionalDuration(path + ".pause", value, null));
+                case "analysis" -> new TrafficStep.Analyze(value.isNull() || value.isEmpty() && analysis != null
+                        ? analysis : analysis(path + ".analysis", value));
+                default -> throw new ManifestException(path + "." + kind,
+                        "unknown step (expected one of: analysis, pause, set-weight)");
+            });
+        }
+        return steps;
+    }
+
+    private static Analysis analysis(String path, JsonNode node) {
+        requireObject(path, node, ANALYSIS);
+        double rate = Analysis.DEFAULT_MAX_ERROR_RATE;
+        JsonNode r = node.get("max-error-rate");
+        if (r != null) {
+            rate = share(path + ".max-error-rate", r);
+        }
+        JsonNode p99 = node.get("max-p99");
+        Analysis.Inconclusive inconclusive = Analysis.Inconclusive.WAIT;
+        JsonNode inc = node.get("inconclusive");
+        if (inc != null) {
+            try {
+                inconclusive = Analysis.Inconclusive.valueOf(inc.asText("").toUpperCase());
+            } catch (IllegalArgumentException e) {
+                throw new ManifestException(path + ".inconclusive", describe(inc), "wait, pause or fail");
+            }
+        }
+        return new Analysis(rate, p99 == null ? null : optionalDuration(path + ".max-p99", p99, null),
+                optionalBoolean(path + ".compare-to-stable", node.get("compare-to-stable"), false),
+                optionalInt(path + ".min-requests", node.get("min-requests"), Analysis.DEFAULT_MIN_REQUESTS, 0,
+                        1_000_000_000),
+                inconclusive);
+    }
+
+    /** A share written as {@code 1%}, {@code 0.5%} or a number from 0 to 1. */
+    private static double share(String path, JsonNode node) {
+        if (node.isNumber() && node.asDouble() >= 0 && node.asDouble() <= 1) {
+            return node.asDouble();
+        }
+        if (node.isTextual() && node.asText().matches("\\d{1,3}(\\.\\d+)?%")) {
+            double p = Double.parseDouble(node.asText().substring(0, node.asText().length() - 1));
+            if (p <= 100) {
+                return p / 100;
+            }
+        }
+        throw new ManifestException(path, describe(node), "a percentage such as 1% or 0.5%");
+    }
+
+    private static boolean optionalBoolean(String path, JsonNode node, boolean fallback) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isBoolean()) {
+            throw new ManifestException(path, describe(node), "true or false");
+        }
+        return node.asBoolean();
+    }
+
+    private static Duration optionalDurationOrZero(String path, JsonNode node, Duration fallback) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        Duration d = node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;
+        if (d == null) {
+            throw new ManifestException(path, describe(node), "a duration such as 0s, 30s, 10m or 1h");
+        }
+        return d;
     }
 
     private static void requireObject(String path, JsonNode node, Set<String> keys) {
@@ -227,6 +472,9 @@ public final class ManifestReader {
 
     private static Duration optionalDuration(String path, JsonNode node, Duration fallback) {
         if (node == null || node.isNull()) {
+            if (fallback == null) {
+                throw new ManifestException(path, null, "a duration above zero such as 500ms, 5s, 10m or 1h");
+            }
             return fallback;
         }
         Duration d = node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;

@@ -19,4 +19,12 @@ public interface TrafficRouter {
 
     /** Per-target counters, keyed by instance id, for every target of the applied table and those still draining. */
     Map<String, TargetStats> targetStats();
+
+    /**
+     * Per-target-group counters and latency, keyed by {@link GroupStats#key}, for every group a table has listed.
+     * Cheap enough to read every few seconds. Routers that do not keep them return an empty map.
+     */
+    default Map<String, GroupStats> groupStats() {
+        return Map.of();
+    }
 }

@@ -50,9 +50,13 @@ class ManifestReaderTest {
         "processes: { web: x }\\nhealth: { path: health }         | health.path: 'health' (expected: a path starting with '/')",
         "processes: { web: x }\\nhealth: { timeout: 0s }          | health.timeout: '0s' (expected: a duration above zero",
         "processes: { web: x }\\nhealth: { healthy-threshold: 0 } | health.healthy-threshold: 0 (expected: an integer from 1 to 100)",
-        "processes: { web: x }\\ndeploy: { strategy: canary }     | deploy.strategy: 'canary' (expected: rolling",
+        "processes: { web: x }\\ndeploy: { strategy: bluegreen }  | deploy.strategy: 'bluegreen' (expected: one of all-at-once, rolling",
+        "processes: { web: x }\\ndeploy: { strategy: canary, percent: 100 } | deploy.percent: 100 (expected: an integer from 1 to 99)",
+        "processes: { web: x }\\ndeploy: { strategy: rolling, batch: 0 }    | deploy.batch: 0 (expected: a count of at least 1 or a percentage such as 25%)",
+        "processes: { web: x }\\ndeploy: { strategy: steps, steps: [{jump: 1}] } | deploy.steps[0].jump: unknown step",
+        "processes: { web: x }\\ndeploy: { strategy: canary, analysis: { max-error-rate: lots } } | deploy.analysis.max-error-rate: 'lots' (expected: a percentage",
         "processes: { web: x }\\ndeploy: { stop-timeout: 90 }     | deploy.stop-timeout: 90 (expected: a duration",
-        "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: unknown key (expected one of: deadline, stop-timeout, strategy)",
+        "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: not a parameter of rolling (expected one of: batch, surge, or the common",
         "processes: [web]                                       | processes: a list (expected: a map of process types",
         "'processes: { web: x'                                  | cutover.yml: not valid YAML",
     })
@@ -60,6 +64,22 @@ class ManifestReaderTest {
         assertThatThrownBy(() -> ManifestReader.parseYaml(yaml.replace("\\n", "\n")))
                 .isInstanceOf(ManifestException.class)
                 .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void presetsAndOverridesExpandToTheirPrograms() {
+        Manifest m = ManifestReader.parseYaml("processes: { web: x }\ndeploy: { strategy: canary-10-15m }\n");
+        assertThat(m.deploy().strategy()).isEqualTo("canary");
+        assertThat(m.deploy().steps()).containsExactly(new TrafficStep.SetWeight(10),
+                new TrafficStep.Pause(Duration.ofMinutes(15)), new TrafficStep.SetWeight(100));
+
+        Manifest changed = ManifestReader.parseYaml("processes: { web: x }\ndeploy: { strategy: rolling, batch: 2 }\n",
+                new ManifestReader.DeployOverrides("linear", java.util.Map.of("percent", "50", "interval", "2m",
+                        "analysis.max-error-rate", "5%")));
+        assertThat(changed.deploy().strategy()).isEqualTo("linear");
+        assertThat(changed.deploy().steps()).containsExactly(new TrafficStep.SetWeight(50),
+                new TrafficStep.Pause(Duration.ofMinutes(2)), new TrafficStep.SetWeight(100));
+        assertThat(changed.deploy().analysis().maxErrorRate()).isEqualTo(0.05);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.router.proxy;
 
+import dev.cutover.router.metrics.AccessLog;
 import dev.cutover.router.pool.BackendConnection;
 import dev.cutover.router.pool.ConnectionPool;
 import dev.cutover.router.pool.ResponseListener;
@@ -71,6 +72,10 @@ final class Exchange implements ResponseListener {
     /** Whether the request may be sent again after a target took it and died without answering. */
     private final boolean replayable;
     private final String requestId;
+    private final String clientIp;
+    private final String method;
+    private final String uri;
+    private final long startNanos = System.nanoTime();
     private final Set<LiveTarget> tried = new HashSet<>(4);
 
     private RouteEntry route;
@@ -80,6 +85,11 @@ final class Exchange implements ResponseListener {
 
     /** The target of the current attempt while that attempt counts as in flight to it. */
     private LiveTarget target;
+    /** The group and target of the latest attempt, kept after it ends: what metrics and the access log name. */
+    private RouteEntry.GroupEntry lastGroup;
+    private LiveTarget lastTarget;
+    private int status;
+    private long bytes;
     /** The connection of the current attempt once acquired, until released. */
     private BackendConnection connection;
     private ScheduledFuture<?> responseTimeout;
@@ -102,6 +112,9 @@ final class Exchange implements ResponseListener {
         this.host = host;
         this.path = path;
         this.requestId = requestId;
+        this.clientIp = clientIp;
+        this.method = request.method().name();
+        this.uri = request.uri();
         this.clientVersion = request.protocolVersion();
         this.clientWantsKeepAlive = HttpUtil.isKeepAlive(request);
         this.headRequest = HttpMethod.HEAD.equals(request.method());
@@ -118,11 +131,14 @@ final class Exchange implements ResponseListener {
     private void attempt() {
         LiveTarget picked;
         while (true) {
-            picked = TargetPicker.pick(route, tried, ThreadLocalRandom.current());
+            RouteEntry.GroupEntry group = TargetPicker.pickGroup(route, tried, ThreadLocalRandom.current());
+            picked = group == null ? null : TargetPicker.pickTarget(group, tried, ThreadLocalRandom.current());
             if (picked == null) {
                 finishUnsent(lastFailure);
                 return;
             }
+            lastGroup = group;
+            lastTarget = picked;
             tried.add(picked);
             if (picked.tryStartRequest()) {
                 break;
@@ -167,6 +183,9 @@ final class Exchange implements ResponseListener {
             }
             log.debug("request {}: could not connect to target {} at {}: {}", requestId, attempted.instance(),
                     attempted.address(), acquired.cause().toString());
+            if (!atCapacity) {
+                context.health().connectFailed(attempted);
+            }
             endAttempt(false, !atCapacity);
             retry();
             return;
@@ -273,6 +292,11 @@ final class Exchange implements ResponseListener {
         }
     }
 
+    /** Whether any of the response was relayed to the client, so that the router can no longer answer instead. */
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
     void onClientWritabilityChanged(boolean writable) {
         if (!done && connection != null && responseStarted) {
             connection.channel().config().setAutoRead(writable);
@@ -324,6 +348,7 @@ final class Exchange implements ResponseListener {
         }
         cancelResponseTimeout();
         responseStarted = true;
+        status = code;
         boolean bodyless = headRequest || code == 204 || code == 304;
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         boolean framed = bodyless || chunked || HttpUtil.isContentLengthSet(response);
@@ -346,6 +371,7 @@ final class Exchange implements ResponseListener {
             failAfterSending(Failure.TARGET_FAILED);
             return;
         }
+        bytes += content.content().readableBytes();
         if (last) {
             complete(content);
             return;
@@ -395,6 +421,8 @@ final class Exchange implements ResponseListener {
         endAttempt(true, false);
         // A target that answered before reading the whole body left the connection mid-request: not reusable.
         pool.release(used, targetKeepAlive && requestComplete);
+        // Counted before the last write, so that a client that has its response also sees it counted.
+        record(status, null);
         ChannelFuture lastWrite = client.writeAndFlush(last);
         owner.exchangeSucceeded(lastWrite, clientKeepAlive);
     }
@@ -410,8 +438,10 @@ final class Exchange implements ResponseListener {
         }
         endAttempt(false, failure.countsAgainstTarget());
         if (responseStarted) {
+            record(status, failure);
             owner.exchangeBroken();
         } else {
+            record(failure.status().code(), failure);
             owner.exchangeFailed(failure, route.environment(), requestComplete);
         }
     }
@@ -419,6 +449,7 @@ final class Exchange implements ResponseListener {
     /** No target took the request; nothing of it was sent anywhere. */
     private void finishUnsent(Failure failure) {
         done = true;
+        record(failure.status().code(), failure);
         owner.exchangeFailed(failure, route.environment(), requestComplete);
     }
 
@@ -435,6 +466,18 @@ final class Exchange implements ResponseListener {
             pool.release(used, false);
         }
         endAttempt(false, false);
+    }
+
+    /** Counts the answered request in its group's metrics (the route's when no group was picked) and logs it. */
+    private void record(int answeredStatus, Failure failure) {
+        long nanos = System.nanoTime() - startNanos;
+        String tag = failure == null ? null : failure.tag();
+        (lastGroup != null ? lastGroup.metrics() : route.unpicked()).record(answeredStatus, nanos, tag);
+        AccessLog accessLog = context.accessLog();
+        if (accessLog != null) {
+            accessLog.log(requestId, clientIp, method, uri, host, answeredStatus, bytes, nanos, route.environment(),
+                    lastGroup == null ? null : lastGroup.name(), lastTarget == null ? null : lastTarget.instance(), tag);
+        }
     }
 
     private void endAttempt(boolean completed, boolean failed) {

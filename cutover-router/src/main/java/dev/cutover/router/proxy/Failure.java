@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,8 +16,12 @@ import java.nio.charset.StandardCharsets;
  * code, a short text body for a human, and a tag for metrics and logs.
  */
 enum Failure {
-    /** The request could not be parsed. */
+    /** The request could not be parsed, or is ambiguous in a way that could smuggle a second request. */
     BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "bad_request"),
+    /** The request line is longer than the router reads. */
+    URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long"),
+    /** The header section is larger than the router reads. */
+    HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large"),
     /** No route serves the request's host (and path). */
     NO_ROUTE(HttpResponseStatus.NOT_FOUND, "no_route"),
     /** The route has no active target with a positive weight. */
@@ -37,6 +43,17 @@ enum Failure {
         this.tag = tag;
     }
 
+    /** The failure of a request head the codec could not decode: too long a line or header section, or malformed. */
+    static Failure ofDecoding(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HEADERS_TOO_LARGE;
+        }
+        return BAD_REQUEST;
+    }
+
     HttpResponseStatus status() {
         return status;
     }
@@ -50,7 +67,7 @@ enum Failure {
     boolean countsAgainstTarget() {
         return switch (this) {
             case CONNECT_FAILED, TARGET_FAILED, RESPONSE_TIMEOUT -> true;
-            case BAD_REQUEST, NO_ROUTE, NO_TARGET, TARGETS_AT_CAPACITY -> false;
+            case BAD_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, NO_ROUTE, NO_TARGET, TARGETS_AT_CAPACITY -> false;
         };
     }
 
@@ -62,6 +79,8 @@ enum Failure {
     String message(String subject) {
         return switch (this) {
             case BAD_REQUEST -> "bad request: " + subject;
+            case URI_TOO_LONG -> "URI too long: " + subject;
+            case HEADERS_TOO_LARGE -> "request header fields too large: " + subject;
             case NO_ROUTE -> "not found: no environment is served at host '" + subject + "'";
             case NO_TARGET -> "service unavailable: " + subject + " has no active target";
             case TARGETS_AT_CAPACITY -> "service unavailable: every target of " + subject + " is at its connection limit";

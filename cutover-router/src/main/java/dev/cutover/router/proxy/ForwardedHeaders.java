@@ -52,12 +52,20 @@ final class ForwardedHeaders {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** The head sent to the target: HTTP/1.1 (the target connection is kept alive), same Host, forwarded headers. */
+    /**
+     * The head sent to the target: HTTP/1.1 (the target connection is kept alive), same Host, forwarded headers.
+     * The client's headers are rewritten in place and shared with the result (no copy on the hot path): read what
+     * the client asked for, such as keep-alive, before calling this.
+     */
     static HttpRequest toTarget(HttpRequest request, String clientIp, String requestId) {
-        HttpHeaders headers = request.headers().copy();
+        HttpHeaders headers = request.headers();
         stripHopByHop(headers);
-        String forwardedFor = String.join(", ", headers.getAll(X_FORWARDED_FOR));
-        headers.set(X_FORWARDED_FOR, forwardedFor.isBlank() ? clientIp : forwardedFor + ", " + clientIp);
+        if (headers.contains(X_FORWARDED_FOR)) {
+            String forwardedFor = String.join(", ", headers.getAll(X_FORWARDED_FOR));
+            headers.set(X_FORWARDED_FOR, forwardedFor.isBlank() ? clientIp : forwardedFor + ", " + clientIp);
+        } else {
+            headers.set(X_FORWARDED_FOR, clientIp);
+        }
         headers.set(X_FORWARDED_PROTO, "http");
         String host = request.headers().get(HttpHeaderNames.HOST);
         if (host != null) {
@@ -74,7 +82,8 @@ final class ForwardedHeaders {
      */
     static HttpResponse toClient(HttpResponse response, HttpVersion clientVersion, String requestId,
             boolean keepAlive) {
-        HttpHeaders headers = response.headers().copy();
+        // Rewritten in place, like the request's: the target's head is not used after this.
+        HttpHeaders headers = response.headers();
         stripHopByHop(headers);
         headers.set(X_REQUEST_ID, requestId);
         if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
@@ -90,11 +99,17 @@ final class ForwardedHeaders {
     }
 
     private static void stripHopByHop(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            HOP_BY_HOP.forEach(headers::remove);
+            return;
+        }
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
                 String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty() && !name.equals("transfer-encoding") && !name.startsWith("x-forwarded-")
-                        && !name.equals("x-request-id")) {
+                // Framing and routing headers are never dropped because a client listed them: a body framed by a
+                // Content-Length the target does not see would be read there as the next request (smuggling).
+                if (!name.isEmpty() && !name.equals("transfer-encoding") && !name.equals("content-length")
+                        && !name.equals("host") && !name.startsWith("x-forwarded-") && !name.equals("x-request-id")) {
                     headers.remove(name);
                 }
             }

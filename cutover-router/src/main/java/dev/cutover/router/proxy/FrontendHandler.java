@@ -47,6 +47,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     private HttpRequest request;
     private String requestId;
+    private boolean requestKeepAlive;
+    private boolean requestHasBody;
     private Exchange exchange;
 
     FrontendHandler(ProxyContext context) {
@@ -85,21 +87,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         requestId = ForwardedHeaders.requestId(head);
         if (head.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            badRequest(String.valueOf(head.decoderResult().cause().getMessage()));
+            Throwable cause = head.decoderResult().cause();
+            reject(Failure.ofDecoding(cause), String.valueOf(cause.getMessage()));
             return;
         }
-        String hostHeader = head.headers().get(HttpHeaderNames.HOST);
-        if (hostHeader == null && head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        String problem = RequestCheck.problem(head);
+        if (problem != null) {
             ReferenceCountUtil.release(msg);
-            badRequest("no Host header");
+            reject(Failure.BAD_REQUEST, problem);
             return;
         }
+        // Read before the exchange rewrites the head in place (and drops Connection).
+        requestKeepAlive = HttpUtil.isKeepAlive(head);
+        requestHasBody = hasBody(head);
+        String hostHeader = head.headers().get(HttpHeaderNames.HOST);
         String host = RequestTarget.host(hostHeader);
         String path = RequestTarget.path(head.uri());
         RoutingSnapshot snapshot = context.routing().get();
         RouteEntry route = snapshot.resolve(host, path);
         if (route == null) {
             ReferenceCountUtil.release(msg);
+            context.metrics().unrouted(Failure.NO_ROUTE.tag());
             respond(Failure.NO_ROUTE, host, false);
             return;
         }
@@ -121,7 +129,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (content.decoderResult().isFailure()) {
             content.release();
             log.debug("request {}: malformed body from {}", requestId, clientIp);
-            closeNow();
+            // The target got part of a request that will never end: its connection goes. The client gets a 400
+            // unless part of a response was already relayed to it.
+            boolean answerable = !exchange.responseStarted();
+            exchange.abort();
+            exchange = null;
+            if (answerable) {
+                reject(Failure.BAD_REQUEST, "malformed body: " + content.decoderResult().cause().getMessage());
+            } else {
+                closeNow();
+            }
             return;
         }
         exchange.onRequestContent(content);
@@ -173,8 +190,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      * left of the request is only its (empty) end, which is then read and dropped.
      */
     private void respond(Failure failure, String subject, boolean requestComplete) {
-        boolean bodyLeft = !requestComplete && hasBody(request);
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && !routerClosing && !bodyLeft;
+        boolean bodyLeft = !requestComplete && requestHasBody;
+        boolean keepAlive = requestKeepAlive && !routerClosing && !bodyLeft;
         ChannelFuture written = ctx.writeAndFlush(failure.response(subject, requestId, keepAlive));
         if (!keepAlive) {
             state = State.CLOSED;
@@ -187,9 +204,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
     }
 
-    private void badRequest(String reason) {
+    /** Refuses a request the router could not make sense of; the connection's framing is lost, so it closes. */
+    private void reject(Failure failure, String reason) {
         state = State.CLOSED;
-        ctx.writeAndFlush(Failure.BAD_REQUEST.response(reason, requestId, false))
+        context.metrics().unrouted(failure.tag());
+        log.debug("request {} from {}: {} ({})", requestId, clientIp, failure.tag(), reason);
+        ctx.writeAndFlush(failure.response(reason, requestId, false))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 

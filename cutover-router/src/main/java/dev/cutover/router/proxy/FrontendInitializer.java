@@ -1,12 +1,14 @@
 package dev.cutover.router.proxy;
 
+import dev.cutover.router.health.PassiveHealth;
+import dev.cutover.router.metrics.AccessLog;
+import dev.cutover.router.metrics.MetricsRegistry;
 import dev.cutover.router.pool.ConnectionPools;
 import dev.cutover.router.routing.RoutingSnapshot;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -28,9 +30,10 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup clients;
     private final long idleTimeoutMillis;
 
-    public FrontendInitializer(Supplier<RoutingSnapshot> routing, ConnectionPools pools, Duration responseTimeout,
-            Duration idleTimeout, ChannelGroup clients) {
-        this.context = new ProxyContext(routing, pools, responseTimeout.toMillis());
+    public FrontendInitializer(Supplier<RoutingSnapshot> routing, ConnectionPools pools, PassiveHealth health,
+            MetricsRegistry metrics, AccessLog accessLog, Duration responseTimeout, Duration idleTimeout,
+            ChannelGroup clients) {
+        this.context = new ProxyContext(routing, pools, health, metrics, accessLog, responseTimeout.toMillis());
         this.clients = clients;
         this.idleTimeoutMillis = idleTimeout.toMillis();
     }
@@ -40,7 +43,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         ch.pipeline().addLast(
                 new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS),
-                new HttpServerCodec(new HttpDecoderConfig()
+                new ServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(MAX_INITIAL_LINE)
                         .setMaxHeaderSize(MAX_HEADER_SIZE)),
                 new HttpServerExpectContinueHandler(),

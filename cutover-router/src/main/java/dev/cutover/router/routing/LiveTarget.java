@@ -27,6 +27,8 @@ public final class LiveTarget {
     private final int port;
     private final InetSocketAddress socketAddress;
     private volatile Lifecycle lifecycle;
+    /** Left out of picking after it refused a connection, until a probe connects (see {@code health}). */
+    private volatile boolean ejected;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -57,6 +59,32 @@ public final class LiveTarget {
 
     boolean hasAddress(String otherHost, int otherPort) {
         return host.equals(otherHost) && port == otherPort;
+    }
+
+    /** Whether the target is ejected: picked only when every target of its group is (fail open). */
+    public boolean ejected() {
+        return ejected;
+    }
+
+    /** Marks the target ejected; returns false if it already was (someone else is probing it). */
+    public boolean eject() {
+        synchronized (this) {
+            if (ejected) {
+                return false;
+            }
+            ejected = true;
+            return true;
+        }
+    }
+
+    /** A probe connected: the target is picked again. */
+    public void readmit() {
+        ejected = false;
+    }
+
+    /** Whether a table still lists the target; probing a target no table mentions is pointless. */
+    public boolean removed() {
+        return lifecycle == Lifecycle.REMOVED;
     }
 
     public boolean takesNewRequests() {
@@ -102,6 +130,10 @@ public final class LiveTarget {
     /** A connection attempt failed without a request being in flight for it. */
     public void recordFailure() {
         failures.increment();
+    }
+
+    public int openConnections() {
+        return openConnections.get();
     }
 
     public int inFlight() {

@@ -1,5 +1,8 @@
 package dev.cutover.router.routing;
 
+import dev.cutover.model.routing.GroupStats;
+import dev.cutover.router.metrics.GroupMetrics;
+import dev.cutover.router.metrics.MetricsRegistry;
 import java.util.List;
 
 /**
@@ -9,17 +12,29 @@ import java.util.List;
  * @param environment the environment served, the tag for logs, metrics and error bodies
  * @param pathPrefix the path prefix the route matches
  * @param groups the pickable groups; empty when the route has no usable target (the client gets a 503)
+ * @param unpicked the metrics of requests answered before a group was picked ({@link GroupStats#NO_GROUP})
  */
-public record RouteEntry(String environment, String pathPrefix, List<GroupEntry> groups) {
+public record RouteEntry(String environment, String pathPrefix, List<GroupEntry> groups, GroupMetrics unpicked) {
+
+    /** Metrics for routes built outside a router (tests). */
+    private static final MetricsRegistry DETACHED = new MetricsRegistry();
 
     public RouteEntry {
         groups = List.copyOf(groups);
     }
 
-    /** A pickable target group: its weight and its active targets. */
-    public record GroupEntry(String name, int weight, List<LiveTarget> targets) {
+    public RouteEntry(String environment, String pathPrefix, List<GroupEntry> groups) {
+        this(environment, pathPrefix, groups, DETACHED.group(environment, GroupStats.NO_GROUP));
+    }
+
+    /** A pickable target group: its weight, its active targets and its metrics. */
+    public record GroupEntry(String name, int weight, List<LiveTarget> targets, GroupMetrics metrics) {
         public GroupEntry {
             targets = List.copyOf(targets);
+        }
+
+        public GroupEntry(String name, int weight, List<LiveTarget> targets) {
+            this(name, weight, targets, DETACHED.group("", name));
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.cutover.router.routing;
 
+import dev.cutover.model.routing.GroupStats;
 import dev.cutover.model.routing.Route;
 import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.model.routing.Target;
 import dev.cutover.model.routing.TargetGroup;
 import dev.cutover.model.routing.TargetState;
+import dev.cutover.router.metrics.MetricsRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,26 +21,30 @@ import java.util.Map;
  */
 public final class RoutingSnapshot {
 
-    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(0, Map.of(), Map.of());
+    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(0, Map.of(), Map.of(), List.of());
 
     private final long version;
     private final Map<String, List<RouteEntry>> exactHosts;
     /** Keyed by the suffix after {@code *}, with its leading dot: {@code .example.com}. */
     private final Map<String, List<RouteEntry>> wildcardHosts;
+    private final List<RouteEntry> routes;
 
     private RoutingSnapshot(long version, Map<String, List<RouteEntry>> exactHosts,
-            Map<String, List<RouteEntry>> wildcardHosts) {
+            Map<String, List<RouteEntry>> wildcardHosts, List<RouteEntry> routes) {
         this.version = version;
+        this.routes = routes;
         this.exactHosts = exactHosts;
         this.wildcardHosts = wildcardHosts;
     }
 
     /** Builds the snapshot of a table whose targets the registry has already moved to their new lifecycles. */
-    public static RoutingSnapshot of(RoutingTable table, Map<String, LiveTarget> targets) {
+    public static RoutingSnapshot of(RoutingTable table, Map<String, LiveTarget> targets, MetricsRegistry metrics) {
         Map<String, List<RouteEntry>> exact = new HashMap<>();
         Map<String, List<RouteEntry>> wildcard = new HashMap<>();
+        List<RouteEntry> all = new ArrayList<>();
         for (Route route : table.routes()) {
-            RouteEntry entry = entryOf(route, targets);
+            RouteEntry entry = entryOf(route, targets, metrics);
+            all.add(entry);
             for (String rawHost : route.hosts()) {
                 String host = normalize(rawHost);
                 if (host.startsWith("*.")) {
@@ -48,7 +54,12 @@ public final class RoutingSnapshot {
                 }
             }
         }
-        return new RoutingSnapshot(table.version(), freeze(exact), freeze(wildcard));
+        return new RoutingSnapshot(table.version(), freeze(exact), freeze(wildcard), List.copyOf(all));
+    }
+
+    /** Every route of the table, in table order. */
+    public List<RouteEntry> routes() {
+        return routes;
     }
 
     public long version() {
@@ -89,7 +100,7 @@ public final class RoutingSnapshot {
         return null;
     }
 
-    private static RouteEntry entryOf(Route route, Map<String, LiveTarget> targets) {
+    private static RouteEntry entryOf(Route route, Map<String, LiveTarget> targets, MetricsRegistry metrics) {
         List<RouteEntry.GroupEntry> groups = new ArrayList<>();
         for (TargetGroup group : route.groups()) {
             if (group.weight() == 0) {
@@ -103,10 +114,12 @@ public final class RoutingSnapshot {
                 }
             }
             if (!active.isEmpty()) {
-                groups.add(new RouteEntry.GroupEntry(group.name(), group.weight(), active));
+                groups.add(new RouteEntry.GroupEntry(group.name(), group.weight(), active,
+                        metrics.group(route.environment(), group.name())));
             }
         }
-        return new RouteEntry(route.environment(), route.pathPrefix(), groups);
+        return new RouteEntry(route.environment(), route.pathPrefix(), groups,
+                metrics.group(route.environment(), GroupStats.NO_GROUP));
     }
 
     private static void add(Map<String, List<RouteEntry>> index, String key, RouteEntry entry) {

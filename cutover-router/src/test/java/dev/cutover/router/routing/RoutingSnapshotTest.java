@@ -60,7 +60,7 @@ class RoutingSnapshotTest {
 
     private RoutingSnapshot snapshot(Route... routes) {
         RoutingTable table = new RoutingTable(1, List.of(routes));
-        return RoutingSnapshot.of(table, registry.update(table));
+        return RoutingSnapshot.of(table, registry.update(table), new dev.cutover.router.metrics.MetricsRegistry());
     }
 
     private static Route route(String environment, List<String> hosts, String prefix) {

@@ -11,7 +11,16 @@ import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.ReleaseView;
 import dev.cutover.model.api.RollbackRequest;
+import dev.cutover.engine.preview.DryRun;
+import dev.cutover.engine.preview.PreviewStep;
+import dev.cutover.engine.rollout.ReleaseShape;
+import dev.cutover.engine.rollout.RolloutSpec;
+import dev.cutover.model.api.PlanRequest;
+import dev.cutover.model.api.PlanView;
 import dev.cutover.model.json.Json;
+import dev.cutover.model.manifest.Manifest;
+import dev.cutover.server.control.ReleaseCatalog;
+import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.server.deploy.Deployer;
 import dev.cutover.store.BlobStore;
@@ -51,10 +60,13 @@ public final class ApiServer implements AutoCloseable {
     private final AgentClient agent;
     private final Views views;
     private final Clock clock;
+    private final ReleaseCatalog catalog;
     private final Javalin app;
+    private volatile java.util.function.Supplier<String> metricsSource;
 
     private ApiServer(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, Views views, Clock clock,
-            String bind, int port) {
+            ReleaseCatalog catalog, String bind, int port) {
+        this.catalog = catalog;
         this.store = store;
         this.blobs = blobs;
         this.deployer = deployer;
@@ -66,6 +78,10 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = 2L * 1024 * 1024 * 1024;
             config.routes.before("/api/*", this::authenticate);
+            // The router's Prometheus metrics: behind the same token as the API (a scraper sends it as a bearer
+            // token); they name every environment and instance this server runs.
+            config.routes.before("/metrics", this::authenticate);
+            config.routes.get("/metrics", this::metrics);
             config.routes.head("/api/builds/{sha}", this::hasBuild);
             config.routes.put("/api/builds/{sha}", this::putBuild);
             config.routes.get("/api/apps", this::apps);
@@ -74,10 +90,19 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get(ENV + "/releases", this::releases);
             config.routes.post(ENV + "/rollback", this::rollback);
             config.routes.post(ENV + "/abort", this::abort);
+            config.routes.post(ENV + "/plan", this::plan);
+            config.routes.post(ENV + "/promote", ctx -> json(ctx, deploymentView(ref(ctx), deployer.promote(ref(ctx)))));
+            config.routes.post(ENV + "/pause", ctx -> json(ctx, deploymentView(ref(ctx), deployer.pause(ref(ctx), true))));
+            config.routes.post(ENV + "/resume", ctx -> json(ctx, deploymentView(ref(ctx), deployer.pause(ref(ctx), false))));
             config.routes.get(ENV + "/config", this::config);
             config.routes.post(ENV + "/config", this::configure);
             config.routes.get("/api/deployments/{id}", this::deployment);
             config.routes.get("/api/instances/{id}/log", this::log);
+            ExecRoutes execs = new ExecRoutes(store, agent);
+            config.routes.post(ENV + "/execs", execs::start);
+            config.routes.get("/api/execs/{id}/output", execs::output);
+            config.routes.post("/api/execs/{id}/input", execs::input);
+            config.routes.post("/api/execs/{id}/kill", execs::kill);
             config.routes.exception(ApiException.class, (e, ctx) -> json(ctx.status(e.status()), e.body()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
                     json(ctx.status(400), new ApiError(e.getMessage(), fieldOf(e.getMessage()), null)));
@@ -95,13 +120,26 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public static ApiServer start(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, Clock clock,
-            String domain, int httpPort, String bind, int port) {
-        return new ApiServer(store, blobs, deployer, agent, new Views(agent, clock, domain, httpPort), clock, bind,
-                port);
+            ReleaseCatalog catalog, String domain, int httpPort, String bind, int port) {
+        return new ApiServer(store, blobs, deployer, agent, new Views(agent, clock, domain, httpPort), clock, catalog,
+                bind, port);
     }
 
     public int port() {
         return app.port();
+    }
+
+    /** Serves {@code GET /metrics} (Prometheus text) from the given source, e.g. the router's. */
+    public void serveMetrics(java.util.function.Supplier<String> source) {
+        this.metricsSource = source;
+    }
+
+    private void metrics(Context ctx) {
+        java.util.function.Supplier<String> source = metricsSource;
+        if (source == null) {
+            throw new ApiException(404, ApiError.of("no metrics on this server"));
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(source.get());
     }
 
     private void authenticate(Context ctx) {
@@ -150,8 +188,35 @@ public final class ApiServer implements AutoCloseable {
     private void deploy(Context ctx) {
         EnvRef ref = ref(ctx);
         DeployRequest req = body(ctx, DeployRequest.class);
-        long id = deployer.deploy(ref, req.build(), req.version(), req.strategy());
+        long id = deployer.deploy(ref, req.build(), req.version(),
+                new ManifestReader.DeployOverrides(req.strategy(), req.set()));
         json(ctx.status(201), deploymentView(ref, id));
+    }
+
+    /** What a deploy with this manifest would do: the real planner, run against a world where all goes well. */
+    private void plan(Context ctx) {
+        EnvRef ref = ref(ctx);
+        Manifest manifest = body(ctx, PlanRequest.class).manifest();
+        if (manifest == null) {
+            throw ApiException.badRequest("manifest", "manifest: missing (expected: the manifest to plan with)");
+        }
+        PlanView view = store.read(h -> {
+            EnvRow env = Environments.find(h, ref.app(), ref.env()).orElse(null);
+            Integer serving = env == null ? null : env.servingRelease();
+            ReleaseShape stable = serving == null ? ReleaseShape.none() : catalog.get(h, env.id(), serving).shape();
+            int next = env == null ? 1 : Releases.list(h, env.id()).stream().mapToInt(r -> r.number()).max().orElse(0) + 1;
+            java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+            manifest.processes().forEach((type, p) -> counts.put(type, p.instances()));
+            ReleaseShape target = new ReleaseShape(next, counts);
+            List<PreviewStep> steps = DryRun.simulate(new RolloutSpec(target, stable, manifest.deploy()),
+                    stable.count("web"), manifest.health());
+            long minimum = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).atMillis();
+            return new PlanView(ref.app(), ref.env(), manifest.deploy().strategy(), serving == null ? 0 : serving,
+                    stable.count("web"), target.count("web"), steps.stream().map(s -> new PlanView.Line(s.atMillis(),
+                            s.what(), s.oldInstances(), s.newInstances(), s.newTrafficPercent(), s.capacityPercent()))
+                            .toList(), minimum);
+        });
+        json(ctx, view);
     }
 
     private void releases(Context ctx) {
@@ -215,7 +280,22 @@ public final class ApiServer implements AutoCloseable {
         if (!known) {
             throw ApiException.notFound("no instance " + id + " (cutover status APP/ENV lists them)");
         }
-        json(ctx, agent.readLog(id, offset, max));
+        String since = ctx.queryParam("since");
+        json(ctx, since == null ? agent.readLog(id, offset, max) : agent.readLog(id, sinceInstant(since), max));
+    }
+
+    /** {@code since=10m} (that long before now, by the server's clock) or an ISO instant. */
+    private Instant sinceInstant(String text) {
+        java.time.Duration ago = dev.cutover.model.manifest.DurationText.parseOrNull(text);
+        if (ago != null) {
+            return clock.instant().minus(ago);
+        }
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("since",
+                    "since: '" + text + "' (expected: a duration such as 30s, 10m or 2h, or an ISO instant)");
+        }
     }
 
     private DeploymentView deploymentView(EnvRef ref, long id) {

@@ -86,9 +86,15 @@ final class Views {
         String step = "starting";
         String reason = null;
         String message = null;
+        String awaiting = null;
         if (!d.state().equals("{}")) {
             RolloutState state = readState(d);
-            step = describe(state.step(), clock.instant());
+            step = describe(state, clock.instant());
+            awaiting = switch (state.step()) {
+                case Step.KeepOld k -> "keep-old";
+                case Step.Bake b when b.until() == null && !b.analysisStep() -> "promote";
+                default -> null;
+            };
             Failure f = state.failure();
             if (f != null) {
                 reason = f.reason().word();
@@ -96,19 +102,27 @@ final class Views {
             }
         }
         return new DeploymentView(d.id(), env.app(), env.name(), d.release(), d.previousRelease(), version, d.kind(),
-                d.strategy(), d.phase(), step, reason, message, d.createdAt(), d.finishedAt(), events);
+                d.strategy(), d.phase(), step, reason, message, d.createdAt(), d.finishedAt(), events,
+                d.finishedAt() == null ? awaiting : null);
     }
 
-    static String describe(Step step, Instant now) {
-        return switch (step) {
+    static String describe(RolloutState state, Instant now) {
+        String step = switch (state.step()) {
             case Step.Choose c -> "choosing the next step";
-            case Step.AwaitReady r -> "waiting for " + r.instance() + " to become healthy (deadline in "
-                    + left(r.deadline(), now) + ")";
-            case Step.AwaitRouted r -> "waiting for the router to route to " + r.instance();
-            case Step.AwaitDrained r -> "draining " + r.instance() + " (stop signal at the latest in "
-                    + left(r.deadline(), now) + ")";
+            case Step.AwaitReady r -> "waiting for " + String.join(", ", r.instances()) + " to become healthy"
+                    + " (deadline in " + left(r.deadline(), now) + ")";
+            case Step.AwaitRouted r -> "waiting for the router to route to " + String.join(", ", r.instances());
+            case Step.AwaitDrained r -> "draining " + String.join(", ", r.instances())
+                    + " (stop signal at the latest in " + left(r.deadline(), now) + ")";
+            case Step.AwaitWeights w -> "waiting for the router to split traffic " + w.weights();
+            case Step.Bake b -> b.until() != null ? "baking (" + left(b.until(), now) + " left)"
+                    : b.analysis() != null && b.analysisStep() ? "analysing the candidate's traffic"
+                    : "paused until cutover promote";
+            case Step.KeepOld k -> "keeping the old set warm for an instant rollback (" + left(k.until(), now)
+                    + " left; cutover promote ends it now)";
             case Step.Done d -> "done";
         };
+        return state.pausedAt() != null ? "paused on request (cutover resume): " + step : step;
     }
 
     private static String left(Instant deadline, Instant now) {

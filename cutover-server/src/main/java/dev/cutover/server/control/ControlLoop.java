@@ -8,7 +8,8 @@ import dev.cutover.engine.rollout.Observation;
 import dev.cutover.engine.rollout.Observations;
 import dev.cutover.engine.rollout.Plan;
 import dev.cutover.engine.rollout.ReleaseShape;
-import dev.cutover.engine.rollout.RollingPlanner;
+import dev.cutover.engine.rollout.Planner;
+import dev.cutover.engine.rollout.GroupObservation;
 import dev.cutover.engine.rollout.RolloutSpec;
 import dev.cutover.engine.rollout.RolloutState;
 import dev.cutover.engine.rollout.Routing;
@@ -108,12 +109,13 @@ public final class ControlLoop implements AutoCloseable {
         Map<String, InstanceReport> reports = new HashMap<>();
         report.instances().forEach(r -> reports.put(r.id(), r));
         Map<String, TargetState> routed = routing.routed();
+        Map<String, TargetStats> stats = router.targetStats();
         Map<String, Integer> inFlight = new HashMap<>();
-        for (TargetStats s : router.targetStats().values()) {
+        for (TargetStats s : stats.values()) {
             inFlight.put(s.instance(), s.inFlight());
         }
         for (DeploymentRow d : store.read(Deployments::unfinished)) {
-            advance(d, reports, routed, inFlight);
+            advance(d, reports, routed, inFlight, stats);
         }
         store.read(h -> {
             List<InstanceRow> running = Instances.running(h);
@@ -124,14 +126,13 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private void advance(DeploymentRow d, Map<String, InstanceReport> reports, Map<String, TargetState> routed,
-            Map<String, Integer> inFlight) {
+            Map<String, Integer> inFlight, Map<String, TargetStats> stats) {
         Instant now = clock.instant();
         RolloutSpec spec = store.read(h -> {
             ReleaseInfo target = catalog.get(h, d.envId(), d.release());
             ReleaseShape stable = d.previousRelease() == null
                     ? ReleaseShape.none() : catalog.get(h, d.envId(), d.previousRelease()).shape();
-            return new RolloutSpec(target.shape(), stable, target.manifest().deploy().stopTimeout(),
-                    target.manifest().deploy().deadline());
+            return new RolloutSpec(target.shape(), stable, target.manifest().deploy());
         });
         RolloutState state = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
         List<InstanceRecord> inventory = store.read(h -> Instances.runningIn(h, d.envId())).stream()
@@ -144,8 +145,11 @@ public final class ControlLoop implements AutoCloseable {
                 observed.put(r.id(), new Observation(rep.phase(), rep.reason(), rep.probes()));
             }
         }
-        Observations obs = new Observations(observed, routed, inFlight, d.abortRequested(), now);
-        Plan plan = RollingPlanner.plan(spec, state, inventory, obs);
+        Map<Integer, Integer> desiredWeights = store.read(h -> Environments.get(h, d.envId())).weights();
+        Observations obs = new Observations(observed, routed, routing.acknowledgedWeights(d.envId()), desiredWeights,
+                routing.weightsPending(d.envId()), groups(inventory, stats), inFlight, d.abortRequested(),
+                d.promotions(), d.paused(), now);
+        Plan plan = Planner.plan(spec, state, inventory, obs);
         if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(state)
                 && !d.state().equals("{}")) {
             return;
@@ -162,6 +166,9 @@ public final class ControlLoop implements AutoCloseable {
                     case Action.Launch l -> Instances.launch(h, l.instance(), d.envId(), l.release(), l.type(), host, now);
                     case Action.SetRouting s -> Instances.setRouting(h, s.instance(), s.routing().name());
                     case Action.Stop s -> Instances.stop(h, s.instance(), now);
+                    case Action.SetWeights w -> Environments.setWeights(h, d.envId(), w.percentByRelease());
+                    case Action.SetPreview p -> Environments.setPreview(h, d.envId(), p.release());
+                    case Action.MarkServing m -> Environments.setServing(h, d.envId(), m.release());
                 }
             }
             Phase phase = next.phase();
@@ -175,6 +182,25 @@ public final class ControlLoop implements AutoCloseable {
         if (next.phase().finished()) {
             LOG.info("deployment {} of v{} finished: {}", d.id(), d.release(), next.phase().word());
         }
+    }
+
+    /**
+     * The router's counts per release of one environment, summed over the release's instances. The router counts
+     * what it answered itself (failed connections, timeouts) as failures.
+     */
+    static Map<Integer, GroupObservation> groups(List<InstanceRecord> inventory, Map<String, TargetStats> stats) {
+        Map<Integer, long[]> sums = new HashMap<>();
+        for (InstanceRecord r : inventory) {
+            TargetStats s = stats.get(r.id());
+            if (s != null) {
+                long[] sum = sums.computeIfAbsent(r.release(), k -> new long[2]);
+                sum[0] += s.requests();
+                sum[1] += s.failures();
+            }
+        }
+        Map<Integer, GroupObservation> groups = new HashMap<>();
+        sums.forEach((release, sum) -> groups.put(release, new GroupObservation(sum[0], sum[1], -1)));
+        return groups;
     }
 
     /** On the tick a deployment fails, its failure message gains the failing instance's last log lines. */
@@ -193,7 +219,7 @@ public final class ControlLoop implements AutoCloseable {
         Failure enriched = new Failure(f.reason(), f.message() + "\nlast log lines of " + f.instance() + ":\n"
                 + tail.lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse(""), f.instance());
         return new RolloutState(after.deployment(), after.phase(), after.step(), after.nextSeq(), enriched,
-                after.updatedAt());
+                after.updatedAt(), after.program(), after.promotionsSeen(), after.pausedAt(), after.switchedAt());
     }
 
     static RolloutState readState(DeploymentRow d) {

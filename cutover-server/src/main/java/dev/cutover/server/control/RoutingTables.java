@@ -35,9 +35,12 @@ final class RoutingTables {
 
     private final TrafficRouter router;
     private final String domain;
-    private final Deque<RoutingTable> unacknowledged = new ArrayDeque<>();
-    private RoutingTable published = RoutingTable.EMPTY;
-    private RoutingTable acknowledged = RoutingTable.EMPTY;
+    /** A table as published, with the traffic split each environment asked for when it was built. */
+    private record Published(RoutingTable table, Map<Long, Map<Integer, Integer>> weights) {}
+
+    private final Deque<Published> unacknowledged = new ArrayDeque<>();
+    private Published published = new Published(RoutingTable.EMPTY, Map.of());
+    private Published acknowledged = published;
 
     RoutingTables(TrafficRouter router, String domain) {
         this.router = router;
@@ -56,15 +59,31 @@ final class RoutingTables {
             }
         }
         List<Route> routes = new ArrayList<>();
+        Map<Long, Map<Integer, Integer>> weights = new HashMap<>();
         for (EnvRow env : envs) {
-            routes.add(route(env, byEnv.getOrDefault(env.id(), List.of()), reports, agent.address()));
+            List<InstanceRow> rows = byEnv.getOrDefault(env.id(), List.of());
+            Route main = route(env, rows, reports, agent.address());
+            routes.add(main);
+            weights.put(env.id(), env.weights());
+            if (env.previewRelease() != 0) {
+                routes.add(preview(env, main));
+            }
         }
-        if (routes.equals(published.routes())) {
+        if (routes.equals(published.table().routes())) {
             return;
         }
-        published = new RoutingTable(published.version() + 1, routes);
+        published = new Published(new RoutingTable(published.table().version() + 1, routes), weights);
         unacknowledged.addLast(published);
-        router.apply(published);
+        router.apply(published.table());
+    }
+
+    /** The preview host routes only to the previewed release's targets. */
+    private Route preview(EnvRow env, Route main) {
+        String group = "v" + env.previewRelease();
+        List<TargetGroup> groups = main.groups().stream().filter(g -> g.name().equals(group))
+                .map(g -> new TargetGroup(g.name(), 1, g.targets())).toList();
+        return new Route(env.app() + "/" + env.name() + " preview",
+                List.of(new EnvRef(env.app(), env.name()).hostLabel() + "-preview." + domain), "/", groups);
     }
 
     private Route route(EnvRow env, List<InstanceRow> rows, Map<String, InstanceReport> reports, String address) {
@@ -84,19 +103,21 @@ final class RoutingTables {
                     report.port(), active ? TargetState.ACTIVE : TargetState.DRAINING));
         }
         List<TargetGroup> groups = new ArrayList<>();
-        byRelease.forEach((release, targets) -> groups.add(new TargetGroup("v" + release,
-                (int) targets.stream().filter(t -> t.state() == TargetState.ACTIVE).count(), targets)));
+        // split by the environment's weights when a deployment set them, else by instance count
+        byRelease.forEach((release, targets) -> groups.add(new TargetGroup("v" + release, env.weights().isEmpty()
+                ? (int) targets.stream().filter(t -> t.state() == TargetState.ACTIVE).count()
+                : env.weights().getOrDefault(release, 0), targets)));
         return new Route(env.app() + "/" + env.name(), List.of(hostname(env.app(), env.name())), "/", groups);
     }
 
     /** The state of each instance in the newest table the router has acknowledged. */
     Map<String, TargetState> routed() {
         long applied = router.appliedVersion();
-        while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().version() <= applied) {
+        while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().table().version() <= applied) {
             acknowledged = unacknowledged.removeFirst();
         }
         Map<String, TargetState> view = new HashMap<>();
-        for (Route route : acknowledged.routes()) {
+        for (Route route : acknowledged.table().routes()) {
             for (TargetGroup group : route.groups()) {
                 for (Target t : group.targets()) {
                     view.put(t.instance(), t.state());
@@ -104,6 +125,18 @@ final class RoutingTables {
             }
         }
         return view;
+    }
+
+    /** Whether a table with another split for the environment was published and is not acknowledged yet. */
+    boolean weightsPending(long envId) {
+        routed(); // moves the acknowledged table forward
+        Map<Integer, Integer> acked = acknowledgedWeights(envId);
+        return unacknowledged.stream().anyMatch(p -> !p.weights().getOrDefault(envId, Map.of()).equals(acked));
+    }
+
+    /** The traffic split of an environment in the newest acknowledged table; empty: by instance count. */
+    Map<Integer, Integer> acknowledgedWeights(long envId) {
+        return acknowledged.weights().getOrDefault(envId, Map.of());
     }
 
     private static InstancePhase phase(Map<String, InstanceReport> reports, String id) {

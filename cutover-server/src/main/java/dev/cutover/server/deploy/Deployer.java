@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.model.api.ConfigChange;
 import dev.cutover.model.bundle.Bundle;
 import dev.cutover.model.json.Json;
-import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.manifest.Manifest;
 import dev.cutover.model.manifest.ManifestException;
+import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.server.api.ApiException;
 import dev.cutover.store.BlobStore;
@@ -50,7 +50,7 @@ public final class Deployer {
     }
 
     /** Deploys an uploaded build as a new release; returns the deployment's id. */
-    public long deploy(EnvRef ref, String build, String version, String strategy) {
+    public long deploy(EnvRef ref, String build, String version, ManifestReader.DeployOverrides overrides) {
         try {
             BlobStore.requireSha256(build);
         } catch (IllegalArgumentException e) {
@@ -65,15 +65,7 @@ public final class Deployer {
             throw ApiException.badRequest("version", "version: '" + label + "' (expected: up to 100 letters, digits"
                     + " and . _ + - /, starting with a letter or digit)");
         }
-        Manifest manifest = manifestOf(build);
-        if (strategy != null && !strategy.isBlank()) {
-            try {
-                manifest = new Manifest(manifest.processes(), manifest.build(), manifest.release(), manifest.health(),
-                        manifest.deploy().withStrategy(strategy));
-            } catch (ManifestException e) {
-                throw ApiException.badRequest("strategy", e.getMessage().replaceFirst("^deploy\\.strategy", "strategy"));
-            }
-        }
+        Manifest manifest = manifestOf(build, overrides);
         String manifestJson = json(manifest);
         String strategyName = manifest.deploy().strategy();
         Instant now = clock.instant();
@@ -85,11 +77,27 @@ public final class Deployer {
         });
     }
 
-    /** Goes back to release {@code to}, or to the release that served before the current one. */
+    /**
+     * Goes back to release {@code to}, or to the release that served before the current one. While a
+     * traffic-shifting deployment is in progress (a canary baking, blue-green keeping the old set warm), rollback
+     * turns that deployment around instead: traffic goes back to the stable set at once, no process starts.
+     */
     public long rollback(EnvRef ref, Integer to) {
         Instant now = clock.instant();
         return store.tx(h -> {
             EnvRow env = existing(h, ref);
+            Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
+            if (running.isPresent()) {
+                DeploymentRow d = running.get();
+                boolean shifting = !parseManifest(Releases.get(h, env.id(), d.release()).orElseThrow()).deploy().inPlace();
+                boolean toStable = to == null || to.equals(d.previousRelease());
+                if (shifting && toStable && d.previousRelease() != null) {
+                    Deployments.requestAbort(h, d.id());
+                    return d.id();
+                }
+                throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is in progress; abort it "
+                        + "(cutover abort " + ref + ") or wait for it, then roll back", d.id());
+            }
             if (env.servingRelease() == null) {
                 throw ApiException.conflict(ref + " has no release serving yet: there is nothing to roll back from", null);
             }
@@ -144,6 +152,30 @@ public final class Deployer {
         });
     }
 
+    /** Counts a promotion on the deployment in progress: ends a pause, a bake, an approval wait or keep-old. */
+    public long promote(EnvRef ref) {
+        return store.tx(h -> {
+            DeploymentRow d = inProgress(h, ref);
+            Deployments.promote(h, d.id());
+            return d.id();
+        });
+    }
+
+    /** Pauses or resumes the deployment in progress; deadlines do not run while it is paused. */
+    public long pause(EnvRef ref, boolean paused) {
+        return store.tx(h -> {
+            DeploymentRow d = inProgress(h, ref);
+            Deployments.setPaused(h, d.id(), paused);
+            return d.id();
+        });
+    }
+
+    private static DeploymentRow inProgress(Handle h, EnvRef ref) {
+        EnvRow env = existing(h, ref);
+        return Deployments.inProgress(h, env.id()).orElseThrow(() ->
+                ApiException.conflict("no deployment of " + ref + " is in progress", null));
+    }
+
     public static EnvRow existing(Handle h, EnvRef ref) {
         return Environments.find(h, ref.app(), ref.env()).orElseThrow(() -> ApiException.notFound(
                 "no environment " + ref + " (deploy to it first: cutover deploy DIR --to " + ref + ")"));
@@ -166,9 +198,9 @@ public final class Deployer {
         return served.stream().filter(r -> !r.equals(env.servingRelease())).findFirst();
     }
 
-    private Manifest manifestOf(String build) {
+    private Manifest manifestOf(String build, ManifestReader.DeployOverrides overrides) {
         try (InputStream in = blobs.open(build)) {
-            Manifest m = Bundle.manifestOf(in);
+            Manifest m = Bundle.manifestOf(in, overrides);
             if (m.release() != null) {
                 throw new ManifestException("release", m.release(),
                         "no release command: running one before traffic moves is not available in this version");

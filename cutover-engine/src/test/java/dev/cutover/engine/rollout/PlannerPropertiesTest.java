@@ -4,14 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import dev.cutover.model.manifest.DeployPolicy;
+import dev.cutover.model.manifest.TrafficStep;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-/** Safety properties of the rolling planner over random fleets, failures and timings. */
-class RollingPlannerPropertiesTest {
+/** Safety properties of the planner over random strategies, fleets, failures and timings. */
+class PlannerPropertiesTest {
 
-    @Property(tries = 300)
+    @Provide
+    Arbitrary<String> strategies() {
+        return Arbitraries.of(DeployPolicy.STRATEGIES);
+    }
+
+
+    @Property(tries = 500)
     void safeWhateverHappens(
             @ForAll @IntRange(min = 0, max = 6) int oldCount,
             @ForAll @IntRange(min = 0, max = 6) int newCount,
@@ -20,6 +32,9 @@ class RollingPlannerPropertiesTest {
             @ForAll boolean newReleaseBad,
             @ForAll @IntRange(min = 0, max = 60) int abortAt,
             @ForAll boolean abort,
+            @ForAll("strategies") String strategy,
+            @ForAll @IntRange(min = 1, max = 3) int batch,
+            @ForAll boolean surge,
             @ForAll long seed) {
         SimulatedFleet fleet = new SimulatedFleet(seed, ackDelay, startTicks);
         for (int i = 1; i <= oldCount; i++) {
@@ -29,9 +44,20 @@ class RollingPlannerPropertiesTest {
             fleet.badReleases.add(2);
         }
         ReleaseShape stable = oldCount == 0 ? ReleaseShape.none() : new ReleaseShape(1, Map.of("web", oldCount));
-        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", newCount)), stable,
-                Duration.ofSeconds(5), Duration.ofSeconds(15));
-        int floor = Math.min(oldCount, newCount);
+        List<TrafficStep> steps = switch (strategy) {
+            case DeployPolicy.CANARY -> DeployPolicy.canary(20, Duration.ofSeconds(5));
+            case DeployPolicy.LINEAR -> DeployPolicy.linear(25, Duration.ofSeconds(3));
+            case DeployPolicy.STEPS -> List.of(new TrafficStep.SetWeight(30), new TrafficStep.Pause(Duration.ofSeconds(2)));
+            default -> List.of();
+        };
+        DeployPolicy policy = new DeployPolicy(strategy, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ZERO,
+                true, new DeployPolicy.Batch(batch, 0), surge, true, false,
+                strategy.equals(DeployPolicy.BLUE_GREEN) ? Duration.ofSeconds(5) : Duration.ZERO, steps, null);
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", newCount)), stable, policy);
+        boolean capacityDrops = strategy.equals(DeployPolicy.ALL_AT_ONCE)
+                || strategy.equals(DeployPolicy.ROLLING) && !surge;
+        int floor = strategy.equals(DeployPolicy.ALL_AT_ONCE) ? 0
+                : Math.max(0, Math.min(oldCount, newCount) - (capacityDrops ? batch : 0));
 
         RolloutState end = fleet.run(spec, RolloutState.start(1, fleet.now), 2000,
                 abort ? abortAt : Integer.MAX_VALUE, floor);
@@ -40,10 +66,12 @@ class RollingPlannerPropertiesTest {
         assertThat(end.phase().finished()).as("finished within 2000 ticks").isTrue();
         switch (end.phase()) {
             case SUCCEEDED -> {
+                assertThat(fleet.acknowledgedWeights).as("split by instance count again").isEmpty();
                 assertThat(fleet.runningWeb()).hasSize(newCount);
                 assertThat(fleet.runningWeb()).allMatch(r -> r.release() == 2 && r.routing() == Routing.ACTIVE);
             }
             case ROLLED_BACK -> {
+                assertThat(fleet.acknowledgedWeights).as("the stable release takes all traffic").isEmpty();
                 assertThat(fleet.runningWeb()).hasSize(oldCount);
                 assertThat(fleet.runningWeb()).allMatch(r -> r.release() == 1 && r.routing() == Routing.ACTIVE);
             }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class RollingPlannerTest {
+class RollingTest {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -73,7 +73,7 @@ class RollingPlannerTest {
         // run until one instance was replaced, then make the release go bad
         while (fleet.runningWeb().stream().filter(r -> r.release() == 1).count() == 3 || state.phase() != Phase.RUNNING
                 || !(state.step() instanceof Step.Choose || state.step() instanceof Step.AwaitReady)) {
-            Plan plan = RollingPlanner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
             fleet.apply(plan, spec);
             state = plan.next();
             fleet.advance();
@@ -118,7 +118,7 @@ class RollingPlannerTest {
         RolloutSpec spec = spec(1, 1, 2, 1);
         RolloutState saved = RolloutState.start(3, fleet.now);
         for (int i = 0; i < 200 && !saved.phase().finished(); i++) {
-            Plan plan = RollingPlanner.plan(spec, saved, List.copyOf(fleet.store.values()), fleet.observe(false));
+            Plan plan = Planner.plan(spec, saved, List.copyOf(fleet.store.values()), fleet.observe(false));
             fleet.apply(plan, spec);
             // every third tick the controller "crashes" after acting: the state it saved is the old one
             if (i % 3 != 2) {
@@ -146,6 +146,9 @@ class RollingPlannerTest {
             case Action.Launch l -> "launch " + l.instance();
             case Action.SetRouting s -> "route " + s.instance() + " " + s.routing();
             case Action.Stop s -> "stop " + s.instance();
+            case Action.SetWeights w -> "weights " + new java.util.TreeMap<>(w.percentByRelease());
+            case Action.SetPreview p -> "preview v" + p.release();
+            case Action.MarkServing m -> "serving v" + m.release();
         }).toList();
     }
 }

@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# Compares the Cutover router with HAProxy and nginx as reverse proxies in front of one nginx backend, all on
+# 127.0.0.1, in the same run: several rounds, proxies alternating within each round, unpinned and pinned.
+# Then holds 10,000 idle keep-alive client connections open on the Cutover router and measures it under load.
+#
+# Usage: bench/router.sh            (as root, or with sudo available for apt-get; see docs/router.md)
+# Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=10 IDLE=10000 SKIP_INSTALL=1
+#                      PROXIES="haproxy nginx cutover"  SKIP_IDLE=1
+#
+# For each proxy and mode it prints req/s, p50/p99 latency (wrk --latency) and the proxy's CPU time per request:
+# the growth of utime+stime in /proc/PID/stat (all threads; all worker processes for nginx) during the wrk run,
+# divided by the requests wrk completed. "pinned" puts the proxy on CPU 0 and the backend and wrk on CPU 1
+# (taskset); "unpinned" lets the scheduler place everything on all CPUs.
+set -euo pipefail
+
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+WARMUP="${WARMUP:-10}"
+IDLE="${IDLE:-10000}"
+PROXIES="${PROXIES:-haproxy nginx cutover}"
+
+BACKEND_PORT=18080
+HAPROXY_PORT=18081
+NGINX_PORT=18082
+CUTOVER_PORT=18083
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mktemp -d /tmp/cutover-bench.XXXXXX)"
+pids=()
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+install_tools() {
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v taskset >/dev/null || missing+=(util-linux)
+  command -v python3 >/dev/null || missing+=(python3)
+  if [ "${#missing[@]}" -gt 0 ] && [ -z "${SKIP_INSTALL:-}" ]; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    say "installing ${missing[*]} from Debian's packages..."
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  export PATH="$PATH:/usr/sbin"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for_port() {
+  local port="$1" name="$2" i
+  for i in $(seq 1 300); do
+    if ! port_free "$port"; then return 0; fi
+    sleep 0.1
+  done
+  say "$name did not start listening on 127.0.0.1:$port"; exit 1
+}
+
+# One nginx config skeleton: everything under $work, no daemon, no access log.
+nginx_conf() {
+  local dir="$1" workers="$2" body="$3"
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes $workers;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+user root;
+worker_rlimit_nofile 19000;
+events { worker_connections 16000; multi_accept on; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fcgi;
+  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+$body
+}
+EOF
+}
+
+start_backend() {
+  # 100 bytes of body, fixed: "ok" padded.
+  local payload
+  payload="$(printf 'ok%.0s' $(seq 1 49))"
+  nginx_conf "$work/backend" 1 "
+  server {
+    listen 127.0.0.1:$BACKEND_PORT backlog=4096;
+    default_type text/plain;
+    location / { return 200 '$payload'; }
+  }"
+  nginx -c "$work/backend/nginx.conf" -p "$work/backend" &
+  backend_pid=$!; pids+=("$backend_pid")
+  wait_for_port "$BACKEND_PORT" "backend nginx"
+}
+
+start_haproxy() {
+  cat >"$work/haproxy.cfg" <<EOF
+global
+  maxconn 9000
+  nbthread $(nproc)
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 300s
+  timeout server 60s
+  timeout http-keep-alive 300s
+  option http-keep-alive
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend be
+backend be
+  server b1 127.0.0.1:$BACKEND_PORT
+EOF
+  haproxy -db -f "$work/haproxy.cfg" &
+  haproxy_pid=$!; pids+=("$haproxy_pid")
+  wait_for_port "$HAPROXY_PORT" "haproxy"
+}
+
+start_nginx_proxy() {
+  nginx_conf "$work/proxy" auto "
+  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 256; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+      proxy_buffering on;
+    }
+  }"
+  nginx -c "$work/proxy/nginx.conf" -p "$work/proxy" &
+  nginx_pid=$!; pids+=("$nginx_pid")
+  wait_for_port "$NGINX_PORT" "nginx proxy"
+}
+
+start_cutover() {
+  cat >"$work/routes.yml" <<EOF
+routes:
+  - environment: bench/production
+    hosts: [127.0.0.1, localhost]
+    groups:
+      - name: v1
+        targets: [127.0.0.1:$BACKEND_PORT]
+EOF
+  # The idle timeout is raised so that the idle-connection scenario's clients are not closed under it.
+  "${CUTOVER:-$root/bin/cutover}" router --routes "$work/routes.yml" --bind 127.0.0.1 --port "$CUTOVER_PORT" \
+    --idle-timeout 300s >"$work/cutover.log" 2>&1 &
+  cutover_pid=$!; pids+=("$cutover_pid")
+  wait_for_port "$CUTOVER_PORT" "cutover router"
+}
+
+# CPU ticks (utime+stime) of a process and its children (nginx's workers).
+cpu_ticks() {
+  local pid="$1" total=0 p
+  for p in "$pid" $(pgrep -P "$pid" || true); do
+    if [ -r "/proc/$p/stat" ]; then
+      # Fields after the ")" of comm: utime is the 12th, stime the 13th.
+      total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+    fi
+  done
+  echo "$total"
+}
+
+all_threads() { local pid="$1" p; for p in "$pid" $(pgrep -P "$pid" || true); do echo "$p"; done; }
+
+pin() { # pin PID(+children, all threads) to CPU list
+  local cpus="$1" pid="$2" p
+  for p in $(all_threads "$pid"); do taskset -a -p -c "$cpus" "$p" >/dev/null; done
+}
+
+to_us() { # wrk latency text (e.g. 612.00us, 1.64ms, 1.02s) to microseconds
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); print v + 0 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); print v * 1000 }
+    else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000000 }
+    else print v }'
+}
+
+pid_of() {
+  case "$1" in
+    haproxy) echo "$haproxy_pid" ;;
+    nginx) echo "$nginx_pid" ;;
+    cutover) echo "$cutover_pid" ;;
+  esac
+}
+
+port_of() {
+  case "$1" in
+    haproxy) echo "$HAPROXY_PORT" ;;
+    nginx) echo "$NGINX_PORT" ;;
+    cutover) echo "$CUTOVER_PORT" ;;
+  esac
+}
+
+# run_wrk PROXY MODE SECONDS -> appends "proxy mode rps p50us p99us cpu_us_per_req errors" to $work/results
+run_wrk() {
+  local proxy="$1" mode="$2" seconds="$3" record="${4:-yes}"
+  local pid port wrk_prefix="" before after out
+  pid="$(pid_of "$proxy")"; port="$(port_of "$proxy")"
+  if [ "$mode" = pinned ]; then
+    pin 0 "$pid"; pin 1 "$backend_pid"; wrk_prefix="taskset -c 1"
+  else
+    pin "0-$(($(nproc) - 1))" "$pid"; pin "0-$(($(nproc) - 1))" "$backend_pid"
+  fi
+  before="$(cpu_ticks "$pid")"
+  out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "http://127.0.0.1:$port/" 2>&1)"
+  after="$(cpu_ticks "$pid")"
+  [ "$record" = yes ] || return 0
+  local requests rps p50 p99 errors hz
+  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(to_us "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+  p99="$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  errors="$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')"
+  hz="$(getconf CLK_TCK)"
+  local cpu_us
+  cpu_us="$(awk -v d="$((after - before))" -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", d / hz * 1e6 / n }')"
+  echo "$proxy $mode $rps $p50 $p99 $cpu_us" >>"$work/results"
+  printf '  %-8s %-9s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  %s\n' \
+    "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$errors" >&2
+}
+
+summary() {
+  local mode="$1"
+  awk -v mode="$mode" '
+    $2 == mode { n[$1]++; rps[$1] += $3; p50[$1] += $4; p99[$1] += $5; cpu[$1] += $6 }
+    END {
+      printf "\n%s (mean of %d rounds)\n", mode, (n["cutover"] > 0 ? n["cutover"] : n["haproxy"])
+      printf "  %-8s %12s %10s %10s %14s\n", "proxy", "req/s", "p50 us", "p99 us", "cpu us/req"
+      for (p in n) printf "  %-8s %12.0f %10.0f %10.0f %14.1f\n", p, rps[p]/n[p], p50[p]/n[p], p99[p]/n[p], cpu[p]/n[p]
+      if (n["cutover"] && n["haproxy"]) printf "  cutover/haproxy: req/s %.2f  p99 %.2f  cpu/req %.2f\n", \
+        (rps["cutover"]/n["cutover"]) / (rps["haproxy"]/n["haproxy"]), (p99["cutover"]/n["cutover"]) / (p99["haproxy"]/n["haproxy"]), \
+        (cpu["cutover"]/n["cutover"]) / (cpu["haproxy"]/n["haproxy"])
+      if (n["cutover"] && n["nginx"]) printf "  cutover/nginx:   req/s %.2f  p99 %.2f  cpu/req %.2f\n", \
+        (rps["cutover"]/n["cutover"]) / (rps["nginx"]/n["nginx"]), (p99["cutover"]/n["cutover"]) / (p99["nginx"]/n["nginx"]), \
+        (cpu["cutover"]/n["cutover"]) / (cpu["nginx"]/n["nginx"])
+    }' "$work/results"
+}
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+idle_scenario() {
+  say ""
+  say "idle connections: $IDLE keep-alive clients held open on the cutover router, then wrk"
+  local before_rss during_rss holder
+  before_rss="$(rss_kb "$cutover_pid")"
+  python3 "$root/bench/idle_clients.py" 127.0.0.1 "$CUTOVER_PORT" "$IDLE" 600 >"$work/idle.out" 2>&1 &
+  holder=$!; pids+=("$holder")
+  local i
+  for i in $(seq 1 1200); do
+    grep -q '^ready' "$work/idle.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  say "  $(cat "$work/idle.out")"
+  during_rss="$(rss_kb "$cutover_pid")"
+  : >"$work/results"
+  run_wrk cutover unpinned "$DURATION"
+  local after_rss
+  after_rss="$(rss_kb "$cutover_pid")"
+  printf '\nidle scenario: RSS before %d MiB, with %s idle connections %d MiB, after wrk %d MiB; %s req/s under them\n' \
+    "$((before_rss / 1024))" "$IDLE" "$((during_rss / 1024))" "$((after_rss / 1024))" "$(awk '{print $3}' "$work/results")"
+  kill "$holder" 2>/dev/null || true
+}
+
+main() {
+  install_tools
+  ulimit -n "$(ulimit -Hn)"
+  for port in $BACKEND_PORT $HAPROXY_PORT $NGINX_PORT $CUTOVER_PORT; do
+    port_free "$port" || { say "port $port is in use; stop what listens there first"; exit 1; }
+  done
+  say "machine: $(nproc) CPUs, $(uname -r); $(nginx -v 2>&1); $(haproxy -v | head -1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+  say "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, warm-up ${WARMUP}s each"
+  start_backend
+  local proxy
+  for proxy in $PROXIES; do
+    case "$proxy" in
+      haproxy) start_haproxy ;;
+      nginx) start_nginx_proxy ;;
+      cutover) start_cutover ;;
+    esac
+  done
+  for proxy in $PROXIES; do
+    # Warm-up, not recorded: fills pools and lets the JVM compile its hot path.
+    run_wrk "$proxy" unpinned "$WARMUP" no
+  done
+  : >"$work/results"
+  local round mode order
+  for round in $(seq 1 "$ROUNDS"); do
+    # Alternate the order from round to round so that no proxy always runs first or last.
+    order="$PROXIES"
+    [ $((round % 2)) -eq 0 ] && order="$(tr ' ' '\n' <<<"$PROXIES" | tac | tr '\n' ' ')"
+    for mode in unpinned pinned; do
+      say "round $round, $mode"
+      for proxy in $order; do run_wrk "$proxy" "$mode" "$DURATION"; done
+    done
+  done
+  cp "$work/results" "$work/main-results"
+  summary unpinned
+  summary pinned
+  if [ -z "${SKIP_IDLE:-}" ] && [[ " $PROXIES " == *" cutover "* ]]; then
+    idle_scenario
+  fi
+}
+
+main "$@"

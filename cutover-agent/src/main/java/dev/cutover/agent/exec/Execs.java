@@ -1,0 +1,240 @@
+package dev.cutover.agent.exec;
+
+import dev.cutover.agent.process.ExitStatus;
+import dev.cutover.agent.process.ProcessLauncher;
+import dev.cutover.agent.process.Signal;
+import dev.cutover.agent.process.SupervisedProcess;
+import dev.cutover.agent.supervisor.Supervisor;
+import dev.cutover.model.agent.ExecChunk;
+import dev.cutover.model.agent.ExecRequest;
+import dev.cutover.model.agent.ExecStarted;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one-off commands of an agent, by id. */
+public final class Execs implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Execs.class);
+    /** How long a finished exec's output stays readable. */
+    static final Duration KEEP_AFTER_EXIT = Duration.ofMinutes(10);
+    static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+    private final Path dir;
+    private final Supervisor supervisor;
+    private final Clock clock;
+    private final Map<String, Exec> execs = new ConcurrentHashMap<>();
+
+    public Execs(Path dir, Supervisor supervisor, Clock clock) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.supervisor = supervisor;
+        this.clock = clock;
+    }
+
+    private static final class Exec {
+        final String id;
+        final SupervisedProcess process;
+        final Path output;
+        final OutputStream stdin;
+        volatile Integer exitCode;
+        volatile Instant exitedAt;
+        boolean stdinClosed; // guarded by this
+
+        Exec(String id, SupervisedProcess process, Path output, OutputStream stdin) {
+            this.id = id;
+            this.process = process;
+            this.output = output;
+            this.stdin = stdin;
+            this.stdinClosed = stdin == null;
+        }
+    }
+
+    public ExecStarted start(ExecRequest request) throws IOException {
+        sweep();
+        String id = "exec-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Path work = dir.resolve(id);
+        Path output = dir.resolve(id + ".out");
+        Supervisor.PreparedExec prepared = supervisor.prepareExec(request.like(), id, work);
+        Files.write(output, new byte[0]);
+        ProcessLauncher.OneOff launched;
+        try {
+            launched = supervisor.launcher().launchOneOff(request.command(), work, prepared.environment(), output,
+                    request.stdin());
+        } catch (IOException | RuntimeException e) {
+            supervisor.deleteExecDirectory(work);
+            Files.deleteIfExists(output);
+            throw e;
+        }
+        Exec exec = new Exec(id, launched.process(), output, launched.stdin());
+        execs.put(id, exec);
+        log.info("exec {}: started pid {} like instance {}: {}", id, exec.process.pid(), request.like(),
+                request.command());
+        exec.process.onExit().thenAccept(status -> exited(exec, status, work));
+        return new ExecStarted(id, request.like(), prepared.spec().release(), exec.process.pid());
+    }
+
+    private void exited(Exec exec, ExitStatus status, Path work) {
+        try {
+            exec.process.signalGroup(Signal.KILL); // what the command left running in its group
+        } catch (RuntimeException e) {
+            log.warn("exec {}: cannot kill what is left of its process group", exec.id, e);
+        }
+        exec.exitCode = switch (status) {
+            case ExitStatus.Exited e -> e.code();
+            case ExitStatus.Killed k -> 128 + k.signal();
+            case ExitStatus.Unknown u -> -1;
+        };
+        exec.exitedAt = clock.instant();
+        synchronized (exec) {
+            closeStdin(exec);
+        }
+        log.info("exec {}: {}", exec.id, status.describe());
+        try {
+            supervisor.deleteExecDirectory(work);
+        } catch (IOException e) {
+            log.warn("exec {}: cannot delete {}", exec.id, work, e);
+        }
+    }
+
+    /** Reads output from {@code offset}; the exit code comes with the chunk that reaches the end after the exit. */
+    public ExecChunk read(String id, long offset, int maxBytes) throws IOException {
+        if (maxBytes < 4) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: 4 or more)");
+        }
+        Exec exec = get(id);
+        Integer exitCode = exec.exitCode; // read before the size: once exited, the file holds all output
+        try (FileChannel ch = FileChannel.open(exec.output, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long start = Math.max(0, Math.min(offset, size));
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(maxBytes, size - start));
+            while (buf.hasRemaining() && ch.read(buf, start + buf.position()) > 0) {
+                // fill
+            }
+            int n = utf8Boundary(buf.array(), buf.position(), exitCode != null && start + buf.position() >= size);
+            long next = start + n;
+            return new ExecChunk(new String(buf.array(), 0, n, StandardCharsets.UTF_8), next,
+                    exitCode != null && next >= size ? exitCode : null);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("execId: " + id + " (expected: a running or recent exec)", e);
+        }
+    }
+
+    /** How many of {@code n} bytes to return so as not to cut a UTF-8 character; all when nothing more comes. */
+    static int utf8Boundary(byte[] b, int n, boolean last) {
+        if (last || n == 0) {
+            return n;
+        }
+        int i = n - 1;
+        int back = 0;
+        while (i >= 0 && back < 4 && (b[i] & 0xC0) == 0x80) { // continuation bytes
+            i--;
+            back++;
+        }
+        if (i < 0) {
+            return n;
+        }
+        int lead = b[i] & 0xFF;
+        int len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return n - i >= len ? n : i;
+    }
+
+    public boolean write(String id, byte[] input, boolean close) throws IOException {
+        Exec exec = get(id);
+        synchronized (exec) {
+            if (exec.stdinClosed) {
+                return false;
+            }
+            try {
+                exec.stdin.write(input);
+                exec.stdin.flush();
+            } catch (IOException e) {
+                closeStdin(exec); // the command closed its stdin or exited
+                return false;
+            }
+            if (close) {
+                closeStdin(exec);
+            }
+            return true;
+        }
+    }
+
+    private static void closeStdin(Exec exec) {
+        if (!exec.stdinClosed) {
+            exec.stdinClosed = true;
+            try {
+                exec.stdin.close();
+            } catch (IOException e) {
+                // already broken: nothing to close
+            }
+        }
+    }
+
+    /** TERM to the group, KILL after {@link #KILL_GRACE}. */
+    public boolean kill(String id) {
+        Exec exec = get(id);
+        if (exec.exitCode != null || !exec.process.signalGroup(Signal.TERM)) {
+            return false;
+        }
+        Thread.ofVirtual().name("cutover-exec-kill-" + id).start(() -> {
+            try {
+                exec.process.onExit().get(KILL_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                exec.process.signalGroup(Signal.KILL);
+            } catch (Exception e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return true;
+    }
+
+    private Exec get(String id) {
+        Exec exec = id == null ? null : execs.get(id);
+        if (exec == null) {
+            throw new IllegalArgumentException("execId: " + id + " (expected: a running or recent exec)");
+        }
+        return exec;
+    }
+
+    /** Forgets execs that ended long enough ago, with their output. */
+    private void sweep() {
+        Instant cutoff = clock.instant().minus(KEEP_AFTER_EXIT);
+        for (Exec exec : execs.values()) {
+            if (exec.exitedAt != null && exec.exitedAt.isBefore(cutoff) && execs.remove(exec.id, exec)) {
+                try {
+                    Files.deleteIfExists(exec.output);
+                } catch (IOException e) {
+                    log.warn("exec {}: cannot delete {}", exec.id, exec.output, e);
+                }
+            }
+        }
+    }
+
+    /** Kills every running exec: an exec is interactive, and nobody could read it after the agent is gone. */
+    @Override
+    public void close() {
+        for (Exec exec : execs.values()) {
+            if (exec.exitCode == null) {
+                try {
+                    exec.process.signalGroup(Signal.KILL);
+                } catch (RuntimeException e) {
+                    log.warn("exec {}: cannot kill", exec.id, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.cutover.cli;
+
+import dev.cutover.model.agent.ExecChunk;
+import dev.cutover.model.agent.ExecStarted;
+import dev.cutover.model.api.ExecStart;
+import dev.cutover.model.name.EnvRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Runs a one-off command like an instance of the serving release and exits with its exit code. Output is polled
+ * by offset with a long poll, so it streams with little delay and resumes cleanly after a slow request.
+ */
+@Command(name = "exec", description = {
+        "Run a one-off command in the serving release's directory and environment (config and CUTOVER_* variables,"
+                + " no PORT), print its output and exit with its exit code.",
+        "Example: cutover exec shop -- ./bin/migrate --dry-run"})
+final class ExecCommand extends ApiCommand {
+
+    private static final long WAIT_MS = 1000;
+
+    @Parameters(index = "0", paramLabel = "APP[/ENV]")
+    String target;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*",
+            description = "The program and its arguments, after --; run without a shell (use sh -c '...' for one)")
+    List<String> command;
+
+    @Option(names = "--instance", paramLabel = "ID",
+            description = "Run like this instance (default: a web instance of the serving release)")
+    String instance;
+
+    @Option(names = {"-i", "--interactive"}, description = "Pass this command's stdin to the command")
+    boolean interactive;
+
+    @Override
+    int run(ApiClient api) {
+        EnvRef ref = env(target);
+        ExecStarted started = api.post(ApiClient.envPath(ref) + "/execs", new ExecStart(command, instance, interactive),
+                ExecStarted.class);
+        String base = "/api/execs/" + started.id();
+        Thread kill = new Thread(() -> {
+            try {
+                api.post(base + "/kill", "", Object.class);
+            } catch (RuntimeException e) {
+                // best effort on the way out
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(kill);
+        Thread feeder = interactive ? Thread.ofPlatform().daemon(true).name("cutover-exec-stdin")
+                .start(() -> feed(api, base, System.in)) : null;
+        try {
+            long offset = 0;
+            while (true) {
+                ExecChunk chunk = api.get(base + "/output?offset=" + offset + "&wait=" + WAIT_MS, ExecChunk.class);
+                if (!chunk.text().isEmpty()) {
+                    out().print(chunk.text());
+                    out().flush();
+                }
+                offset = chunk.next();
+                if (chunk.done()) {
+                    return chunk.exitCode();
+                }
+            }
+        } finally {
+            if (feeder != null) {
+                feeder.interrupt();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(kill);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs
+            }
+        }
+    }
+
+    /** Copies stdin to the exec until end of input, then closes the exec's stdin. */
+    private static void feed(ApiClient api, String base, InputStream in) {
+        byte[] buf = new byte[8192];
+        try {
+            while (true) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    api.postBytes(base + "/input?close=true", new byte[0]);
+                    return;
+                }
+                if (n > 0 && !api.postBytes(base + "/input", Arrays.copyOf(buf, n))) {
+                    return; // the command closed its stdin or exited
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // stdin or the connection is gone; the output loop reports what matters
+        }
+    }
+}

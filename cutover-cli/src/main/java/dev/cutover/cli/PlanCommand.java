@@ -1,0 +1,80 @@
+package dev.cutover.cli;
+
+import dev.cutover.model.api.PlanRequest;
+import dev.cutover.model.api.PlanView;
+import dev.cutover.model.bundle.Bundle;
+import dev.cutover.model.manifest.Manifest;
+import dev.cutover.model.manifest.ManifestException;
+import dev.cutover.model.manifest.ManifestReader;
+import dev.cutover.model.name.EnvRef;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "plan", description = "Show, without changing anything, the steps a deploy would take: instances and "
+        + "traffic split at each, capacity relative to now, and the minimum time.")
+final class PlanCommand extends ApiCommand {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = ".", description = "The app directory")
+    Path dir;
+
+    @Option(names = "--to", required = true, paramLabel = "APP[/ENV]")
+    String to;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "Override the manifest's deploy strategy")
+    String strategy;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a deploy parameter (repeatable)")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
+    OutputFormat output;
+
+    @Override
+    int run(ApiClient api) {
+        EnvRef ref = env(to);
+        Manifest manifest;
+        try {
+            manifest = Bundle.manifestOf(dir, new ManifestReader.DeployOverrides(strategy, set));
+        } catch (ManifestException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + dir + ": " + e.getMessage(), CliException.USAGE);
+        }
+        PlanView plan = api.post(ApiClient.envPath(ref) + "/plan", new PlanRequest(manifest), PlanView.class);
+        if (output == OutputFormat.json) {
+            printJson(plan);
+            return 0;
+        }
+        out().println("plan: " + ref + " from " + (plan.fromRelease() == 0 ? "nothing" : "v" + plan.fromRelease()
+                + " (" + plan.oldInstances() + " web instances)") + " to " + plan.newInstances()
+                + " new web instances, strategy " + plan.strategy());
+        Table t = new Table("AT", "STEP", "OLD", "NEW", "TRAFFIC OLD/NEW", "CAPACITY");
+        for (PlanView.Line l : plan.steps()) {
+            t.row(time(l.atMillis()), l.what(), l.oldInstances(), l.newInstances(),
+                    (100 - l.newTrafficPercent()) + "/" + l.newTrafficPercent(), l.capacityPercent() + "%");
+        }
+        t.print(out(), "  ");
+        int lowest = plan.steps().stream().mapToInt(PlanView.Line::capacityPercent).min().orElse(100);
+        out().println("minimum time: " + time(plan.minimumMillis()) + " (every health check passing at once, nothing "
+                + "in flight to drain, every promote at once)");
+        if (plan.fromRelease() != 0 && lowest == 0) {
+            out().println("DOWNTIME: capacity drops to 0% while the new instances start");
+        } else if (plan.fromRelease() != 0) {
+            out().println("capacity never below " + lowest + "% of now");
+        }
+        out().flush();
+        return 0;
+    }
+
+    static String time(long millis) {
+        long s = millis / 1000;
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.cutover.engine.preview;
+
+import dev.cutover.engine.rollout.Action;
+import dev.cutover.engine.rollout.GroupObservation;
+import dev.cutover.engine.rollout.InstanceRecord;
+import dev.cutover.engine.rollout.Observation;
+import dev.cutover.engine.rollout.Observations;
+import dev.cutover.engine.rollout.Plan;
+import dev.cutover.engine.rollout.Planner;
+import dev.cutover.engine.rollout.RolloutSpec;
+import dev.cutover.engine.rollout.RolloutState;
+import dev.cutover.engine.rollout.Routing;
+import dev.cutover.engine.rollout.Step;
+import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.manifest.HealthSpec;
+import dev.cutover.model.routing.TargetState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a deployment would do, found by running the real planner against a world where everything goes as well as
+ * it can: instances pass their health checks as soon as the thresholds allow, the router acknowledges at once,
+ * nothing is in flight when an instance drains, analysis sees plenty of traffic without errors, and every wait for
+ * {@code cutover promote} is promoted at once (and said so). Pure: no I/O, a clock of its own.
+ */
+public final class DryRun {
+
+    private static final Duration TICK = Duration.ofMillis(250);
+    private static final int MAX_TICKS = 2_000_000;
+    private static final Instant START = Instant.parse("2000-01-01T00:00:00Z");
+
+    private DryRun() {}
+
+    /**
+     * @param oldInstances how many {@code web} instances of the stable release run now
+     * @param health how the new release's instances are probed
+     */
+    public static List<PreviewStep> simulate(RolloutSpec spec, int oldInstances, HealthSpec health) {
+        Map<String, InstanceRecord> store = new LinkedHashMap<>();
+        Map<String, Observation> agent = new HashMap<>();
+        Map<String, Instant> healthyAt = new HashMap<>();
+        for (int i = 1; i <= oldInstances; i++) {
+            String id = "old-" + i;
+            store.put(id, new InstanceRecord(id, spec.stable().number(), "web", true, Routing.ACTIVE));
+            agent.put(id, new Observation(InstancePhase.HEALTHY, "healthy", List.of()));
+        }
+        Duration toHealthy = health.interval().multipliedBy(health.healthyThreshold());
+        Map<Integer, Integer> weights = Map.of();
+        Map<Integer, GroupObservation> groups = new HashMap<>();
+        int promotions = 0;
+        List<PreviewStep> steps = new ArrayList<>();
+        RolloutState state = RolloutState.start(0, START);
+        Instant now = START;
+        for (int tick = 0; tick < MAX_TICKS && !state.phase().finished(); tick++) {
+            for (Map.Entry<String, Instant> e : healthyAt.entrySet()) {
+                if (!now.isBefore(e.getValue())) {
+                    agent.put(e.getKey(), new Observation(InstancePhase.HEALTHY, "healthy", List.of()));
+                }
+            }
+            Map<String, TargetState> routed = new HashMap<>();
+            store.values().stream().filter(r -> r.running() && r.routing() != Routing.NONE).forEach(r ->
+                    routed.put(r.id(), r.routing() == Routing.ACTIVE ? TargetState.ACTIVE : TargetState.DRAINING));
+            groups.merge(spec.target().number(), new GroupObservation(10_000, 0, 1), DryRun::add);
+            groups.merge(spec.stable().number(), new GroupObservation(10_000, 0, 1), DryRun::add);
+            Observations obs = new Observations(agent, routed, weights, weights, false, groups, Map.of(), false,
+                    promotions, false, now);
+            Plan plan = Planner.plan(spec, state, List.copyOf(store.values()), obs);
+            for (Action a : plan.actions()) {
+                switch (a) {
+                    case Action.Launch l -> {
+                        store.put(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true, Routing.NONE));
+                        agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
+                        healthyAt.put(l.instance(), now.plus(l.type().equals("web") ? toHealthy : TICK));
+                    }
+                    case Action.SetRouting s -> {
+                        InstanceRecord r = store.get(s.instance());
+                        store.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), r.running(), s.routing()));
+                    }
+                    case Action.Stop s -> {
+                        InstanceRecord r = store.get(s.instance());
+                        store.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), false, Routing.NONE));
+                        agent.put(r.id(), new Observation(InstancePhase.STOPPED, "stopped", List.of()));
+                        healthyAt.remove(r.id());
+                    }
+                    case Action.SetWeights w -> weights = w.percentByRelease();
+                    case Action.SetPreview p -> { }
+                    case Action.MarkServing m -> { }
+                }
+            }
+            state = plan.next();
+            for (String event : plan.events()) {
+                steps.add(step(now, event.replace("d0-", "new-"), store, spec, oldInstances, weights));
+            }
+            boolean waitsForPerson = state.step() instanceof Step.Bake b && b.until() == null && b.analysis() == null
+;
+            if (waitsForPerson && !state.phase().finished()) {
+                steps.add(step(now, "(waits here for cutover promote; the preview assumes it at once)", store, spec,
+                        oldInstances, weights));
+                promotions++;
+            }
+            now = now.plus(TICK);
+        }
+        return steps;
+    }
+
+    private static GroupObservation add(GroupObservation a, GroupObservation b) {
+        return new GroupObservation(a.requests() + b.requests(), a.errors() + b.errors(), 1);
+    }
+
+    private static PreviewStep step(Instant now, String what, Map<String, InstanceRecord> store, RolloutSpec spec,
+            int oldInstances, Map<Integer, Integer> weights) {
+        int olds = 0;
+        int news = 0;
+        int activeOld = 0;
+        int activeNew = 0;
+        for (InstanceRecord r : store.values()) {
+            if (!r.running() || !r.type().equals("web")) {
+                continue;
+            }
+            boolean isNew = r.release() == spec.target().number();
+            if (isNew) {
+                news++;
+            } else {
+                olds++;
+            }
+            if (r.routing() == Routing.ACTIVE) {
+                if (isNew) {
+                    activeNew++;
+                } else {
+                    activeOld++;
+                }
+            }
+        }
+        int serving = activeOld + activeNew;
+        int traffic = weights.isEmpty() ? (serving == 0 ? 0 : 100 * activeNew / serving)
+                : weights.getOrDefault(spec.target().number(), 0);
+        int base = oldInstances == 0 ? Math.max(1, spec.target().count("web")) : oldInstances;
+        int effectiveActive = weights.isEmpty() ? serving
+                : (weights.getOrDefault(spec.target().number(), 0) > 0 ? activeNew : 0)
+                        + (weights.getOrDefault(spec.stable().number(), 0) > 0 ? activeOld : 0);
+        return new PreviewStep(Duration.between(START, now).toMillis(), what, olds, news, traffic,
+                100 * effectiveActive / base);
+    }
+}

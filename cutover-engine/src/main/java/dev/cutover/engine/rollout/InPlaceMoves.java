@@ -1,0 +1,104 @@
+package dev.cutover.engine.rollout;
+
+import dev.cutover.model.manifest.DeployPolicy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The moves of the in-place strategies for {@code web}: instances are replaced batch by batch where they stand, and
+ * traffic follows them (the router splits by instance count).
+ *
+ * <ul>
+ *   <li>{@code rolling} with surge: start a batch of new instances, route to them, then drain and stop as many old
+ *       ones: capacity never drops;
+ *   <li>{@code rolling} without surge: drain and stop a batch of old instances first, then start new ones in their
+ *       place: capacity drops by one batch;
+ *   <li>{@code rolling-with-additional-batch}: rolling with surge: the extra batch runs first, so capacity stays full;
+ *   <li>{@code all-at-once}: one batch of everything without surge: every old instance stops before the new ones
+ *       start, so there is downtime, by design.
+ * </ul>
+ *
+ * Rolling back runs the same moves towards the stable release.
+ */
+final class InPlaceMoves {
+
+    private final Tick t;
+
+    InPlaceMoves(Tick t) {
+        this.t = t;
+    }
+
+    /** One move for {@code web}: resume a pending wait, or launch, or drain. Returns false when it is done. */
+    boolean web(ReleaseShape goal) {
+        String type = ReleaseShape.WEB;
+        List<InstanceRecord> live = t.live(type);
+        List<InstanceRecord> draining = live.stream().filter(r -> r.routing() == Routing.DRAINING).toList();
+        if (!draining.isEmpty()) {
+            // resumes a drain a crash may have cut off; the repeated action is harmless
+            draining.forEach(r -> t.setRouting(r, Routing.DRAINING));
+            t.state = t.state.with(new Step.AwaitDrained(draining.stream().map(InstanceRecord::id).toList(), t.now,
+                    t.now.plus(t.spec.stopTimeout())), t.now);
+            return true;
+        }
+        List<String> pending = live.stream().filter(r -> r.release() == goal.number() && r.routing() == Routing.NONE)
+                .map(InstanceRecord::id).toList();
+        if (!pending.isEmpty()) {
+            t.state = t.state.with(new Step.AwaitReady(pending, t.now, t.now.plus(t.spec.deadline()), null), t.now);
+            return true;
+        }
+        List<InstanceRecord> olds = t.stopUnrouted(live.stream().filter(r -> r.release() != goal.number()).toList());
+        List<InstanceRecord> news = t.live(type).stream()
+                .filter(r -> r.release() == goal.number() && r.routing() == Routing.ACTIVE).toList();
+        int want = goal.count(type);
+        DeployPolicy p = t.spec.policy();
+        boolean surge = surge(p);
+        int batch = batch(p, Math.max(want, news.size() + olds.size()));
+        if (news.size() > want) {
+            t.drain(last(news, Math.min(batch, news.size() - want)));
+        } else if (surge) {
+            if (news.size() + olds.size() > want && !olds.isEmpty()) {
+                t.drain(olds.subList(0, Math.min(Math.min(batch, news.size() + olds.size() - want), olds.size())));
+            } else if (news.size() < want) {
+                t.launch(goal, type, Math.min(batch, want - news.size()));
+            } else if (!olds.isEmpty()) {
+                t.drain(olds.subList(0, Math.min(batch, olds.size())));
+            } else {
+                return false;
+            }
+        } else {
+            if (!olds.isEmpty() && news.size() + olds.size() >= want) {
+                List<InstanceRecord> batchOfOlds = olds.subList(0, Math.min(batch, olds.size()));
+                if (batchOfOlds.size() == news.size() + olds.size()) {
+                    t.events.add(p.strategy() + ": every instance stops before the new ones start: "
+                            + "the environment answers 503 until they are healthy");
+                }
+                t.drain(batchOfOlds);
+            } else if (news.size() + olds.size() < want) {
+                t.launch(goal, type, Math.min(batch, want - news.size() - olds.size()));
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether new instances start before old ones stop. A shifting strategy lands here only to roll back when its
+     * stable set is no longer whole; it promised full capacity, so it always starts first.
+     */
+    static boolean surge(DeployPolicy p) {
+        return switch (p.strategy()) {
+            case DeployPolicy.ALL_AT_ONCE -> false;
+            case DeployPolicy.ROLLING -> p.surge();
+            default -> true;
+        };
+    }
+
+    static int batch(DeployPolicy p, int instances) {
+        return p.strategy().equals(DeployPolicy.ALL_AT_ONCE) ? Math.max(1, instances) : p.batch().of(instances);
+    }
+
+    private static List<InstanceRecord> last(List<InstanceRecord> records, int n) {
+        return new ArrayList<>(records.subList(records.size() - n, records.size()));
+    }
+}

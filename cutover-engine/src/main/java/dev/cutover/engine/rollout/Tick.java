@@ -1,0 +1,423 @@
+package dev.cutover.engine.rollout;
+
+import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.routing.TargetState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One call of the planner: a working copy of the inventory, the actions and events produced so far, and the
+ * mechanics every strategy shares (waiting for instances, draining, stopping, failing). The moves that differ
+ * between strategy families live in {@link InPlaceMoves} and {@link ShiftMoves}. Not thread-safe; lives for one call.
+ */
+final class Tick {
+
+    private static final int MAX_TRANSITIONS_PER_TICK = 64;
+
+    final RolloutSpec spec;
+    final Observations obs;
+    final Instant now;
+    final Map<String, InstanceRecord> inventory = new LinkedHashMap<>();
+    final List<Action> actions = new ArrayList<>();
+    final List<String> events = new ArrayList<>();
+    RolloutState state;
+
+    Tick(RolloutSpec spec, RolloutState state, List<InstanceRecord> inventory, Observations obs) {
+        this.spec = spec;
+        this.state = state;
+        this.obs = obs;
+        this.now = obs.now();
+        inventory.forEach(r -> this.inventory.put(r.id(), r));
+    }
+
+    void run() {
+        if (state.phase().finished()) {
+            return;
+        }
+        if (obs.abortRequested() && state.phase() == Phase.RUNNING) {
+            String at = state.step() instanceof Step.AwaitReady r && !r.instances().isEmpty() ? r.instances().get(0) : null;
+            fail(new Failure(FailureReason.ABORTED, "aborted on request", at), true);
+        }
+        if (obs.paused() && state.phase() == Phase.RUNNING) {
+            if (state.pausedAt() == null) {
+                state = state.pausedSince(now);
+                events.add("paused on request: cutover resume goes on");
+            }
+            return;
+        }
+        if (state.pausedAt() != null) {
+            state = state.resumed(now);
+            events.add("resumed");
+        }
+        for (int i = 0; i < MAX_TRANSITIONS_PER_TICK && !state.phase().finished(); i++) {
+            if (!advance()) {
+                return;
+            }
+        }
+    }
+
+    /** Moves one step on; returns false when the deployment must wait for the world. */
+    private boolean advance() {
+        return switch (state.step()) {
+            case Step.Choose c -> choose();
+            case Step.AwaitReady r -> awaitReady(r);
+            case Step.AwaitRouted r -> awaitRouted(r);
+            case Step.AwaitDrained d -> awaitDrained(d);
+            case Step.AwaitWeights w -> awaitWeights(w);
+            case Step.Bake b -> new ShiftMoves(this).bake(b);
+            case Step.KeepOld k -> new ShiftMoves(this).keepOld(k);
+            case Step.Done d -> false;
+        };
+    }
+
+    /** Traffic shifting needs a stable set to shift from, and one still warm to shift back to. */
+    boolean shifting() {
+        if (spec.policy().inPlace() || spec.stable().number() == 0) {
+            return false;
+        }
+        return state.phase() != Phase.ROLLING_BACK || new ShiftMoves(this).stableWarm();
+    }
+
+    private boolean choose() {
+        ReleaseShape goal = goal();
+        List<String> types = new ArrayList<>(goal.typesInOrder());
+        inventory.values().stream().filter(InstanceRecord::running).map(InstanceRecord::type).distinct()
+                .sorted((a, b) -> a.equals(ReleaseShape.WEB) ? -1 : b.equals(ReleaseShape.WEB) ? 1 : a.compareTo(b))
+                .filter(t -> !types.contains(t)).forEach(types::add);
+        for (String type : types) {
+            boolean moved;
+            if (type.equals(ReleaseShape.WEB)) {
+                if (!shifting() && !obs.desiredWeights().isEmpty()) {
+                    // in place, traffic follows the instances: a split left by a shifting deployment goes first
+                    setWeights(Map.of());
+                    state = state.with(new Step.AwaitWeights(Map.of(), now, now.plus(spec.deadline())), now);
+                    return true;
+                }
+                moved = shifting() ? new ShiftMoves(this).web() : new InPlaceMoves(this).web(goal);
+            } else {
+                moved = background(type, goal);
+            }
+            if (moved) {
+                return true;
+            }
+        }
+        return settle(goal);
+    }
+
+    /**
+     * Before the final phase: the traffic split back to "by instance count", no preview. Both the split asked for
+     * and the one acknowledged count: a split asked for just before a failure may not be acknowledged yet.
+     */
+    private boolean settle(ReleaseShape goal) {
+        if (!obs.weights().isEmpty() || !obs.desiredWeights().isEmpty()) {
+            if (!obs.desiredWeights().isEmpty()) {
+                setWeights(Map.of());
+            }
+            if (!spec.policy().inPlace()) {
+                actions.add(new Action.SetPreview(0));
+            }
+            state = state.with(new Step.AwaitWeights(Map.of(), now, now.plus(spec.deadline())), now);
+            return true;
+        }
+        Phase last = switch (state.phase()) {
+            case RUNNING -> Phase.SUCCEEDED;
+            case ROLLING_BACK -> goal.number() == 0 ? Phase.FAILED : Phase.ROLLED_BACK;
+            case SUCCEEDED, ROLLED_BACK, FAILED -> state.phase();
+        };
+        events.add(switch (last) {
+            case SUCCEEDED -> "v" + goal.number() + " is serving";
+            case ROLLED_BACK -> "rolled back: v" + goal.number() + " is serving";
+            case FAILED -> "stopped every instance of the failed release";
+            case RUNNING, ROLLING_BACK -> throw new IllegalStateException("not a final phase: " + last);
+        });
+        state = state.finished(last, now);
+        return false;
+    }
+
+    private boolean awaitReady(Step.AwaitReady step) {
+        List<InstanceRecord> waiting = new ArrayList<>();
+        for (String id : step.instances()) {
+            InstanceRecord rec = inventory.get(id);
+            if (rec != null && rec.running()) {
+                waiting.add(rec);
+            }
+        }
+        if (waiting.isEmpty()) {
+            state = state.with(new Step.Choose(), now);
+            return true;
+        }
+        boolean allReady = true;
+        for (InstanceRecord rec : waiting) {
+            Observation o = obs.instances().get(rec.id());
+            if (o != null && o.phase() == InstancePhase.FAILED) {
+                fail(new Failure(FailureReason.START_FAILED,
+                        rec.id() + " could not be started: " + o.reason() + evidence(o), rec.id()), false);
+                return true;
+            }
+            if (o != null && o.phase() == InstancePhase.CRASH_LOOPING) {
+                fail(new Failure(FailureReason.CRASH_LOOP, rec.id() + " keeps exiting: " + o.reason() + evidence(o),
+                        rec.id()), false);
+                return true;
+            }
+            allReady &= o != null && ready(rec, o);
+        }
+        if (allReady) {
+            Instant healthySince = step.healthySince() == null ? now : step.healthySince();
+            Duration minHealthy = spec.policy().minHealthyTime();
+            if (Duration.between(healthySince, now).compareTo(minHealthy) >= 0) {
+                String took = seconds(Duration.between(step.since(), now));
+                List<String> routed = new ArrayList<>();
+                for (InstanceRecord rec : waiting) {
+                    if (listens(rec)) {
+                        setRouting(rec, Routing.ACTIVE);
+                        routed.add(rec.id());
+                    }
+                }
+                String ids = String.join(", ", waiting.stream().map(InstanceRecord::id).toList());
+                if (routed.isEmpty()) {
+                    events.add(ids + " running after " + took);
+                    state = state.with(new Step.Choose(), now);
+                } else {
+                    events.add(ids + (waiting.size() == 1 ? " healthy" : " healthy") + " after " + took
+                            + (minHealthy.isZero() ? "" : " (and stayed so for " + seconds(minHealthy) + ")")
+                            + "; adding " + (routed.size() == 1 ? "it" : "them") + " to the router");
+                    state = state.with(new Step.AwaitRouted(routed, now, now.plus(spec.deadline())), now);
+                }
+                return true;
+            }
+            if (step.healthySince() == null) {
+                state = state.with(new Step.AwaitReady(step.instances(), step.since(), step.deadline(), now), now);
+            }
+        } else if (step.healthySince() != null) {
+            state = state.with(new Step.AwaitReady(step.instances(), step.since(), step.deadline(), null), now);
+        }
+        if (!now.isBefore(step.deadline())) {
+            InstanceRecord late = waiting.stream().filter(r -> {
+                Observation o = obs.instances().get(r.id());
+                return o == null || !ready(r, o);
+            }).findFirst().orElse(waiting.get(0));
+            Observation o = obs.instances().get(late.id());
+            String seen = o == null ? "its agent has not reported it" : o.reason();
+            fail(new Failure(FailureReason.UNHEALTHY, late.id() + " did not become "
+                    + (listens(late) ? "healthy" : "running") + " within " + seconds(spec.deadline()) + ": " + seen
+                    + (o == null ? "" : evidence(o)), late.id()), false);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean awaitRouted(Step.AwaitRouted step) {
+        boolean all = true;
+        for (String id : step.instances()) {
+            InstanceRecord rec = inventory.get(id);
+            if (rec == null || !rec.running() || rec.routing() != Routing.ACTIVE) {
+                continue;
+            }
+            all &= obs.routed().get(id) == TargetState.ACTIVE;
+        }
+        if (all) {
+            String ids = String.join(", ", step.instances());
+            events.add(ids + (step.instances().size() == 1 ? " receives" : " receive") + " traffic (router acknowledged)");
+            state = state.with(new Step.Choose(), now);
+            return true;
+        }
+        if (!now.isBefore(step.deadline())) {
+            fail(new Failure(FailureReason.ROUTER_TIMEOUT, "the router did not acknowledge routing to "
+                    + String.join(", ", step.instances()) + " within " + seconds(spec.deadline()), null), false);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean awaitDrained(Step.AwaitDrained step) {
+        List<InstanceRecord> draining = new ArrayList<>();
+        for (String id : step.instances()) {
+            InstanceRecord rec = inventory.get(id);
+            if (rec != null && rec.running()) {
+                draining.add(rec);
+            }
+        }
+        for (InstanceRecord rec : draining) {
+            if (obs.routed().get(rec.id()) == TargetState.ACTIVE) {
+                return false; // the router still sends it new requests: never signal it yet
+            }
+        }
+        int inFlight = draining.stream().mapToInt(r -> obs.inFlight().getOrDefault(r.id(), 0)).sum();
+        if (inFlight > 0 && now.isBefore(step.deadline())) {
+            return false;
+        }
+        draining.forEach(this::stop);
+        if (!draining.isEmpty()) {
+            String ids = String.join(", ", draining.stream().map(InstanceRecord::id).toList());
+            String took = seconds(Duration.between(step.since(), now));
+            events.add(inFlight == 0
+                    ? ids + " drained in " + took + "; sent " + (draining.size() == 1 ? "its" : "their") + " stop signal"
+                    : ids + " still had " + inFlight + " requests in flight after the stop timeout ("
+                            + seconds(spec.stopTimeout()) + "); sent the stop signal");
+        }
+        state = state.with(new Step.Choose(), now);
+        return true;
+    }
+
+    private boolean awaitWeights(Step.AwaitWeights step) {
+        if (obs.splitIs(step.weights())) {
+            state = state.with(new Step.Choose(), now);
+            return true;
+        }
+        if (!now.isBefore(step.deadline())) {
+            fail(new Failure(FailureReason.ROUTER_TIMEOUT, "the router did not acknowledge the traffic split "
+                    + step.weights() + " within " + seconds(spec.deadline()), null), false);
+            return true;
+        }
+        return false;
+    }
+
+    /** One move for a process type without a port: stop old ones, then start new ones. */
+    private boolean background(String type, ReleaseShape goal) {
+        for (InstanceRecord r : live(type)) {
+            if (r.release() != goal.number()) {
+                stop(r);
+                events.add("stopped " + r.id() + " (v" + r.release() + " " + type + ")");
+            }
+        }
+        List<InstanceRecord> news = live(type);
+        List<String> notReady = new ArrayList<>();
+        for (InstanceRecord r : news) {
+            Observation o = obs.instances().get(r.id());
+            if (o == null || !ready(r, o)) {
+                notReady.add(r.id());
+            }
+        }
+        if (!notReady.isEmpty()) {
+            state = state.with(new Step.AwaitReady(notReady, now, now.plus(spec.deadline()), null), now);
+            return true;
+        }
+        int want = goal.count(type);
+        if (news.size() < want) {
+            launch(goal, type, want - news.size());
+            return true;
+        }
+        if (news.size() > want) {
+            for (InstanceRecord r : news.subList(want, news.size())) {
+                stop(r);
+                events.add("stopped " + r.id() + " (scaled in)");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A step failed. Running forward, the deployment turns around (or, with auto-rollback off, waits for a human);
+     * rolling back already, it gives up and leaves the environment as it is.
+     */
+    void fail(Failure why, boolean requested) {
+        InstanceRecord at = why.instance() == null ? null : inventory.get(why.instance());
+        if (at != null && at.running() && at.routing() == Routing.NONE && !obs.routed().containsKey(at.id())) {
+            stop(at);
+        }
+        if (state.phase() == Phase.RUNNING) {
+            ReleaseShape stable = spec.stable();
+            events.add((requested ? "" : "failed (" + why.reason().word() + "): ") + why.message());
+            if (!requested && !spec.policy().autoRollback()) {
+                events.add("auto-rollback is off: waiting; cutover abort rolls back, cutover promote goes on");
+                state = new RolloutState(state.deployment(), Phase.RUNNING, new Step.Bake(now, null,
+                        now.plus(Duration.ofDays(365)), null, Map.of(), false), state.nextSeq(), why, now,
+                        state.program(), state.promotionsSeen(), null, state.switchedAt());
+                return;
+            }
+            events.add(stable.number() == 0
+                    ? "stopping the new instances: there is no earlier release to go back to"
+                    : "rolling back to v" + stable.number());
+            state = state.failed(Phase.ROLLING_BACK, why, now);
+        } else {
+            events.add("rollback failed (" + why.reason().word() + "): " + why.message()
+                    + "; the environment is left as it is: deploy a release that works");
+            state = state.finished(Phase.FAILED, now);
+        }
+    }
+
+    List<String> launch(ReleaseShape goal, String type, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = state.instanceId(type, i);
+            actions.add(new Action.Launch(id, goal.number(), type));
+            inventory.put(id, new InstanceRecord(id, goal.number(), type, true, Routing.NONE));
+            ids.add(id);
+        }
+        events.add("launched " + String.join(", ", ids) + " (v" + goal.number() + " " + type + ")");
+        state = state.launched(count, now).with(new Step.AwaitReady(ids, now, now.plus(spec.deadline()), null), now);
+        return ids;
+    }
+
+    void drain(List<InstanceRecord> records) {
+        for (InstanceRecord r : records) {
+            setRouting(r, Routing.DRAINING);
+        }
+        events.add("draining " + String.join(", ", records.stream().map(r -> r.id() + " (v" + r.release() + ")")
+                .toList()));
+        state = state.with(new Step.AwaitDrained(records.stream().map(InstanceRecord::id).toList(), now,
+                now.plus(spec.stopTimeout())), now);
+    }
+
+    void stop(InstanceRecord r) {
+        actions.add(new Action.Stop(r.id()));
+        inventory.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), false, Routing.NONE));
+    }
+
+    void setRouting(InstanceRecord r, Routing routing) {
+        actions.add(new Action.SetRouting(r.id(), routing));
+        inventory.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), r.running(), routing));
+    }
+
+    void setWeights(Map<Integer, Integer> weights) {
+        actions.add(new Action.SetWeights(weights));
+    }
+
+    List<InstanceRecord> live(String type) {
+        return inventory.values().stream().filter(r -> r.running() && r.type().equals(type)).toList();
+    }
+
+    /** Instances of another release that never took traffic are stopped at once: nothing to drain. */
+    List<InstanceRecord> stopUnrouted(List<InstanceRecord> records) {
+        List<InstanceRecord> left = new ArrayList<>();
+        for (InstanceRecord r : records) {
+            if (r.routing() == Routing.NONE && !obs.routed().containsKey(r.id())) {
+                stop(r);
+                events.add("stopped " + r.id() + " (v" + r.release() + ", never routed)");
+            } else {
+                left.add(r);
+            }
+        }
+        return left;
+    }
+
+    ReleaseShape goal() {
+        return state.phase() == Phase.ROLLING_BACK ? spec.stable() : spec.target();
+    }
+
+    static boolean listens(InstanceRecord r) {
+        return r.type().equals(ReleaseShape.WEB);
+    }
+
+    static boolean ready(InstanceRecord r, Observation o) {
+        return listens(r) ? o.phase() == InstancePhase.HEALTHY
+                : o.phase() == InstancePhase.RUNNING || o.phase() == InstancePhase.HEALTHY;
+    }
+
+    private static String evidence(Observation o) {
+        if (o.probes().isEmpty()) {
+            return "";
+        }
+        int from = Math.max(0, o.probes().size() - 3);
+        return "; last probes: " + String.join(" | ", o.probes().subList(from, o.probes().size()));
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+}

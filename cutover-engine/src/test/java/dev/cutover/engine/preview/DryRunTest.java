@@ -1,0 +1,59 @@
+package dev.cutover.engine.preview;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.engine.rollout.ReleaseShape;
+import dev.cutover.engine.rollout.RolloutSpec;
+import dev.cutover.model.manifest.DeployPolicy;
+import dev.cutover.model.manifest.HealthSpec;
+import dev.cutover.model.manifest.TrafficStep;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DryRunTest {
+
+    private static final HealthSpec HEALTH = new HealthSpec("/health", Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 3);
+
+    private static DeployPolicy policy(String strategy, List<TrafficStep> steps, boolean approval, Duration keepOld) {
+        return new DeployPolicy(strategy, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ZERO, true,
+                DeployPolicy.Batch.ONE, true, true, approval, keepOld, steps, null);
+    }
+
+    private static RolloutSpec spec(DeployPolicy p) {
+        return new RolloutSpec(new ReleaseShape(2, Map.of("web", 2)), new ReleaseShape(1, Map.of("web", 2)), p);
+    }
+
+    @Test
+    void aCanaryTakesItsBakePlusTheHealthChecksAndNeverLosesCapacity() {
+        List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.CANARY,
+                DeployPolicy.canary(10, Duration.ofMinutes(5)), false, Duration.ZERO)), 2, HEALTH);
+
+        assertThat(steps).extracting(PreviewStep::what).contains("10% of traffic on v2 (router acknowledged)",
+                "100% of traffic on v2 (router acknowledged)", "v2 is serving");
+        assertThat(steps).filteredOn(s -> s.what().startsWith("10% of traffic")).singleElement()
+                .satisfies(s -> assertThat(s.newTrafficPercent()).isEqualTo(10));
+        long last = steps.getLast().atMillis();
+        assertThat(last).isBetween(Duration.ofMinutes(5).toMillis(), Duration.ofMinutes(5).plusSeconds(10).toMillis());
+        assertThat(steps).allSatisfy(s -> assertThat(s.capacityPercent()).isGreaterThanOrEqualTo(100));
+    }
+
+    @Test
+    void allAtOnceShowsItsDowntime() {
+        List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ALL_AT_ONCE, List.of(), false,
+                Duration.ZERO)), 2, HEALTH);
+        assertThat(steps).extracting(PreviewStep::capacityPercent).contains(0);
+        assertThat(steps).extracting(PreviewStep::what).anyMatch(w -> w.contains("answers 503"));
+    }
+
+    @Test
+    void aWaitForApprovalIsShownAndAssumedGiven() {
+        List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.BLUE_GREEN, List.of(), true,
+                Duration.ofMinutes(10))), 2, HEALTH);
+        assertThat(steps).extracting(PreviewStep::what)
+                .contains("(waits here for cutover promote; the preview assumes it at once)")
+                .anyMatch(w -> w.startsWith("v2 serves all traffic; keeping v1 warm for 600.0s"));
+        assertThat(steps.getLast().atMillis()).isGreaterThanOrEqualTo(Duration.ofMinutes(10).toMillis());
+    }
+}

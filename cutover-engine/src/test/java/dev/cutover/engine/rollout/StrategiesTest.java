@@ -1,0 +1,240 @@
+package dev.cutover.engine.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.model.manifest.Analysis;
+import dev.cutover.model.manifest.DeployPolicy;
+import dev.cutover.model.manifest.TrafficStep;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StrategiesTest {
+
+    static DeployPolicy policy(String strategy, DeployPolicy.Batch batch, boolean surge, boolean approval,
+            Duration keepOld, List<TrafficStep> steps, Analysis analysis) {
+        return new DeployPolicy(strategy, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ZERO, true, batch,
+                surge, true, approval, keepOld, steps, analysis);
+    }
+
+    static DeployPolicy simple(String strategy) {
+        return policy(strategy, DeployPolicy.Batch.ONE, true, false, Duration.ZERO, List.of(), null);
+    }
+
+    private static SimulatedFleet fleetWith(int old) {
+        SimulatedFleet fleet = new SimulatedFleet(11, 1, 2);
+        for (int i = 1; i <= old; i++) {
+            fleet.running("old-" + i, 1);
+        }
+        fleet.requestsPerTick = 200;
+        return fleet;
+    }
+
+    private static RolloutSpec spec(DeployPolicy p, int old, int now) {
+        return new RolloutSpec(new ReleaseShape(2, Map.of("web", now)), new ReleaseShape(1, Map.of("web", old)), p);
+    }
+
+    /** Runs to the end, recording each traffic split the router acknowledged. */
+    private static RolloutState run(SimulatedFleet fleet, RolloutSpec spec, List<Map<Integer, Integer>> splits,
+            int floor) {
+        RolloutState state = RolloutState.start(3, fleet.now);
+        for (int i = 0; i < 5000 && !state.phase().finished(); i++) {
+            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            fleet.apply(plan, spec);
+            state = plan.next();
+            fleet.advance();
+            if (splits.isEmpty() || !splits.getLast().equals(fleet.acknowledgedWeights)) {
+                splits.add(fleet.acknowledgedWeights);
+            }
+            if (fleet.routedActive() < floor) {
+                fleet.violations.add("tick " + fleet.tick + ": capacity " + fleet.routedActive() + " < " + floor);
+            }
+        }
+        return state;
+    }
+
+    @Test
+    void canaryMovesTenPercentBakesThenEverything() {
+        SimulatedFleet fleet = fleetWith(2);
+        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
+                DeployPolicy.canary(10, Duration.ofSeconds(20)), null);
+        List<Map<Integer, Integer>> splits = new ArrayList<>();
+
+        RolloutState end = run(fleet, spec(p, 2, 2), splits, 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(splits).containsSubsequence(Map.of(1, 100, 2, 0), Map.of(2, 10, 1, 90), Map.of(2, 100, 1, 0), Map.of());
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(2).hasSize(2);
+        assertThat(fleet.serving).isEqualTo(2);
+    }
+
+    @Test
+    void aCanaryWhoseCandidateAnswersTwentyPercentErrorsIsRolledBackByAnalysis() {
+        SimulatedFleet fleet = fleetWith(2);
+        fleet.errorRates.put(2, 0.2);
+        Analysis analysis = new Analysis(0.01, null, false, 50, Analysis.Inconclusive.WAIT);
+        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
+                DeployPolicy.canary(20, Duration.ofMinutes(5)), analysis);
+
+        RolloutState end = run(fleet, spec(p, 2, 2), new ArrayList<>(), 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.ANALYSIS);
+        assertThat(end.failure().message()).contains("5xx rate 20.0% is above the limit of 1.0%");
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.acknowledgedWeights).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
+        assertThat(fleet.tick).as("failed fast, long before the 5m bake ended").isLessThan(60);
+    }
+
+    @Test
+    void tooLittleTrafficIsNeverAPass() {
+        SimulatedFleet fleet = fleetWith(1);
+        fleet.requestsPerTick = 1;
+        Analysis analysis = new Analysis(0.01, null, false, 1000, Analysis.Inconclusive.FAIL);
+        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
+                DeployPolicy.canary(10, Duration.ofSeconds(10)), analysis);
+
+        RolloutState end = run(fleet, spec(p, 1, 1), new ArrayList<>(), 1);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.INCONCLUSIVE);
+        assertThat(end.failure().message()).startsWith("inconclusive: ").contains("need 1000");
+    }
+
+    @Test
+    void linearMovesInEqualSteps() {
+        SimulatedFleet fleet = fleetWith(2);
+        DeployPolicy p = policy(DeployPolicy.LINEAR, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
+                DeployPolicy.linear(25, Duration.ofSeconds(5)), null);
+        List<Map<Integer, Integer>> splits = new ArrayList<>();
+
+        assertThat(run(fleet, spec(p, 2, 2), splits, 2).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(splits).containsSubsequence(Map.of(2, 25, 1, 75), Map.of(2, 50, 1, 50), Map.of(2, 75, 1, 25),
+                Map.of(2, 100, 1, 0));
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
+    void blueGreenWaitsForApprovalShowsAPreviewAndKeepsTheOldSetWarmForAnInstantRollback() {
+        SimulatedFleet fleet = fleetWith(2);
+        DeployPolicy p = policy(DeployPolicy.BLUE_GREEN, DeployPolicy.Batch.ONE, true, true, Duration.ofMinutes(10),
+                List.of(), null);
+        RolloutSpec spec = spec(p, 2, 2);
+        RolloutState state = RolloutState.start(5, fleet.now);
+        for (int i = 0; i < 60; i++) {
+            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            fleet.apply(plan, spec);
+            state = plan.next();
+            fleet.advance();
+        }
+        assertThat(state.step()).isInstanceOf(Step.Bake.class);
+        assertThat(fleet.preview).isEqualTo(2);
+        assertThat(fleet.trafficPercent(1)).as("no traffic moves before approval").isEqualTo(100);
+
+        fleet.promotions = 1;
+        for (int i = 0; i < 20; i++) {
+            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            fleet.apply(plan, spec);
+            state = plan.next();
+            fleet.advance();
+        }
+        assertThat(state.step()).isInstanceOf(Step.KeepOld.class);
+        assertThat(fleet.trafficPercent(2)).isEqualTo(100);
+        assertThat(fleet.serving).isEqualTo(2);
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).contains(1, 2).hasSize(4);
+
+        int launchesBefore = (int) fleet.actions.stream().filter(a -> a instanceof Action.Launch).count();
+        Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(true));
+        fleet.apply(plan, spec);
+        assertThat(plan.actions()).contains(new Action.SetWeights(Map.of(1, 100, 2, 0)), new Action.MarkServing(1));
+        RolloutState end = fleet.run(spec, plan.next(), 200, 0, 0);
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(fleet.actions.stream().filter(a -> a instanceof Action.Launch).count()).isEqualTo(launchesBefore);
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
+        assertThat(fleet.serving).isEqualTo(1);
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
+    void immutableStartsOneNewInstanceFirstThenTheRest() {
+        SimulatedFleet fleet = fleetWith(3);
+        RolloutState end = run(fleet, spec(simple(DeployPolicy.IMMUTABLE), 3, 3), new ArrayList<>(), 3);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        List<Integer> launchSizes = new ArrayList<>();
+        int run = 0;
+        for (Action a : fleet.actions) {
+            if (a instanceof Action.Launch) {
+                run++;
+            } else if (run > 0) {
+                launchSizes.add(run);
+                run = 0;
+            }
+        }
+        assertThat(launchSizes).containsExactly(1, 2);
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
+    void allAtOnceStopsEveryOldInstanceBeforeStartingTheNewOnes() {
+        SimulatedFleet fleet = fleetWith(3);
+        RolloutState end = run(fleet, spec(simple(DeployPolicy.ALL_AT_ONCE), 3, 3), new ArrayList<>(), 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        int lastStop = -1;
+        int firstLaunch = Integer.MAX_VALUE;
+        for (int i = 0; i < fleet.actions.size(); i++) {
+            if (fleet.actions.get(i) instanceof Action.Stop) {
+                lastStop = i;
+            }
+            if (fleet.actions.get(i) instanceof Action.Launch) {
+                firstLaunch = Math.min(firstLaunch, i);
+            }
+        }
+        assertThat(lastStop).isLessThan(firstLaunch);
+        assertThat(fleet.runningWeb()).hasSize(3).extracting(InstanceRecord::release).containsOnly(2);
+    }
+
+    @Test
+    void rollingWithoutSurgeLosesAtMostOneBatchOfCapacity() {
+        SimulatedFleet fleet = fleetWith(4);
+        DeployPolicy p = policy(DeployPolicy.ROLLING, new DeployPolicy.Batch(0, 50), false, false, Duration.ZERO,
+                List.of(), null);
+        RolloutState end = run(fleet, spec(p, 4, 4), new ArrayList<>(), 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).hasSize(4).extracting(InstanceRecord::release).containsOnly(2);
+    }
+
+    @Test
+    void aPauseStopsTheClockOfTheStepItHolds() {
+        SimulatedFleet fleet = new SimulatedFleet(12, 0, 100);
+        fleet.running("old-1", 1);
+        RolloutSpec spec = spec(simple(DeployPolicy.ROLLING), 1, 1);
+        RolloutState state = RolloutState.start(8, fleet.now);
+        for (int i = 0; i < 3; i++) {
+            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            fleet.apply(plan, spec);
+            state = plan.next();
+            fleet.advance();
+        }
+        fleet.paused = true;
+        for (int i = 0; i < 100; i++) { // far past the 30s deadline
+            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            fleet.apply(plan, spec);
+            state = plan.next();
+            fleet.advance();
+        }
+        assertThat(state.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(state.pausedAt()).isNotNull();
+        fleet.paused = false;
+        Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+        assertThat(plan.next().phase()).isEqualTo(Phase.RUNNING);
+        assertThat(plan.events()).contains("resumed");
+    }
+}

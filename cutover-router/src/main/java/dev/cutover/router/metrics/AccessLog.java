@@ -1,0 +1,146 @@
+package dev.cutover.router.metrics;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per answered request, written by a background thread so that an event loop never waits for a disk:
+ * the loop formats the line and offers it to a bounded queue; when the queue is full (the disk cannot keep up)
+ * the line is dropped and counted ({@link #dropped()}), never waited for.
+ *
+ * <p>The line, fields separated by one space, {@code -} for an empty field:
+ * <pre>
+ * TIME REQUEST_ID CLIENT_IP "METHOD TARGET" HOST STATUS BYTES DURATION_MS ENVIRONMENT GROUP INSTANCE FAILURE
+ * 2026-11-22T05:40:01.123456Z 9f0c... 10.0.0.7 "GET /cart?id=3" shop.example.com 200 1043 1.874 shop/production v7 web-2 -
+ * </pre>
+ * {@code BYTES} counts the response body relayed to the client; {@code DURATION_MS} runs from the request head read
+ * to the response's last byte handed to the socket; {@code FAILURE} is the failure tag when the router answered
+ * itself or cut the response short.
+ */
+public final class AccessLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
+    private static final int QUEUE = 65_536;
+    private static final String STOP = new String("stop");
+
+    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final LongAdder dropped = new LongAdder();
+    private final Writer out;
+    private final Thread writer;
+
+    private AccessLog(Writer out) {
+        this.out = out;
+        this.writer = Thread.ofPlatform().daemon().name("cutover-access-log").start(this::drain);
+    }
+
+    /** Appends to a file, or writes to standard output when the path is {@code -}. */
+    public static AccessLog open(String target) throws IOException {
+        Writer out = target.equals("-")
+                ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
+                : Files.newBufferedWriter(Path.of(target), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        return new AccessLog(out instanceof BufferedWriter ? out : new BufferedWriter(out, 1 << 16));
+    }
+
+    /** Called on an event loop: formats the line and queues it, or drops it if the queue is full. */
+    public void log(String requestId, String clientIp, String method, String uri, String host, int status,
+            long bytes, long nanos, String environment, String group, String instance, String failure) {
+        StringBuilder line = new StringBuilder(160 + uri.length());
+        line.append(Instant.now()).append(' ')
+                .append(requestId).append(' ')
+                .append(orDash(clientIp)).append(" \"")
+                .append(method).append(' ').append(uri).append("\" ")
+                .append(orDash(host)).append(' ')
+                .append(status).append(' ')
+                .append(bytes).append(' ');
+        long micros = nanos / 1000;
+        line.append(micros / 1000).append('.');
+        long fraction = micros % 1000;
+        if (fraction < 100) {
+            line.append('0');
+        }
+        if (fraction < 10) {
+            line.append('0');
+        }
+        line.append(fraction).append(' ')
+                .append(orDash(environment)).append(' ')
+                .append(orDash(group)).append(' ')
+                .append(orDash(instance)).append(' ')
+                .append(orDash(failure)).append('\n');
+        if (!queue.offer(line.toString())) {
+            dropped.increment();
+        }
+    }
+
+    /** Lines dropped because the writer could not keep up. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    private void drain() {
+        List<String> batch = new ArrayList<>(1024);
+        while (true) {
+            try {
+                String first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 4095);
+                boolean stop = false;
+                for (String line : batch) {
+                    if (line == STOP) {
+                        stop = true;
+                    } else {
+                        out.write(line);
+                    }
+                }
+                batch.clear();
+                out.flush();
+                if (stop) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                // A background loop never dies: a full disk loses lines, not the router.
+                log.warn("writing the access log failed", e);
+                batch.clear();
+            }
+        }
+    }
+
+    private static String orDash(String value) {
+        return value == null || value.isEmpty() ? "-" : value;
+    }
+
+    /** Writes what is queued, then stops the writer; waits for it a little. */
+    @Override
+    public void close() {
+        try {
+            queue.put(STOP);
+            writer.join(5_000);
+            out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.warn("flushing the access log failed", e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.cutover.router.standalone;
+
+import dev.cutover.model.manifest.DurationText;
+import dev.cutover.model.routing.RoutingTable;
+import dev.cutover.router.Router;
+import dev.cutover.router.RouterConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cutover router --routes FILE}: the router alone, serving the table of a routes file it keeps watching. */
+@Command(name = "router", description = "Run only the router, with the routes of a YAML file (reloaded when it "
+        + "changes). See docs/router.md for the format.")
+public final class RouterCommand implements Callable<Integer> {
+
+    @Option(names = "--routes", required = true, paramLabel = "FILE", description = "The routes file (YAML)")
+    Path routes;
+
+    @Option(names = "--port", defaultValue = "8080", description = "The port to listen on (default: 8080)")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR",
+            description = "The address to listen on (default: 0.0.0.0)")
+    String bind;
+
+    @Option(names = "--connect-timeout", defaultValue = "2s", paramLabel = "DURATION",
+            description = "How long a connection to a target may take before the next is tried (default: 2s)")
+    String connectTimeout;
+
+    @Option(names = "--response-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "How long a target may take to start its response; then 504 (default: 60s)")
+    String responseTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "How long an idle client or target connection stays open (default: 60s)")
+    String idleTimeout;
+
+    @Option(names = "--max-connections-per-target", defaultValue = "1024", paramLabel = "N",
+            description = "Open connections to one target, busy or idle (default: 1024)")
+    int maxConnectionsPerTarget;
+
+    @Option(names = "--ejection-backoff", defaultValue = "1s", paramLabel = "DURATION",
+            description = "How long a target that refused a connection is left out before it is probed; doubles "
+                    + "after each failed probe, up to 30 times this (default: 1s)")
+    String ejectionBackoff;
+
+    @Option(names = "--access-log", paramLabel = "FILE",
+            description = "Write one line per request to FILE, or to standard output with '-' (default: off)")
+    String accessLog;
+
+    @Option(names = "--reload-interval", defaultValue = "1s", paramLabel = "DURATION",
+            description = "How often the routes file is checked for changes (default: 1s)")
+    String reloadInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        RouterConfig config;
+        Duration interval;
+        try {
+            config = new RouterConfig(bind, port, duration("--connect-timeout", connectTimeout),
+                    duration("--response-timeout", responseTimeout), duration("--idle-timeout", idleTimeout),
+                    maxConnectionsPerTarget, duration("--ejection-backoff", ejectionBackoff), accessLog);
+            interval = duration("--reload-interval", reloadInterval);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        try {
+            // Checked before binding, so that a bad file fails fast and never holds the port.
+            RoutesFile.parse(java.nio.file.Files.readString(routes));
+        } catch (RoutesFileException e) {
+            System.err.println("error: " + routes + ": " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("error: cannot read " + routes + ": " + e);
+            return 2;
+        }
+        Router router = Router.start(config);
+        RoutesReloader reloader = new RoutesReloader(routes.toAbsolutePath(), router);
+        RoutingTable table;
+        try {
+            table = reloader.loadInitial();
+        } catch (RoutesFileException e) {
+            System.err.println("error: " + routes + ": " + e.getMessage());
+            router.close();
+            return 2;
+        } catch (IOException e) {
+            System.err.println("error: cannot read " + routes + ": " + e);
+            router.close();
+            return 2;
+        }
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cutover-routes-reloader");
+            t.setDaemon(true);
+            return t;
+        });
+        reloader.start(scheduler, interval);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            reloader.close();
+            scheduler.shutdownNow();
+            router.close();
+            stopped.countDown();
+        }, "cutover-router-shutdown"));
+        System.out.println("cutover router listening on " + bind + ":" + router.port() + " with " + table.routes().size()
+                + " routes from " + routes + " (checked for changes every " + reloadInterval + ")");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static Duration duration(String option, String text) {
+        Duration d = DurationText.parseOrNull(text);
+        if (d == null || d.isZero()) {
+            throw new IllegalArgumentException(option + ": '" + text + "' (expected: a duration above zero such as "
+                    + "500ms, 5s, 10m or 1h)");
+        }
+        return d;
+    }
+}

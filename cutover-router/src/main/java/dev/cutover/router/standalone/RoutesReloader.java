@@ -1,0 +1,123 @@
+package dev.cutover.router.standalone;
+
+import dev.cutover.model.routing.Route;
+import dev.cutover.model.routing.RoutingTable;
+import dev.cutover.model.routing.TrafficRouter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a router's table equal to a routes file. Every {@code interval} it reads the file and, when its bytes
+ * differ from those last seen, parses it whole and applies it as one new table (a version one above the last), so a
+ * reader never sees half of an edit. A file that does not parse, or cannot be read, leaves the applied table alone
+ * and is logged once (with the field, value and what was expected) until it changes again.
+ *
+ * <p>Reading the bytes, rather than watching for events or comparing modification times, survives editors that
+ * replace the file by renaming, symlinked files swapped underneath (Kubernetes config maps) and file systems whose
+ * timestamps are coarse; a routes file is small.
+ *
+ * <p>Threads: {@link #loadInitial} on the caller's thread before {@link #start}, then {@link #check} on the
+ * scheduler's single thread only.
+ */
+public final class RoutesReloader implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutesReloader.class);
+
+    private final Path file;
+    private final TrafficRouter router;
+    private byte[] lastSeen;
+    private long version;
+    private volatile String lastError;
+    private ScheduledFuture<?> task;
+
+    public RoutesReloader(Path file, TrafficRouter router) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.router = Objects.requireNonNull(router, "router");
+    }
+
+    /**
+     * Reads, parses and applies the file once.
+     *
+     * @throws RoutesFileException when the file is not valid (the router must not start with it)
+     * @throws IOException when the file cannot be read
+     */
+    public RoutingTable loadInitial() throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        RoutingTable table = new RoutingTable(version + 1, RoutesFile.parse(new String(bytes, StandardCharsets.UTF_8)));
+        router.apply(table);
+        version = table.version();
+        lastSeen = bytes;
+        return table;
+    }
+
+    /** Checks the file every {@code interval} on the given scheduler, which must run one task at a time. */
+    public void start(ScheduledExecutorService scheduler, Duration interval) {
+        long millis = interval.toMillis();
+        task = scheduler.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            // A background loop never dies: log, and try again at the next tick.
+            log.warn("checking routes file {} failed", file, e);
+        }
+    }
+
+    /** Applies the file if its bytes changed and it is valid; returns whether a new table was applied. */
+    public boolean check() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            String error = "cannot read " + file + ": " + e;
+            if (!error.equals(lastError)) {
+                log.warn("{}; keeping routing table v{}", error, version);
+                lastError = error;
+            }
+            return false;
+        }
+        if (Arrays.equals(bytes, lastSeen)) {
+            return false;
+        }
+        lastSeen = bytes;
+        List<Route> routes;
+        try {
+            routes = RoutesFile.parse(new String(bytes, StandardCharsets.UTF_8));
+        } catch (RoutesFileException e) {
+            lastError = file + ": " + e.getMessage();
+            log.warn("routes file {} is not valid, keeping routing table v{}: {}", file, version, e.getMessage());
+            return false;
+        }
+        RoutingTable table = new RoutingTable(version + 1, routes);
+        router.apply(table);
+        version = table.version();
+        lastError = null;
+        log.info("routes file {} changed: applied routing table v{} ({} routes)", file, version, routes.size());
+        return true;
+    }
+
+    /** Why the file's current content is not applied, or {@code null} when it is. */
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.cutover.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.model.api.InstanceView;
+import dev.cutover.server.Main;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code cutover logs} and {@code cutover exec} against a real server running the Python example (web and worker).
+ * One server for all tests; they run in order because the follow test deploys v2.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LogsAndExecIT {
+
+    static final Duration PATIENCE = Duration.ofSeconds(90);
+    static final String MANIFEST = """
+            processes:
+              web:    { command: "python3 app.py", instances: 1 }
+              worker: { command: "HEARTBEAT_INTERVAL=300ms exec python3 worker.py", instances: 1 }
+            health: { path: /health, interval: 300ms, timeout: 1s, healthy-threshold: 1 }
+            deploy: { stop-timeout: 10s, deadline: 60s }
+            """;
+
+    RunningServer server;
+    Path app;
+
+    @BeforeAll
+    void deployV1(@TempDir Path tmp) throws Exception {
+        app = RunningServer.example(tmp, "hello-python", "app");
+        RunningServer.writeManifest(app, MANIFEST);
+        server = RunningServer.start(tmp);
+        var v1 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait");
+        assertThat(v1.exit()).as(v1.all()).isZero();
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void logsMergesInstancesWithAPrefixAndFiltersByType() {
+        String web = instance("web");
+        String worker = instance("worker");
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            var all = server.cli("logs", "shop", "-n", "200");
+            assertThat(all.exit()).as(all.all()).isZero();
+            assertThat(all.out()).contains("[" + web + "] hello-python v1 listening on").contains("[" + worker + "] worker v1 heartbeat");
+        });
+
+        await().atMost(PATIENCE).untilAsserted(() -> { // the worker prints a heartbeat every 300ms
+            var workers = server.cli("logs", "shop", "--type", "worker", "-n", "5");
+            assertThat(workers.out().lines().toList()).hasSize(5)
+                    .allMatch(l -> l.startsWith("[" + worker + "] worker v1"));
+        });
+
+        var timed = server.cli("logs", "shop", "--type", "web", "-t", "-n", "1");
+        assertThat(timed.out()).matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[" + web + "] hello-python v1 .*");
+    }
+
+    @Test
+    @Order(2)
+    void sinceShowsOnlyRecentLines() throws Exception {
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(server.cli("logs", "shop", "--type", "web", "--since", "1h").out()).contains("hello-python v1 listening on"));
+        Thread.sleep(3000); // the web instance prints nothing while no request comes
+        var recent = server.cli("logs", "shop", "--since", "2s");
+        assertThat(recent.exit()).as(recent.all()).isZero();
+        assertThat(recent.out()).doesNotContain("listening on").contains("worker v1 heartbeat");
+        assertThat(server.cli("logs", "shop", "--since", "soon").exit()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(3)
+    void followPrintsNewInstancesOfADeployAndEndsOldOnes() throws Exception {
+        String v1Web = instance("web");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        Thread follow = Thread.ofPlatform().name("logs-f").start(() -> cl.execute("logs", "shop", "-f", "--type", "web",
+                "--api", server.controller.apiUrl(), "--token", server.controller.token()));
+        try {
+            await().atMost(PATIENCE).until(() -> out.toString().contains("hello-python v1 listening on"));
+
+            var v2 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--wait");
+            assertThat(v2.exit()).as(v2.all()).isZero();
+            String v2Web = instance("web");
+
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(out.toString())
+                    .contains("[" + v2Web + "] hello-python v2 listening on")
+                    .contains("[" + v1Web + "] hello-python v1 stopped")
+                    .contains("[" + v1Web + "] (ended)"));
+            String text = out.toString();
+            assertThat(text.indexOf("hello-python v1 listening on")).isLessThan(text.indexOf("hello-python v2 listening on"));
+            assertThat(text).doesNotContain("worker v");
+        } finally {
+            follow.interrupt();
+            follow.join(30_000);
+        }
+        assertThat(follow.isAlive()).isFalse();
+    }
+
+    @Test
+    @Order(4)
+    void execRunsInTheReleaseWithItsEnvironmentAndExitsWithItsCode() {
+        var r = exec("shop", "--", "sh", "-c",
+                "echo \"version=$CUTOVER_VERSION app=$CUTOVER_APP port=${PORT:-none}\"; ls; echo oops >&2; exit 3");
+
+        assertThat(r.exit()).as(r.all()).isEqualTo(3);
+        assertThat(r.out()).contains("version=v2 app=shop port=none").contains("app.py").contains("worker.py")
+                .contains("oops");
+    }
+
+    @Test
+    @Order(5)
+    void execLikeAChosenInstanceAndWithLongOutput() {
+        String worker = instance("worker");
+        var r = exec("shop", "--instance", worker, "--", "sh", "-c",
+                "echo $CUTOVER_INSTANCE; seq 1 20000");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("exec-");
+        assertThat(lines.subList(1, lines.size())).hasSize(20000).startsWith("1", "2").endsWith("20000");
+    }
+
+    @Test
+    @Order(6)
+    void execPassesStdinWithDashI() {
+        InputStream saved = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("hello\nworld\n".getBytes(StandardCharsets.UTF_8)));
+            var r = exec("shop", "-i", "--", "tr", "a-z", "A-Z");
+            assertThat(r.exit()).as(r.all()).isZero();
+            assertThat(r.out()).isEqualTo("HELLO\nWORLD\n");
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void execOfAProgramThatDoesNotExistExits127AndSaysWhy() {
+        var missing = exec("shop", "--", "no-such-program", "--flag");
+        assertThat(missing.exit()).isEqualTo(127);
+        assertThat(missing.out()).contains("no-such-program").contains("No such file or directory");
+
+        var unknownEnv = exec("nope", "--", "true");
+        assertThat(unknownEnv.exit()).isEqualTo(2);
+        assertThat(unknownEnv.err()).contains("no environment nope/production");
+
+        var unknownInstance = exec("shop", "--instance", "web-zzz", "--", "true");
+        assertThat(unknownInstance.exit()).isEqualTo(2);
+        assertThat(unknownInstance.err()).contains("instance: web-zzz");
+    }
+
+    /** {@code cutover exec ARGS} with the API options before {@code --}, where the command begins. */
+    private RunningServer.Cli exec(String... args) {
+        List<String> all = new ArrayList<>(List.of("exec", "--api", server.controller.apiUrl(), "--token",
+                server.controller.token()));
+        all.addAll(List.of(args));
+        return RunningServer.cliWithoutCredentials(all.toArray(String[]::new));
+    }
+
+    private String instance(String type) {
+        List<String> ids = new ArrayList<>();
+        await().atMost(PATIENCE).until(() -> {
+            ids.clear();
+            server.status("shop").instances().stream()
+                    .filter(i -> i.type().equals(type) && i.routing().equals("active") || i.type().equals(type)
+                            && type.equals("worker") && i.phase().equals("running"))
+                    .map(InstanceView::id).forEach(ids::add);
+            return ids.size() == 1;
+        });
+        return ids.get(0);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.cutover.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.InstanceView;
+import dev.cutover.testkit.load.LoadClient;
+import dev.cutover.testkit.load.LoadResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every strategy, end to end, under load from keep-alive clients and clients that open a connection per request. */
+class StrategiesIT {
+
+    private static final String MANIFEST = """
+            processes:
+              web: { command: "exec java Hello.java", instances: 2 }
+            health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
+            deploy: { stop-timeout: 20s, deadline: 60s }
+            """;
+
+    @TempDir
+    static Path tmp;
+    static RunningServer server;
+    static Path app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RunningServer.start(tmp);
+        app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "rolling                       | batch=1,surge=false",
+        "rolling-with-additional-batch | batch=1",
+        "immutable                     | ",
+        "blue-green                    | keep-old=0s",
+        "canary                        | percent=20,interval=3s",
+        "linear                        | percent=50,interval=2s",
+        "canary-10-5m                  | interval=3s",
+    })
+    void completesUnderLoadWithoutAFailedRequest(String strategy, String settings) throws Exception {
+        String name = "s-" + strategy.replaceAll("[^a-z0-9]", "");
+        assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
+        List<String> args = new ArrayList<>(List.of("deploy", app.toString(), "--to", name, "--version", "v2",
+                "--strategy", strategy, "--wait"));
+        if (settings != null) {
+            for (String s : settings.split(",")) {
+                args.add("--set");
+                args.add(s);
+            }
+        }
+        LoadClient keepAlive = server.load(name, LoadClient.Mode.KEEP_ALIVE, 3).start();
+        LoadClient perRequest = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).start();
+        Thread.sleep(1000);
+        var deploy = server.cli(args.toArray(String[]::new));
+        Thread.sleep(1000);
+        keepAlive.stop();
+        perRequest.stop();
+        LoadResult a = keepAlive.await();
+        LoadResult b = perRequest.await();
+
+        assertThat(deploy.exit()).as(deploy.all()).isZero();
+        assertThat(deploy.out()).contains("strategy " + strategy.replace("-10-5m", ""));
+        assertThat(a.failed()).as(a.summary()).isZero();
+        assertThat(b.failed()).as(b.summary()).isZero();
+        assertThat(a.headerCounts()).containsKeys("v1", "v2");
+        assertThat(a.lastHeaderValues()).containsOnly("v2");
+        EnvStatus status = server.status(name);
+        assertThat(status.serving().number()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
+                .extracting(InstanceView::release).containsOnly(2));
+    }
+
+    @Test
+    void allAtOnceSaysItTakesTheEnvironmentDownAndTheLoadSeesIt() throws Exception {
+        assertThat(server.cli("deploy", app.toString(), "--to", "s-allatonce", "--version", "v1", "--wait").exit())
+                .isZero();
+        LoadClient load = server.load("s-allatonce", LoadClient.Mode.NEW_CONNECTION, 2).start();
+        Thread.sleep(1000);
+        var deploy = server.cli("deploy", app.toString(), "--to", "s-allatonce", "--version", "v2",
+                "--strategy", "all-at-once", "--wait");
+        Thread.sleep(1000);
+        load.stop();
+        LoadResult r = load.await();
+
+        assertThat(deploy.exit()).as(deploy.all()).isZero();
+        assertThat(deploy.out()).contains("every instance stops before the new ones start: the environment answers "
+                + "503 until they are healthy");
+        assertThat(r.responsesWithStatus(503)).as(r.summary()).isPositive();
+        assertThat(r.lastHeaderValues()).containsOnly("v2");
+    }
+
+    @Test
+    void blueGreenShowsAPreviewWaitsForApprovalAndRollsBackInstantlyWhileTheOldSetIsWarm() throws Exception {
+        String name = "s-bg-approval";
+        assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
+        List<Long> v1Pids = server.pids(name, 1);
+        var deploy = server.cli("deploy", app.toString(), "--to", name, "--version", "v2", "--strategy", "blue-green",
+                "--set", "approval=true", "--set", "keep-old=5m");
+        assertThat(deploy.exit()).as(deploy.all()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> "promote".equals(server.status(name).deployment().awaiting()));
+
+        var preview = RunningServer.get(server.controller.httpPort(), name + "-production-preview.localhost", "/");
+        assertThat(preview.headers().get("X-App-Version")).isEqualTo("v2");
+        assertThat(server.get(name, "/").headers().get("X-App-Version")).isEqualTo("v1");
+
+        LoadClient load = server.load(name, LoadClient.Mode.KEEP_ALIVE, 3).start();
+        LoadClient perRequest = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).start();
+        assertThat(server.cli("promote", name).exit()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "keep-old".equals(server.status(name).deployment().awaiting()));
+        assertThat(server.status(name).serving().number()).isEqualTo(2);
+        Thread.sleep(1000);
+
+        List<String> idsBefore = server.status(name).instances().stream().map(InstanceView::id).toList();
+        long started = System.nanoTime();
+        var rollback = server.cli("rollback", name);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() ->
+                "v1".equals(server.get(name, "/").headers().get("X-App-Version")));
+        long switchMillis = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("blue-green rollback inside keep-old: v1 served again " + switchMillis
+                + " ms after the rollback command started");
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().finished());
+        load.stop();
+        perRequest.stop();
+        LoadResult a = load.await();
+        LoadResult b = perRequest.await();
+
+        assertThat(rollback.exit()).as(rollback.all()).isZero();
+        assertThat(rollback.out()).contains("no process starts");
+        assertThat(a.failed()).as(a.summary()).isZero();
+        assertThat(b.failed()).as(b.summary()).isZero();
+        EnvStatus after = server.status(name);
+        assertThat(after.deployment().phase()).isEqualTo("rolled-back");
+        assertThat(after.serving().number()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
+                .extracting(InstanceView::release).containsOnly(1));
+        assertThat(server.pids(name, 1)).as("the v1 processes served throughout, none was started")
+                .containsExactlyInAnyOrderElementsOf(v1Pids);
+        assertThat(idsBefore).containsAll(server.status(name).instances().stream().map(InstanceView::id).toList());
+    }
+}
