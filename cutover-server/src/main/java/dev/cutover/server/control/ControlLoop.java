@@ -19,7 +19,9 @@ import dev.cutover.model.agent.AgentReport;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.json.Json;
+import dev.cutover.model.routing.GroupStats;
 import dev.cutover.model.routing.TargetStats;
+import dev.cutover.store.EnvRow;
 import dev.cutover.model.routing.TargetState;
 import dev.cutover.model.routing.TrafficRouter;
 import dev.cutover.store.DeploymentRow;
@@ -114,8 +116,9 @@ public final class ControlLoop implements AutoCloseable {
         for (TargetStats s : stats.values()) {
             inFlight.put(s.instance(), s.inFlight());
         }
+        Map<String, GroupStats> groupStats = router.groupStats();
         for (DeploymentRow d : store.read(Deployments::unfinished)) {
-            advance(d, reports, routed, inFlight, stats);
+            advance(d, reports, routed, inFlight, groupStats);
         }
         store.read(h -> {
             List<InstanceRow> running = Instances.running(h);
@@ -126,7 +129,7 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private void advance(DeploymentRow d, Map<String, InstanceReport> reports, Map<String, TargetState> routed,
-            Map<String, Integer> inFlight, Map<String, TargetStats> stats) {
+            Map<String, Integer> inFlight, Map<String, GroupStats> groupStats) {
         Instant now = clock.instant();
         RolloutSpec spec = store.read(h -> {
             ReleaseInfo target = catalog.get(h, d.envId(), d.release());
@@ -145,9 +148,11 @@ public final class ControlLoop implements AutoCloseable {
                 observed.put(r.id(), new Observation(rep.phase(), rep.reason(), rep.probes()));
             }
         }
-        Map<Integer, Integer> desiredWeights = store.read(h -> Environments.get(h, d.envId())).weights();
+        EnvRow env = store.read(h -> Environments.get(h, d.envId()));
+        Map<Integer, Integer> desiredWeights = env.weights();
+        String environment = env.app() + "/" + env.name();
         Observations obs = new Observations(observed, routed, routing.acknowledgedWeights(d.envId()), desiredWeights,
-                routing.weightsPending(d.envId()), groups(inventory, stats), inFlight, d.abortRequested(),
+                routing.weightsPending(d.envId()), groups(environment, groupStats), inFlight, d.abortRequested(),
                 d.promotions(), d.paused(), now);
         Plan plan = Planner.plan(spec, state, inventory, obs);
         if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(state)
@@ -185,21 +190,19 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     /**
-     * The router's counts per release of one environment, summed over the release's instances. The router counts
-     * what it answered itself (failed connections, timeouts) as failures.
+     * The router's counts per release of one environment, from its target groups (named {@code vN}): requests
+     * answered, 5xx responses (the app's and those the router made), and the p99 latency since the group appeared.
      */
-    static Map<Integer, GroupObservation> groups(List<InstanceRecord> inventory, Map<String, TargetStats> stats) {
-        Map<Integer, long[]> sums = new HashMap<>();
-        for (InstanceRecord r : inventory) {
-            TargetStats s = stats.get(r.id());
-            if (s != null) {
-                long[] sum = sums.computeIfAbsent(r.release(), k -> new long[2]);
-                sum[0] += s.requests();
-                sum[1] += s.failures();
-            }
-        }
+    static Map<Integer, GroupObservation> groups(String environment, Map<String, GroupStats> stats) {
         Map<Integer, GroupObservation> groups = new HashMap<>();
-        sums.forEach((release, sum) -> groups.put(release, new GroupObservation(sum[0], sum[1], -1)));
+        for (GroupStats g : stats.values()) {
+            if (!g.environment().equals(environment) || !g.group().matches("v\\d+")) {
+                continue;
+            }
+            double p99 = g.latency() == null || g.latency().count() == 0 ? -1 : g.latency().quantileMicros(0.99) / 1000.0;
+            groups.put(Integer.parseInt(g.group().substring(1)), new GroupObservation(g.requests(),
+                    g.responsesByClass().getOrDefault("5xx", 0L), p99));
+        }
         return groups;
     }
 

@@ -72,6 +72,32 @@ class ServerProcessIT {
         }
     }
 
+    @Test
+    void aServerKilledMidCanaryFinishesTheCanaryAfterARestart(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST);
+        try (ServerProcess server = ServerProcess.start(tmp)) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--strategy", "canary",
+                    "--set", "percent=25", "--set", "interval=8s").exit()).isZero();
+            await().atMost(Duration.ofSeconds(90)).until(() -> status(server).deployment().step().startsWith("baking"));
+            server.kill9();
+            server.start();
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> status(server).deployment().finished());
+            EnvStatus after = status(server);
+            assertThat(after.deployment().phase()).isEqualTo("succeeded");
+            assertThat(after.deployment().events()).extracting(e -> e.message())
+                    .contains("25% of traffic on v2 (router acknowledged)", "v2 is serving");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status(server).instances())
+                    .hasSize(2).allMatch(i -> i.release() == 2 && i.phase().equals("healthy")));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(server.appProcesses()).hasSize(4));
+            RunningServer.Response r = RunningServer.get(server.httpPort, "shop-production.localhost", "/");
+            assertThat(r.headers().get("X-App-Version")).isEqualTo("v2");
+        }
+    }
+
     private static EnvStatus status(ServerProcess server) throws Exception {
         var r = server.cli("status", "shop", "--output", "json");
         return Json.mapper().readValue(r.out(), EnvStatus.class);

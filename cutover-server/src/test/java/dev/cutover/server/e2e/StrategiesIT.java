@@ -89,6 +89,41 @@ class StrategiesIT {
     }
 
     @Test
+    void aCanaryAnsweringTwentyPercentErrorsIsRolledBackByAnalysisAndOnlyItsRequestsFailed() throws Exception {
+        String name = "s-badcanary";
+        Path bad = RunningServer.example(tmp, "hello", "bad-canary");
+        RunningServer.writeManifest(bad, MANIFEST.replace("exec java Hello.java", "ERROR_RATE=0.2 exec java Hello.java"));
+        assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
+        LoadClient keepAlive = server.load(name, LoadClient.Mode.KEEP_ALIVE, 3).start();
+        LoadClient perRequest = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).start();
+        Thread.sleep(1000);
+        var deploy = server.cli("deploy", bad.toString(), "--to", name, "--version", "v2", "--strategy", "canary",
+                "--set", "percent=20", "--set", "interval=2m", "--set", "analysis.max-error-rate=5%",
+                "--set", "analysis.min-requests=100", "--wait");
+        Thread.sleep(1000);
+        keepAlive.stop();
+        perRequest.stop();
+        LoadResult a = keepAlive.await();
+        LoadResult b = perRequest.await();
+
+        assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
+        assertThat(deploy.out()).contains("FAILED and was rolled back to v1: analysis").contains("5xx rate")
+                .contains("is above the limit of 5.0%");
+        for (LoadResult r : List.of(a, b)) {
+            // the only failures are the 500s the canary answered: no connection error, no other status
+            assertThat(r.failuresByStatus().keySet()).as(r.summary()).containsOnly(500);
+            assertThat(r.failures(LoadResult.FailureKind.STATUS)).isEqualTo(r.failed());
+            assertThat(r.lastHeaderValues()).containsOnly("v1");
+        }
+        LoadResult after = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).maxRequests(100).run();
+        assertThat(after.failed()).isZero();
+        assertThat(after.headerCounts()).containsOnlyKeys("v1");
+        assertThat(server.status(name).serving().number()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
+                .extracting(InstanceView::release).containsOnly(1));
+    }
+
+    @Test
     void allAtOnceSaysItTakesTheEnvironmentDownAndTheLoadSeesIt() throws Exception {
         assertThat(server.cli("deploy", app.toString(), "--to", "s-allatonce", "--version", "v1", "--wait").exit())
                 .isZero();
