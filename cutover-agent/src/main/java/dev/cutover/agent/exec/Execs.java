@@ -94,12 +94,11 @@ public final class Execs implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("exec {}: cannot kill what is left of its process group", exec.id, e);
         }
-        exec.exitCode = switch (status) {
+        int code = switch (status) {
             case ExitStatus.Exited e -> e.code();
             case ExitStatus.Killed k -> 128 + k.signal();
             case ExitStatus.Unknown u -> -1;
         };
-        exec.exitedAt = clock.instant();
         synchronized (exec) {
             closeStdin(exec);
         }
@@ -109,6 +108,9 @@ public final class Execs implements AutoCloseable {
         } catch (IOException e) {
             log.warn("exec {}: cannot delete {}", exec.id, work, e);
         }
+        // published last: a reader that sees the exit code sees an exec that is over, its directory gone
+        exec.exitedAt = clock.instant();
+        exec.exitCode = code;
     }
 
     /** Reads output from {@code offset}; the exit code comes with the chunk that reaches the end after the exit. */

@@ -3,16 +3,28 @@ package dev.cutover.engine.rollout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A release as the planner needs it: its number and how many instances of each process type it runs.
  */
-public record ReleaseShape(int number, Map<String, Integer> processes) {
+public record ReleaseShape(int number, Map<String, Integer> processes, Set<String> overlapping) {
 
     public static final String WEB = "web";
 
     public ReleaseShape {
         processes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(processes));
+        overlapping = Set.copyOf(overlapping);
+    }
+
+    /** A release whose process types without a port never overlap their old instances. */
+    public ReleaseShape(int number, Map<String, Integer> processes) {
+        this(number, processes, Set.of());
+    }
+
+    /** Whether new instances of {@code type} may start before the old ones have stopped. */
+    public boolean overlaps(String type) {
+        return overlapping.contains(type);
     }
 
     /** No release: rolling back to it stops everything. */

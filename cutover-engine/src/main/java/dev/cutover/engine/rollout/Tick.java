@@ -277,15 +277,16 @@ final class Tick {
         return false;
     }
 
-    /** One move for a process type without a port: stop old ones, then start new ones. */
+    /**
+     * One move for a process type without a port: stop the old instances, then start the new ones; or, when the
+     * type allows overlap, start the new ones first and stop the old ones once the new ones run.
+     */
     private boolean background(String type, ReleaseShape goal) {
-        for (InstanceRecord r : live(type)) {
-            if (r.release() != goal.number()) {
-                stop(r);
-                events.add("stopped " + r.id() + " (v" + r.release() + " " + type + ")");
-            }
+        boolean overlap = goal.overlaps(type);
+        if (!overlap) {
+            stopOld(type, goal);
         }
-        List<InstanceRecord> news = live(type);
+        List<InstanceRecord> news = live(type).stream().filter(r -> r.release() == goal.number()).toList();
         List<String> notReady = new ArrayList<>();
         for (InstanceRecord r : news) {
             Observation o = obs.instances().get(r.id());
@@ -308,7 +309,19 @@ final class Tick {
                 events.add("stopped " + r.id() + " (scaled in)");
             }
         }
+        if (overlap) {
+            stopOld(type, goal);
+        }
         return false;
+    }
+
+    private void stopOld(String type, ReleaseShape goal) {
+        for (InstanceRecord r : live(type)) {
+            if (r.release() != goal.number()) {
+                stop(r);
+                events.add("stopped " + r.id() + " (v" + r.release() + " " + type + ")");
+            }
+        }
     }
 
     /**

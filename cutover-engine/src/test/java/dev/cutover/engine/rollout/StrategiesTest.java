@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StrategiesTest {
 
@@ -209,6 +212,35 @@ class StrategiesTest {
         assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(fleet.violations).isEmpty();
         assertThat(fleet.runningWeb()).hasSize(4).extracting(InstanceRecord::release).containsOnly(2);
+    }
+
+    @ParameterizedTest(name = "overlap allowed: {0}")
+    @ValueSource(booleans = {false, true})
+    void workersAreReplacedStopFirstUnlessTheyMayOverlap(boolean overlap) {
+        SimulatedFleet fleet = fleetWith(1);
+        fleet.store.put("old-worker", new InstanceRecord("old-worker", 1, "worker", true, Routing.NONE));
+        fleet.agent.put("old-worker", new Observation(dev.cutover.model.agent.InstancePhase.RUNNING, "running", List.of()));
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 1, "worker", 1),
+                overlap ? Set.of("worker") : Set.of()), new ReleaseShape(1, Map.of("web", 1, "worker", 1)),
+                simple(DeployPolicy.ROLLING));
+
+        RolloutState end = run(fleet, spec, new ArrayList<>(), 1);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        int stopOld = fleet.actions.indexOf(new Action.Stop("old-worker"));
+        int launchNew = -1;
+        for (int i = 0; i < fleet.actions.size(); i++) {
+            if (fleet.actions.get(i) instanceof Action.Launch l && l.type().equals("worker")) {
+                launchNew = i;
+            }
+        }
+        if (overlap) {
+            assertThat(launchNew).as("the new worker starts first").isLessThan(stopOld);
+        } else {
+            assertThat(stopOld).as("a singleton never runs twice").isLessThan(launchNew);
+        }
+        assertThat(fleet.store.values()).filteredOn(r -> r.running() && r.type().equals("worker"))
+                .singleElement().satisfies(r -> assertThat(r.release()).isEqualTo(2));
     }
 
     @Test

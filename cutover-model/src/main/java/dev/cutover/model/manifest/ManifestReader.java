@@ -26,7 +26,7 @@ public final class ManifestReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROCESS_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
     private static final Set<String> TOP = Set.of("processes", "build", "release", "health", "deploy");
-    private static final Set<String> PROCESS = Set.of("command", "instances", "stop-signals");
+    private static final Set<String> PROCESS = Set.of("command", "instances", "stop-signals", "overlap");
     private static final Set<String> HEALTH =
             Set.of("path", "tcp", "command", "interval", "timeout", "healthy-threshold", "unhealthy-threshold",
                     "start-period");
@@ -209,7 +209,15 @@ public final class ManifestReader {
                 signals.add(name);
             }
         }
-        return new ProcessSpec(command, instances, signals);
+        boolean overlap = false;
+        JsonNode o = node.get("overlap");
+        if (o != null && !o.isNull()) {
+            if (!o.isTextual() || !(o.asText().equals("never") || o.asText().equals("allowed"))) {
+                throw new ManifestException(path + ".overlap", describe(o), "never or allowed");
+            }
+            overlap = o.asText().equals("allowed");
+        }
+        return new ProcessSpec(command, instances, signals, overlap);
     }
 
     private static List<String> build(JsonNode node) {

@@ -10,8 +10,11 @@ import java.util.Set;
  * @param command run with {@code /bin/sh -c} in the release directory
  * @param instances how many to run
  * @param stopSignals sent in order on stop, each followed by a wait of the deploy policy's stop timeout
+ * @param overlap for process types without a port: whether a deploy may start the new instances before the old ones
+ *                have stopped ({@code allowed}), or must stop the old first ({@code never}, the default, so that a
+ *                singleton never runs twice)
  */
-public record ProcessSpec(String command, int instances, List<String> stopSignals) {
+public record ProcessSpec(String command, int instances, List<String> stopSignals, boolean overlap) {
 
     public static final int DEFAULT_INSTANCES = 1;
     public static final int MAX_INSTANCES = 1000;
@@ -21,5 +24,10 @@ public record ProcessSpec(String command, int instances, List<String> stopSignal
     public ProcessSpec {
         Objects.requireNonNull(command, "command");
         stopSignals = List.copyOf(stopSignals);
+    }
+
+    /** A process type that never overlaps its old instances. */
+    public ProcessSpec(String command, int instances, List<String> stopSignals) {
+        this(command, instances, stopSignals, false);
     }
 }

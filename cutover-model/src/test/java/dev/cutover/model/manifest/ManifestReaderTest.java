@@ -44,6 +44,7 @@ class ManifestReaderTest {
         "other: 1                                               | other: unknown key (expected one of: build, deploy, health, processes, release)",
         "processes: { Web: x }                                  | processes.Web: 'Web' (expected: a process type name",
         "processes: { web: { command: '' } }                    | processes.web.command: '' (expected: a command",
+        "processes: { worker: { command: x, overlap: sometimes } } | processes.worker.overlap: 'sometimes' (expected: never or allowed)",
         "processes: { web: { command: x, instances: 1001 } }    | processes.web.instances: 1001 (expected: an integer from 0 to 1000)",
         "processes: { web: { command: x, instances: two } }     | processes.web.instances: 'two' (expected: an integer from 0 to 1000)",
         "processes: { web: { command: x, stop-signals: [BYE] } } | processes.web.stop-signals[0]: 'BYE' (expected: one of HUP, INT, KILL, QUIT, TERM, USR1, USR2)",

@@ -205,9 +205,7 @@ public final class ApiServer implements AutoCloseable {
             Integer serving = env == null ? null : env.servingRelease();
             ReleaseShape stable = serving == null ? ReleaseShape.none() : catalog.get(h, env.id(), serving).shape();
             int next = env == null ? 1 : Releases.list(h, env.id()).stream().mapToInt(r -> r.number()).max().orElse(0) + 1;
-            java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-            manifest.processes().forEach((type, p) -> counts.put(type, p.instances()));
-            ReleaseShape target = new ReleaseShape(next, counts);
+            ReleaseShape target = dev.cutover.server.control.ReleaseInfo.shapeOf(next, manifest);
             List<PreviewStep> steps = DryRun.simulate(new RolloutSpec(target, stable, manifest.deploy()),
                     stable.count("web"), manifest.health());
             long minimum = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).atMillis();

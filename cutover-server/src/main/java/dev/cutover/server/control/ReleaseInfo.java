@@ -12,10 +12,19 @@ public record ReleaseInfo(
         Map<String, String> config) {
 
     public ReleaseShape shape() {
+        return shapeOf(number, manifest);
+    }
+
+    /** What the planner needs of a release numbered {@code number} with this manifest. */
+    public static ReleaseShape shapeOf(int number, Manifest manifest) {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        java.util.Set<String> overlapping = new java.util.HashSet<>();
         for (Map.Entry<String, ProcessSpec> e : manifest.processes().entrySet()) {
             counts.put(e.getKey(), e.getValue().instances());
+            if (e.getValue().overlap()) {
+                overlapping.add(e.getKey());
+            }
         }
-        return new ReleaseShape(number, counts);
+        return new ReleaseShape(number, counts, overlapping);
     }
 }

@@ -46,7 +46,7 @@ class BadInputIT {
         RunningServer.writeManifest(app, "processes:\n  web: { comand: \"java Hello.java\" }\n");
         var r = server.cli("deploy", app.toString(), "--to", "typo");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("processes.web.comand: unknown key (expected one of: command, instances, stop-signals)");
+        assertThat(r.err()).contains("processes.web.comand: unknown key (expected one of: command, instances, overlap, stop-signals)");
         assertNothingCreated("typo");
     }
 
