@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cutover.model.yaml.Nodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -172,7 +173,7 @@ public final class ManifestReader {
             throw new ManifestException("processes", null, "at least one process type, e.g. web: { command: ./server }");
         }
         if (!node.isObject() || node.isEmpty()) {
-            throw new ManifestException("processes", describe(node), "a map of process types, e.g. web: { command: ./server }");
+            throw new ManifestException("processes", Nodes.describe(node), "a map of process types, e.g. web: { command: ./server }");
         }
         Map<String, ProcessSpec> processes = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -197,13 +198,13 @@ public final class ManifestReader {
         JsonNode s = node.get("stop-signals");
         if (s != null) {
             if (!s.isArray() || s.isEmpty()) {
-                throw new ManifestException(path + ".stop-signals", describe(s), "a list of signals, e.g. [TERM, INT, KILL]");
+                throw new ManifestException(path + ".stop-signals", Nodes.describe(s), "a list of signals, e.g. [TERM, INT, KILL]");
             }
             signals = new ArrayList<>();
             for (int i = 0; i < s.size(); i++) {
                 String name = s.get(i).asText("").toUpperCase().replaceFirst("^SIG", "");
                 if (!s.get(i).isTextual() || !ProcessSpec.SIGNALS.contains(name)) {
-                    throw new ManifestException(path + ".stop-signals[" + i + "]", describe(s.get(i)),
+                    throw new ManifestException(path + ".stop-signals[" + i + "]", Nodes.describe(s.get(i)),
                             "one of " + String.join(", ", new java.util.TreeSet<>(ProcessSpec.SIGNALS)));
                 }
                 signals.add(name);
@@ -213,7 +214,7 @@ public final class ManifestReader {
         JsonNode o = node.get("overlap");
         if (o != null && !o.isNull()) {
             if (!o.isTextual() || !(o.asText().equals("never") || o.asText().equals("allowed"))) {
-                throw new ManifestException(path + ".overlap", describe(o), "never or allowed");
+                throw new ManifestException(path + ".overlap", Nodes.describe(o), "never or allowed");
             }
             overlap = o.asText().equals("allowed");
         }
@@ -228,7 +229,7 @@ public final class ManifestReader {
             return List.of(requireCommand("build", node));
         }
         if (!node.isArray()) {
-            throw new ManifestException("build", describe(node), "a command or a list of commands");
+            throw new ManifestException("build", Nodes.describe(node), "a command or a list of commands");
         }
         List<String> commands = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
@@ -246,7 +247,7 @@ public final class ManifestReader {
         String command = optionalText("health.command", node.get("command"));
         JsonNode tcp = node.get("tcp");
         if (tcp != null && !tcp.isBoolean()) {
-            throw new ManifestException("health.tcp", describe(tcp), "true (probe by TCP connect)");
+            throw new ManifestException("health.tcp", Nodes.describe(tcp), "true (probe by TCP connect)");
         }
         if (tcp != null && !tcp.booleanValue()) {
             throw new ManifestException("health.tcp", false,
@@ -273,7 +274,7 @@ public final class ManifestReader {
             return DeployPolicy.DEFAULT;
         }
         if (!node.isObject()) {
-            throw new ManifestException("deploy", describe(node), "a map with a strategy and its parameters");
+            throw new ManifestException("deploy", Nodes.describe(node), "a map with a strategy and its parameters");
         }
         String named = node.has("strategy") ? optionalText("deploy.strategy", node.get("strategy")) : DeployPolicy.ROLLING;
         String strategy = DeployPolicy.PRESETS.getOrDefault(named, named);
@@ -286,7 +287,7 @@ public final class ManifestReader {
             String key = it.next();
             if (!DeployPolicy.COMMON_KEYS.contains(key) && !own.contains(key)) {
                 throw new ManifestException("deploy." + key, "not a parameter of " + strategy + " (expected one of: "
-                        + sorted(own.isEmpty() ? Set.of("(none)") : own) + ", or the common " + sorted(
+                        + Nodes.sorted(own.isEmpty() ? Set.of("(none)") : own) + ", or the common " + Nodes.sorted(
                         DeployPolicy.COMMON_KEYS) + ")");
             }
         }
@@ -340,12 +341,12 @@ public final class ManifestReader {
                 return new DeployPolicy.Batch(0, p);
             }
         }
-        throw new ManifestException("deploy.batch", describe(node), "a count of at least 1 or a percentage such as 25%");
+        throw new ManifestException("deploy.batch", Nodes.describe(node), "a count of at least 1 or a percentage such as 25%");
     }
 
     private static List<TrafficStep> steps(JsonNode node, Analysis analysis) {
         if (node == null || !node.isArray() || node.isEmpty()) {
-            throw new ManifestException("deploy.steps", describe(node),
+            throw new ManifestException("deploy.steps", Nodes.describe(node),
                     "a list of steps, e.g. [{set-weight: 20}, {pause: 5m}, {analysis: {max-error-rate: 1%}}]");
         }
         List<TrafficStep> steps = new ArrayList<>();
@@ -353,7 +354,7 @@ public final class ManifestReader {
             String path = "deploy.steps[" + i + "]";
             JsonNode step = node.get(i);
             if (!step.isObject() || step.size() != 1) {
-                throw new ManifestException(path, describe(step), "one of {set-weight: N}, {pause: DURATION}, "
+                throw new ManifestException(path, Nodes.describe(step), "one of {set-weight: N}, {pause: DURATION}, "
                         + "{pause: until-promote}, {analysis: {...}}");
             }
             String kind = step.fieldNames().next();
@@ -386,7 +387,7 @@ public final class ManifestReader {
             try {
                 inconclusive = Analysis.Inconclusive.valueOf(inc.asText("").toUpperCase());
             } catch (IllegalArgumentException e) {
-                throw new ManifestException(path + ".inconclusive", describe(inc), "wait, pause or fail");
+                throw new ManifestException(path + ".inconclusive", Nodes.describe(inc), "wait, pause or fail");
             }
         }
         return new Analysis(rate, p99 == null ? null : optionalDuration(path + ".max-p99", p99, null),
@@ -407,7 +408,7 @@ public final class ManifestReader {
                 return p / 100;
             }
         }
-        throw new ManifestException(path, describe(node), "a percentage such as 1% or 0.5%");
+        throw new ManifestException(path, Nodes.describe(node), "a percentage such as 1% or 0.5%");
     }
 
     private static boolean optionalBoolean(String path, JsonNode node, boolean fallback) {
@@ -415,7 +416,7 @@ public final class ManifestReader {
             return fallback;
         }
         if (!node.isBoolean()) {
-            throw new ManifestException(path, describe(node), "true or false");
+            throw new ManifestException(path, Nodes.describe(node), "true or false");
         }
         return node.asBoolean();
     }
@@ -426,20 +427,20 @@ public final class ManifestReader {
         }
         Duration d = node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;
         if (d == null) {
-            throw new ManifestException(path, describe(node), "a duration such as 0s, 30s, 10m or 1h");
+            throw new ManifestException(path, Nodes.describe(node), "a duration such as 0s, 30s, 10m or 1h");
         }
         return d;
     }
 
     private static void requireObject(String path, JsonNode node, Set<String> keys) {
         if (node == null || !node.isObject()) {
-            throw new ManifestException(path, describe(node), "a map with keys " + sorted(keys));
+            throw new ManifestException(path, Nodes.describe(node), "a map with keys " + Nodes.sorted(keys));
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!keys.contains(key)) {
                 String field = path.equals("(top level)") ? key : path + "." + key;
-                throw new ManifestException(field, "unknown key (expected one of: " + sorted(keys) + ")");
+                throw new ManifestException(field, "unknown key (expected one of: " + Nodes.sorted(keys) + ")");
             }
         }
     }
@@ -453,7 +454,7 @@ public final class ManifestReader {
 
     private static String requireCommand(String path, JsonNode node) {
         if (node == null || !node.isTextual() || node.asText().isBlank()) {
-            throw new ManifestException(path, describe(node), "a command, e.g. \"./bin/server\"");
+            throw new ManifestException(path, Nodes.describe(node), "a command, e.g. \"./bin/server\"");
         }
         return node.asText();
     }
@@ -463,7 +464,7 @@ public final class ManifestReader {
             return null;
         }
         if (!node.isTextual() || node.asText().isBlank()) {
-            throw new ManifestException(path, describe(node), "a non-empty string");
+            throw new ManifestException(path, Nodes.describe(node), "a non-empty string");
         }
         return node.asText();
     }
@@ -473,7 +474,7 @@ public final class ManifestReader {
             return fallback;
         }
         if (!node.isInt() || node.asInt() < min || node.asInt() > max) {
-            throw new ManifestException(path, describe(node), "an integer from " + min + " to " + max);
+            throw new ManifestException(path, Nodes.describe(node), "an integer from " + min + " to " + max);
         }
         return node.asInt();
     }
@@ -487,42 +488,9 @@ public final class ManifestReader {
         }
         Duration d = node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;
         if (d == null || d.isZero()) {
-            throw new ManifestException(path, describe(node), "a duration above zero such as 500ms, 5s, 10m or 1h");
+            throw new ManifestException(path, Nodes.describe(node), "a duration above zero such as 500ms, 5s, 10m or 1h");
         }
         return d;
     }
 
-    private static Object describe(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        if (node.isTextual()) {
-            return node.asText();
-        }
-        if (node.isObject()) {
-            return new Shape("a map");
-        }
-        if (node.isArray()) {
-            return new Shape("a list");
-        }
-        if (node.isNumber()) {
-            return node.numberValue();
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        return node.toString();
-    }
-
-    /** What was given when it is not a scalar: printed as is, not quoted like a string value. */
-    private record Shape(String text) {
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
-    private static String sorted(Set<String> keys) {
-        return String.join(", ", new java.util.TreeSet<>(keys));
-    }
 }

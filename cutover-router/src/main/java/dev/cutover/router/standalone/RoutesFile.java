@@ -10,6 +10,7 @@ import dev.cutover.model.routing.Target;
 import dev.cutover.model.routing.TargetGroup;
 import dev.cutover.model.routing.TargetState;
 import dev.cutover.router.routing.RoutingSnapshot;
+import dev.cutover.model.yaml.Nodes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -69,7 +70,7 @@ public final class RoutesFile {
         requireObject("(top level)", root, TOP);
         JsonNode routes = root.get("routes");
         if (routes == null || !routes.isArray()) {
-            throw new RoutesFileException("routes", describe(routes), "a list of routes");
+            throw new RoutesFileException("routes", Nodes.describe(routes), "a list of routes");
         }
         List<Route> parsed = new ArrayList<>();
         Map<String, String> served = new HashMap<>();
@@ -94,7 +95,7 @@ public final class RoutesFile {
         String environment = requireText(path + ".environment", node.get("environment"), "a name such as shop/production");
         JsonNode hostsNode = node.get("hosts");
         if (hostsNode == null || !hostsNode.isArray() || hostsNode.isEmpty()) {
-            throw new RoutesFileException(path + ".hosts", describe(hostsNode),
+            throw new RoutesFileException(path + ".hosts", Nodes.describe(hostsNode),
                     "a non-empty list of host names, e.g. [shop.example.com, \"*.example.com\"]");
         }
         List<String> hosts = new ArrayList<>();
@@ -119,7 +120,7 @@ public final class RoutesFile {
         }
         JsonNode groupsNode = node.get("groups");
         if (groupsNode == null || !groupsNode.isArray() || groupsNode.isEmpty()) {
-            throw new RoutesFileException(path + ".groups", describe(groupsNode), "a non-empty list of target groups");
+            throw new RoutesFileException(path + ".groups", Nodes.describe(groupsNode), "a non-empty list of target groups");
         }
         List<TargetGroup> groups = new ArrayList<>();
         Set<String> names = new TreeSet<>();
@@ -141,14 +142,14 @@ public final class RoutesFile {
         JsonNode weightNode = node.get("weight");
         if (weightNode != null && !weightNode.isNull()) {
             if (!weightNode.isInt() || weightNode.asInt() < 0 || weightNode.asInt() > MAX_WEIGHT) {
-                throw new RoutesFileException(path + ".weight", describe(weightNode),
+                throw new RoutesFileException(path + ".weight", Nodes.describe(weightNode),
                         "an integer from 0 to " + MAX_WEIGHT);
             }
             weight = weightNode.asInt();
         }
         JsonNode targetsNode = node.get("targets");
         if (targetsNode == null || !targetsNode.isArray() || targetsNode.isEmpty()) {
-            throw new RoutesFileException(path + ".targets", describe(targetsNode),
+            throw new RoutesFileException(path + ".targets", Nodes.describe(targetsNode),
                     "a non-empty list of HOST:PORT, e.g. [127.0.0.1:8081]");
         }
         List<Target> targets = new ArrayList<>();
@@ -167,7 +168,7 @@ public final class RoutesFile {
     private static Target target(String field, JsonNode node) {
         String expected = "HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:8081 or [::1]:8081";
         if (node == null || !node.isTextual()) {
-            throw new RoutesFileException(field, describe(node), expected);
+            throw new RoutesFileException(field, Nodes.describe(node), expected);
         }
         String address = node.asText().trim();
         int colon = address.lastIndexOf(':');
@@ -190,55 +191,22 @@ public final class RoutesFile {
 
     private static String requireText(String path, JsonNode node, String expected) {
         if (node == null || !node.isTextual() || node.asText().isBlank()) {
-            throw new RoutesFileException(path, describe(node), expected);
+            throw new RoutesFileException(path, Nodes.describe(node), expected);
         }
         return node.asText().trim();
     }
 
     private static void requireObject(String path, JsonNode node, Set<String> keys) {
         if (node == null || !node.isObject()) {
-            throw new RoutesFileException(path, describe(node), "a map with keys " + sorted(keys));
+            throw new RoutesFileException(path, Nodes.describe(node), "a map with keys " + Nodes.sorted(keys));
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!keys.contains(key)) {
                 String field = path.equals("(top level)") ? key : path + "." + key;
-                throw new RoutesFileException(field, "unknown key (expected one of: " + sorted(keys) + ")");
+                throw new RoutesFileException(field, "unknown key (expected one of: " + Nodes.sorted(keys) + ")");
             }
         }
     }
 
-    private static Object describe(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        if (node.isTextual()) {
-            return node.asText();
-        }
-        if (node.isObject()) {
-            return new Shape("a map");
-        }
-        if (node.isArray()) {
-            return new Shape("a list");
-        }
-        if (node.isNumber()) {
-            return node.numberValue();
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        return node.toString();
-    }
-
-    /** What was given when it is not a scalar: printed as is, not quoted like a string value. */
-    private record Shape(String text) {
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
-    private static String sorted(Set<String> keys) {
-        return String.join(", ", new TreeSet<>(keys));
-    }
 }
