@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.json.Json;
+import dev.cutover.testkit.load.LoadClient;
+import dev.cutover.testkit.load.LoadResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -95,6 +97,34 @@ class ServerProcessIT {
                     assertThat(server.appProcesses()).hasSize(4));
             RunningServer.Response r = RunningServer.get(server.httpPort, "shop-production.localhost", "/");
             assertThat(r.headers().get("X-App-Version")).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void appsOutliveAKilledServerAndAreAdoptedWithTheirPidsUnchanged(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST);
+        try (ServerProcess server = ServerProcess.start(tmp)) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            List<Long> pids = status(server).instances().stream().map(InstanceView::pid).sorted().toList();
+            server.kill9();
+            for (long pid : pids) {
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                        .as("app " + pid + " outlives the server").isTrue();
+            }
+            server.start();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status(server).instances())
+                    .hasSize(2).allMatch(i -> i.phase().equals("healthy")));
+            assertThat(status(server).instances().stream().map(InstanceView::pid).sorted().toList())
+                    .as("adopted, not restarted").isEqualTo(pids);
+            assertThat(status(server).instances()).allMatch(i -> i.restarts() == 0);
+
+            LoadResult load = LoadClient.to("127.0.0.1", server.httpPort).hostHeader("shop-production.localhost")
+                    .workers(4).deadline(Duration.ofSeconds(5)).countHeader("X-App-Version").run();
+            assertThat(load.failed()).as(load.summary()).isZero();
+            assertThat(load.succeeded()).isPositive();
+            assertThat(load.headerCounts()).containsOnlyKeys("v1");
+            assertThat(server.appProcesses()).as("nothing started twice").hasSize(4);
         }
     }
 
