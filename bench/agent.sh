@@ -14,9 +14,8 @@ JAVA_HOME="$("$root/bin/java-home")"; export JAVA_HOME
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}"
 cd "$root"
 ulimit -n 65536 2>/dev/null || true
-mvn -q -B -o -pl cutover-model,cutover-agent install -DskipTests >/dev/null 2>&1 \
-  || mvn -q -B -pl cutover-model,cutover-agent install -DskipTests
-mvn -q -B -o -pl cutover-agent test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+./mvnw -q -B -ntp -pl cutover-model,cutover-agent install -DskipTests
+./mvnw -q -B -ntp -pl cutover-agent test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
   -Dmdep.includeScope=test >/dev/null
 cp="cutover-agent/target/test-classes:cutover-agent/target/classes:$(cat cutover-agent/target/bench.classpath)"
 echo "host: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1) $JAVA_OPTS"
