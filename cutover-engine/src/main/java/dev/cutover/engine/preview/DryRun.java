@@ -96,8 +96,7 @@ public final class DryRun {
             for (String event : plan.events()) {
                 steps.add(step(now, event.replace("d0-", "new-"), store, spec, oldInstances, weights));
             }
-            boolean waitsForPerson = state.step() instanceof Step.Bake b && b.until() == null && b.analysis() == null
-;
+            boolean waitsForPerson = state.step() instanceof Step.Bake b && b.until() == null && b.analysis() == null;
             if (waitsForPerson && !state.phase().finished()) {
                 steps.add(step(now, "(waits here for cutover promote; the preview assumes it at once)", store, spec,
                         oldInstances, weights));

@@ -48,10 +48,4 @@ public record Observations(
     public boolean splitIs(Map<Integer, Integer> split) {
         return !weightsPending && desiredWeights.equals(split) && weights.equals(split);
     }
-
-    /** Observations with no traffic split, no counts, no promotion and no pause: what in-place tests need. */
-    public Observations(Map<String, Observation> instances, Map<String, TargetState> routed,
-            Map<String, Integer> inFlight, boolean abortRequested, Instant now) {
-        this(instances, routed, Map.of(), Map.of(), false, Map.of(), inFlight, abortRequested, 0, false, now);
-    }
 }

@@ -10,7 +10,7 @@ import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.ReleaseView;
-import dev.cutover.model.json.Json;
+import dev.cutover.server.control.ControlLoop;
 import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.Deployments;
 import dev.cutover.store.EnvRow;
@@ -88,7 +88,7 @@ final class Views {
         String message = null;
         String awaiting = null;
         if (!d.state().equals("{}")) {
-            RolloutState state = readState(d);
+            RolloutState state = ControlLoop.readState(d);
             step = describe(state, clock.instant());
             awaiting = switch (state.step()) {
                 case Step.KeepOld k -> "keep-old";
@@ -130,13 +130,6 @@ final class Views {
         return s + "s";
     }
 
-    private static RolloutState readState(DeploymentRow d) {
-        try {
-            return Json.mapper().readValue(d.state(), RolloutState.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("deployment " + d.id() + " has an unreadable state", e);
-        }
-    }
 
     List<EnvRow> envs(Handle h) {
         return Environments.all(h);

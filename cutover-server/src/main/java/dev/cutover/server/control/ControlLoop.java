@@ -225,7 +225,8 @@ public final class ControlLoop implements AutoCloseable {
                 after.updatedAt(), after.program(), after.promotionsSeen(), after.pausedAt(), after.switchedAt());
     }
 
-    static RolloutState readState(DeploymentRow d) {
+    /** A deployment's saved engine state. */
+    public static RolloutState readState(DeploymentRow d) {
         try {
             return Json.mapper().readValue(d.state(), RolloutState.class);
         } catch (JsonProcessingException e) {

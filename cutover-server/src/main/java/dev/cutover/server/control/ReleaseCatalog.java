@@ -36,7 +36,8 @@ public final class ReleaseCatalog {
         return info;
     }
 
-    static Manifest parse(ReleaseRow row) {
+    /** A release's manifest, from the JSON the store keeps. */
+    public static Manifest parse(ReleaseRow row) {
         try {
             return Json.mapper().readValue(row.manifest(), Manifest.class);
         } catch (JsonProcessingException e) {

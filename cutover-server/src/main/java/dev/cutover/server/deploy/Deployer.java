@@ -9,6 +9,7 @@ import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.server.api.ApiException;
+import dev.cutover.server.control.ReleaseCatalog;
 import dev.cutover.store.BlobStore;
 import dev.cutover.store.Configs;
 import dev.cutover.store.DeploymentInProgressException;
@@ -89,7 +90,7 @@ public final class Deployer {
             Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
             if (running.isPresent()) {
                 DeploymentRow d = running.get();
-                boolean shifting = !parseManifest(Releases.get(h, env.id(), d.release()).orElseThrow()).deploy().inPlace();
+                boolean shifting = !ReleaseCatalog.parse(Releases.get(h, env.id(), d.release()).orElseThrow()).deploy().inPlace();
                 boolean toStable = to == null || to.equals(d.previousRelease());
                 if (shifting && toStable && d.previousRelease() != null) {
                     Deployments.requestAbort(h, d.id());
@@ -111,7 +112,7 @@ public final class Deployer {
                         + " has no earlier release that served: there is nothing to roll back to", null));
             }
             ReleaseRow row = Releases.get(h, env.id(), target).orElseThrow();
-            String strategy = parseManifest(row).deploy().strategy();
+            String strategy = ReleaseCatalog.parse(row).deploy().strategy();
             return start(h, env, target, "rollback", strategy, now);
         });
     }
@@ -137,7 +138,7 @@ public final class Deployer {
             ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
             ReleaseRow release = Releases.create(h, env.id(), serving.build(), serving.version(), revision,
                     serving.manifest(), "config", now);
-            return Optional.of(start(h, env, release.number(), "config", parseManifest(serving).deploy().strategy(), now));
+            return Optional.of(start(h, env, release.number(), "config", ReleaseCatalog.parse(serving).deploy().strategy(), now));
         });
     }
 
@@ -225,13 +226,6 @@ public final class Deployer {
         }
     }
 
-    static Manifest parseManifest(ReleaseRow row) {
-        try {
-            return Json.mapper().readValue(row.manifest(), Manifest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the manifest of release v" + row.number() + " is unreadable", e);
-        }
-    }
 
     private static String json(Manifest m) {
         try {
