@@ -106,6 +106,25 @@ class RouterRetryTest {
     }
 
     @Test
+    void anIdempotentRequestWhoseTargetDiesBetweenResponseHeadAndBodyIsReplayedOnAnotherTarget() throws Exception {
+        blue.behave(TestBackend.Behaviour.HEAD_THEN_RESET);
+        router.apply(table(1, shop(active("b1", blue), active("g1", green))));
+
+        int failed = 0;
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            for (int i = 0; i < 50; i++) {
+                HttpConnection.Response r = client.request("GET", HOST, "/", null);
+                if (r.status() != 200 || !r.text().equals("green")) {
+                    failed++;
+                }
+            }
+        }
+
+        assertThat(failed).isZero();
+        assertThat(blue.requests.get()).as("some requests reached the dying target first").isPositive();
+    }
+
+    @Test
     void aReplayedRequestThatFindsNoOtherTargetGets502() throws Exception {
         blue.behave(TestBackend.Behaviour.RESET);
         router.apply(table(1, shop(active("b1", blue))));

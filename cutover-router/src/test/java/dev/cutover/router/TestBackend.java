@@ -15,6 +15,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestBackend implements AutoCloseable {
 
     /** What the backend does with a request. */
-    enum Behaviour { ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, RESET }
+    enum Behaviour { ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, RESET, HEAD_THEN_RESET }
 
     static final long SLOW_MILLIS = 500;
 
@@ -121,6 +122,15 @@ final class TestBackend implements AutoCloseable {
                 case RESET -> {
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                     ctx.close();
+                }
+                case HEAD_THEN_RESET -> {
+                    // a response head promising a body, then death before the body
+                    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                    HttpUtil.setContentLength(head, 100);
+                    ctx.writeAndFlush(head).addListener(f -> {
+                        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                        ctx.close();
+                    });
                 }
             }
         }

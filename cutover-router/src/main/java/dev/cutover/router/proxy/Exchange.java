@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * target: the client channel reads only when asked ({@code autoRead} off, one message per read), and the first
  * read for the body happens when the head's write succeeded. After that the request is retried only when it can be
  * replayed whole and repeating it changes nothing: a GET, HEAD, OPTIONS or TRACE without a body whose target closed
- * the connection before sending any byte of a response (it crashed, or closed an idle connection as the request
- * arrived). Anything else that reached a target is never sent again.
+ * the connection before any byte of its response reached the client (it crashed, or closed an idle connection as the
+ * request arrived; a response head is held until its body starts, so a target that dies between the two counts).
+ * Anything else that reached a target is never sent again.
  *
  * <p>Backpressure: the client is read only while the target connection is writable, the target only while the
  * client connection is writable.
@@ -98,6 +99,14 @@ final class Exchange implements ResponseListener {
     private boolean requestComplete;
     private boolean waitingForWritability;
     private boolean responseStarted;
+    /**
+     * The response head, held until the first bytes of its body (or its end) arrive: an app that writes its head
+     * and body separately and dies in between has then sent the client nothing, and the request can still be
+     * answered, or replayed when that is safe.
+     */
+    private HttpResponse heldHead;
+    /** Whether any byte of the response went to the client: from then on only closing the connection is left. */
+    private boolean relayed;
     private boolean skippingInterim;
     private boolean targetKeepAlive;
     private boolean clientKeepAlive;
@@ -263,6 +272,9 @@ final class Exchange implements ResponseListener {
         }
         endAttempt(false, true);
         headSent = false;
+        responseStarted = false;
+        skippingInterim = false;
+        heldHead = null;
         lastFailure = Failure.TARGET_FAILED;
         retry();
     }
@@ -294,7 +306,7 @@ final class Exchange implements ResponseListener {
 
     /** Whether any of the response was relayed to the client, so that the router can no longer answer instead. */
     boolean responseStarted() {
-        return responseStarted;
+        return relayed;
     }
 
     void onClientWritabilityChanged(boolean writable) {
@@ -355,8 +367,17 @@ final class Exchange implements ResponseListener {
         boolean chunkedToHttp10 = chunked && !bodyless && clientVersion.equals(HttpVersion.HTTP_1_0);
         targetKeepAlive = framed && HttpUtil.isKeepAlive(response);
         clientKeepAlive = clientWantsKeepAlive && requestComplete && framed && !chunkedToHttp10 && !owner.closing();
-        client.write(ForwardedHeaders.toClient(response, clientVersion, requestId, clientKeepAlive));
+        heldHead = ForwardedHeaders.toClient(response, clientVersion, requestId, clientKeepAlive);
         return true;
+    }
+
+    /** Sends the held response head: the client sees the response from here on. */
+    private void relayHead() {
+        if (heldHead != null) {
+            client.write(heldHead);
+            heldHead = null;
+            relayed = true;
+        }
     }
 
     private void onResponseContent(HttpContent content) {
@@ -376,6 +397,7 @@ final class Exchange implements ResponseListener {
             complete(content);
             return;
         }
+        relayHead();
         client.write(content);
         if (!client.channel().isWritable()) {
             connection.channel().config().setAutoRead(false);
@@ -396,7 +418,7 @@ final class Exchange implements ResponseListener {
         }
         if (!headSent) {
             lostBeforeSending();
-        } else if (replayable && requestComplete && !responseStarted && !skippingInterim && replays < MAX_REPLAYS) {
+        } else if (replayable && requestComplete && !relayed && replays < MAX_REPLAYS) {
             replay();
         } else {
             log.debug("request {}: target {} closed the connection", requestId, target);
@@ -423,6 +445,7 @@ final class Exchange implements ResponseListener {
         pool.release(used, targetKeepAlive && requestComplete);
         // Counted before the last write, so that a client that has its response also sees it counted.
         record(status, null);
+        relayHead();
         ChannelFuture lastWrite = client.writeAndFlush(last);
         owner.exchangeSucceeded(lastWrite, clientKeepAlive);
     }
@@ -437,7 +460,8 @@ final class Exchange implements ResponseListener {
             pool.release(used, false);
         }
         endAttempt(false, failure.countsAgainstTarget());
-        if (responseStarted) {
+        heldHead = null;
+        if (relayed) {
             record(status, failure);
             owner.exchangeBroken();
         } else {
