@@ -17,6 +17,8 @@ import dev.cutover.router.routing.LiveTarget;
 import dev.cutover.router.routing.RouteEntry;
 import dev.cutover.router.routing.RoutingSnapshot;
 import dev.cutover.router.routing.TargetRegistry;
+import dev.cutover.router.tls.CertificateStore;
+import dev.cutover.router.tls.TlsException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -65,6 +67,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
     private Channel serverChannel;
+    private Channel httpsChannel;
+    private CertificateStore certificates;
 
     private Router(RouterConfig config, Transport transport, AccessLog accessLog) {
         this.config = config;
@@ -73,12 +77,17 @@ public final class Router implements TrafficRouter, AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 transport.ioHandlerFactory());
         this.pools = new ConnectionPools(workers, transport.channelType(), config.connectTimeout(),
-                config.idleTimeout(), config.maxConnectionsPerTarget());
+                config.targetIdleTimeout(), config.maxConnectionsPerTarget());
         this.health = new PassiveHealth(workers, transport.channelType(), config.connectTimeout(),
                 config.ejectionBackoff(), RouterConfig.MAX_EJECTION_BACKOFF_FACTOR);
     }
 
-    /** Binds the listening socket and returns once it accepts connections. */
+    /**
+     * Binds the listening sockets and returns once they accept connections.
+     *
+     * @throws IllegalArgumentException when the access log cannot be opened or a certificate cannot be loaded (the
+     *                                  message names the file and what is wrong)
+     */
     public static Router start(RouterConfig config) throws InterruptedException {
         Objects.requireNonNull(config, "config");
         Transport transport = Transport.best();
@@ -91,34 +100,83 @@ public final class Router implements TrafficRouter, AutoCloseable {
                         + " " + e + ")", e);
             }
         }
+        CertificateStore certificates = null;
+        if (config.tls() != null) {
+            try {
+                certificates = CertificateStore.load(config.tls());
+            } catch (TlsException e) {
+                if (accessLog != null) {
+                    accessLog.close();
+                }
+                throw new IllegalArgumentException("tls: " + e.getMessage(), e);
+            }
+        }
         Router router = new Router(config, transport, accessLog);
+        router.certificates = certificates;
         try {
             router.bind(transport);
         } catch (InterruptedException | RuntimeException e) {
             router.shutdownGroups();
+            if (certificates != null) {
+                certificates.close();
+            }
             throw e;
         }
-        log.info("router listening on {}:{} ({})", config.bindAddress(), router.port(), transport.name());
+        if (certificates != null) {
+            certificates.startReloading();
+            log.info("router listening on {}:{} and HTTPS {}:{} ({}), certificates for {}", config.bindAddress(),
+                    router.port(), config.bindAddress(), router.httpsPort(), transport.name(), certificates.names());
+        } else {
+            log.info("router listening on {}:{} ({})", config.bindAddress(), router.port(), transport.name());
+        }
         return router;
     }
 
     private void bind(Transport transport) throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        int httpsPort = 443;
+        if (certificates != null) {
+            httpsChannel = bootstrap(transport, certificates, 0).bind(config.bindAddress(), config.tls().port())
+                    .sync().channel();
+            httpsPort = ((InetSocketAddress) httpsChannel.localAddress()).getPort();
+        }
+        try {
+            serverChannel = bootstrap(transport, null, httpsPort).bind(config.bindAddress(), config.port()).sync()
+                    .channel();
+        } catch (InterruptedException | RuntimeException e) {
+            if (httpsChannel != null) {
+                httpsChannel.close().awaitUninterruptibly();
+            }
+            throw e;
+        }
+    }
+
+    private ServerBootstrap bootstrap(Transport transport, CertificateStore tls, int httpsPort) {
+        FrontendInitializer.Timeouts timeouts = new FrontendInitializer.Timeouts(config.responseTimeout(),
+                config.idleTimeout(), config.tunnelIdleTimeout(), config.tunnelDrainGrace(), httpsPort);
+        return new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelType())
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(() -> snapshot, pools, health, metrics, accessLog,
-                        config.responseTimeout(),
-                        config.idleTimeout(), clients));
-        serverChannel = bootstrap.bind(config.bindAddress(), config.port()).sync().channel();
+                .childHandler(new FrontendInitializer(() -> snapshot, pools, health, metrics, accessLog, timeouts,
+                        clients, tls));
     }
 
     /** The port the router listens on; the one chosen by the system when the configured port was 0. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The HTTPS port, or -1 when the router serves no HTTPS. */
+    public int httpsPort() {
+        return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
+    }
+
+    /** The certificates served over HTTPS, or null: tests and operators reload them through it. */
+    public CertificateStore certificates() {
+        return certificates;
     }
 
     /**
@@ -206,6 +264,9 @@ public final class Router implements TrafficRouter, AutoCloseable {
         boolean interrupted = false;
         try {
             serverChannel.close().awaitUninterruptibly();
+            if (httpsChannel != null) {
+                httpsChannel.close().awaitUninterruptibly();
+            }
             var allClosed = clients.newCloseFuture();
             for (Channel client : clients) {
                 client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(RouterClosing.INSTANCE));
@@ -223,6 +284,9 @@ public final class Router implements TrafficRouter, AutoCloseable {
             shutdownGroups();
             if (accessLog != null) {
                 accessLog.close();
+            }
+            if (certificates != null) {
+                certificates.close();
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -1,21 +1,26 @@
 package dev.cutover.router;
 
+import dev.cutover.router.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Router} listens and how patient it is with targets.
+ * How a {@link Router} listens and how patient it is with clients and targets.
  *
  * @param bindAddress the address to listen on, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
- * @param port the port to listen on; {@code 0} picks a free one (see {@link Router#port()})
+ * @param port the plain HTTP port; {@code 0} picks a free one (see {@link Router#port()})
  * @param connectTimeout how long a connection attempt to a target may take before the next target is tried
- * @param responseTimeout how long a target may take to send the first byte of its response after the request
- *                        head was sent; then the client gets a 504
- * @param idleTimeout how long a client connection or a pooled target connection may sit idle before it is closed
+ * @param responseTimeout how long a target may take to send the first byte of its response once the whole request
+ *                        was sent; then the client gets a 504
+ * @param idleTimeout how long a client connection may sit between requests (or take to send a request head)
+ * @param targetIdleTimeout how long a pooled connection to a target may sit unused before it is closed
+ * @param tunnelIdleTimeout how long a WebSocket may carry nothing in either direction before it is closed
+ * @param tunnelDrainGrace how long a WebSocket to a target that drains stays open before it gets a close frame
  * @param maxConnectionsPerTarget open connections to one target, busy or idle, across all event loops
  * @param ejectionBackoff how long a target that refused a connection is left out before the first probe; doubled
  *                        after each failed probe, up to {@link #MAX_EJECTION_BACKOFF_FACTOR} times this
  * @param accessLog where to write the access log: a file path, {@code -} for standard output, {@code null} for none
+ * @param tls the HTTPS listener and its certificates; {@code null} for none
  */
 public record RouterConfig(
         String bindAddress,
@@ -23,13 +28,20 @@ public record RouterConfig(
         Duration connectTimeout,
         Duration responseTimeout,
         Duration idleTimeout,
+        Duration targetIdleTimeout,
+        Duration tunnelIdleTimeout,
+        Duration tunnelDrainGrace,
         int maxConnectionsPerTarget,
         Duration ejectionBackoff,
-        String accessLog) {
+        String accessLog,
+        TlsConfig tls) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_TARGET_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_TUNNEL_IDLE_TIMEOUT = Duration.ofHours(1);
+    public static final Duration DEFAULT_TUNNEL_DRAIN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS_PER_TARGET = 1024;
     public static final Duration DEFAULT_EJECTION_BACKOFF = Duration.ofSeconds(1);
     /** The longest backoff between probes of an ejected target, as a multiple of {@code ejectionBackoff}. */
@@ -46,6 +58,12 @@ public record RouterConfig(
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("responseTimeout", responseTimeout);
         requirePositive("idleTimeout", idleTimeout);
+        requirePositive("targetIdleTimeout", targetIdleTimeout);
+        requirePositive("tunnelIdleTimeout", tunnelIdleTimeout);
+        Objects.requireNonNull(tunnelDrainGrace, "tunnelDrainGrace");
+        if (tunnelDrainGrace.isNegative()) {
+            throw new IllegalArgumentException("tunnelDrainGrace: " + tunnelDrainGrace + " (expected: 0 or more)");
+        }
         requirePositive("ejectionBackoff", ejectionBackoff);
         if (accessLog != null && accessLog.isBlank()) {
             throw new IllegalArgumentException("accessLog: '" + accessLog + "' (expected: a file path, - for standard "
@@ -61,43 +79,56 @@ public record RouterConfig(
         }
     }
 
-    /** With the default ejection backoff. */
+    /** With the default ejection backoff, WebSocket timeouts and no TLS; {@code idleTimeout} for both sides. */
     public RouterConfig(String bindAddress, int port, Duration connectTimeout, Duration responseTimeout,
             Duration idleTimeout, int maxConnectionsPerTarget) {
-        this(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, maxConnectionsPerTarget,
-                DEFAULT_EJECTION_BACKOFF, null);
+        this(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, idleTimeout, DEFAULT_TUNNEL_IDLE_TIMEOUT,
+                DEFAULT_TUNNEL_DRAIN_GRACE, maxConnectionsPerTarget, DEFAULT_EJECTION_BACKOFF, null, null);
     }
 
-    /** The defaults: connect 2s, response 60s, idle 60s, 1024 connections per target, ejection backoff 1s. */
+    /** The defaults: connect 2s, response 60s, idle 60s both sides, 1024 connections per target, backoff 1s. */
     public static RouterConfig defaults(String bindAddress, int port) {
         return new RouterConfig(bindAddress, port, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_TARGET, DEFAULT_EJECTION_BACKOFF, null);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_TARGET_IDLE_TIMEOUT, DEFAULT_TUNNEL_IDLE_TIMEOUT,
+                DEFAULT_TUNNEL_DRAIN_GRACE, DEFAULT_MAX_CONNECTIONS_PER_TARGET, DEFAULT_EJECTION_BACKOFF, null, null);
     }
 
     public RouterConfig withPort(int newPort) {
-        return new RouterConfig(bindAddress, newPort, connectTimeout, responseTimeout, idleTimeout,
-                maxConnectionsPerTarget, ejectionBackoff, accessLog);
+        return new RouterConfig(bindAddress, newPort, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
     }
 
     public RouterConfig withResponseTimeout(Duration timeout) {
-        return new RouterConfig(bindAddress, port, connectTimeout, timeout, idleTimeout, maxConnectionsPerTarget,
-                ejectionBackoff, accessLog);
+        return new RouterConfig(bindAddress, port, connectTimeout, timeout, idleTimeout, targetIdleTimeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
     }
 
+    /** The same idle timeout for client connections and pooled target connections. */
     public RouterConfig withIdleTimeout(Duration timeout) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, timeout, maxConnectionsPerTarget,
-                ejectionBackoff, accessLog);
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, timeout, timeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
+    }
+
+    public RouterConfig withTunnelTimeouts(Duration idle, Duration drainGrace) {
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
+                idle, drainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
     }
 
     public RouterConfig withEjectionBackoff(Duration backoff) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout,
-                maxConnectionsPerTarget, backoff, accessLog);
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, backoff, accessLog, tls);
     }
 
     /** With an access log written to a file, or to standard output for {@code -}; {@code null} turns it off. */
     public RouterConfig withAccessLog(String target) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout,
-                maxConnectionsPerTarget, ejectionBackoff, target);
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, target, tls);
+    }
+
+    /** With an HTTPS listener; {@code null} for none. */
+    public RouterConfig withTls(TlsConfig newTls) {
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls);
     }
 
     private static void requirePositive(String field, Duration value) {

@@ -26,6 +26,12 @@ final class HttpConnection implements AutoCloseable {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
+
+        /** Whether the server said it closes the connection after this response: a client must reconnect. */
+        boolean closes() {
+            String connection = header("connection");
+            return connection != null && connection.toLowerCase(Locale.ROOT).contains("close");
+        }
     }
 
     private final Socket socket;

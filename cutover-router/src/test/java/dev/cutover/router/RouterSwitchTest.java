@@ -54,9 +54,12 @@ class RouterSwitchTest {
             clients.add(Thread.ofPlatform().name("keep-alive-" + i).start(() -> {
                 while (running.get()) {
                     try (HttpConnection connection = HttpConnection.open(router.port())) {
-                        while (running.get()) {
-                            record(connection.get(HOST, "/"), ok, failures);
-                        }
+                        // Until the router says it closes: a response from a draining target does.
+                        HttpConnection.Response response;
+                        do {
+                            response = connection.get(HOST, "/");
+                            record(response, ok, failures);
+                        } while (running.get() && !response.closes());
                     } catch (Exception e) {
                         failures.add(e.toString());
                     }

@@ -1,23 +1,30 @@
 package dev.cutover.router.pool;
 
+import dev.cutover.router.http.ChunkedFraming;
+import dev.cutover.router.http.HeadScanner;
+import dev.cutover.router.http.MalformedHttpException;
+import dev.cutover.router.http.ResponseHead;
 import dev.cutover.router.routing.LiveTarget;
+import dev.cutover.router.timeout.LazyTimer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One keep-alive connection to a target, the last handler of its pipeline. While an exchange uses it, it relays
- * what it reads to that exchange's {@link ResponseListener}; while it sits in the pool, anything it reads is a
- * protocol error and closes it, and so does the idle timeout.
+ * One keep-alive connection to a target, and the reader of its responses. While an exchange uses it, it parses
+ * what it reads into a response head and body parts for that exchange's {@link ResponseListener}; after a
+ * {@code 101} it passes every byte on as is (a tunnel). While it sits in the pool, anything it reads is a protocol
+ * error and closes it, and so does the idle timeout.
  *
  * <pre>
- *   connecting ──▶ busy (listener attached) ⇄ pooled ──▶ closed
- *                        └──────────────────────────────▶ closed
+ *   connecting ──▶ awaiting head ──▶ reading body ──▶ idle (pooled) ──▶ awaiting head ...
+ *                       │ 101 ──▶ tunnel ──▶ closed
+ *                       └ (interim responses are skipped)          any state ──▶ closed
  * </pre>
  *
  * <p>Threads: touched only by its channel's event loop.
@@ -26,12 +33,29 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(BackendConnection.class);
 
-    private final LiveTarget target;
-    private Channel channel;
-    private ResponseListener listener;
+    private enum State { IDLE, HEAD, BODY, TUNNEL, CLOSED }
 
-    BackendConnection(LiveTarget target) {
+    private final LiveTarget target;
+    private final long idleTimeoutNanos;
+    private final HeadScanner scanner = HeadScanner.forResponses();
+    private Channel channel;
+    private ChannelHandlerContext ctx;
+    private LazyTimer timer;
+    private ResponseListener listener;
+    private State state = State.IDLE;
+    private boolean toHead;
+    private boolean awaitingResponse;
+    /** Head bytes read so far, while a head spans reads. */
+    private ByteBuf cumulation;
+    private ResponseHead.Framing framing;
+    private long remaining;
+    private ChunkedFraming chunks;
+    /** Whether the target sent bytes beyond the framing of a response: it cannot be trusted with another. */
+    private boolean spoiled;
+
+    BackendConnection(LiveTarget target, long idleTimeoutNanos) {
         this.target = target;
+        this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
     public LiveTarget target() {
@@ -42,16 +66,53 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
-    public void attach(ResponseListener newListener) {
+    /**
+     * Hands the connection to an exchange about to send a request on it.
+     *
+     * @param headRequest whether the request is a HEAD, whose response has no body whatever its head says
+     */
+    public void attach(ResponseListener newListener, boolean headRequest) {
+        listener = newListener;
+        toHead = headRequest;
+        state = State.HEAD;
+        scanner.reset();
+        timer.disarm();
+    }
+
+    /** The request is sent: the target has {@code timeoutNanos} to start its response. */
+    public void awaitResponse(long timeoutNanos) {
+        if (state == State.HEAD) {
+            awaitingResponse = true;
+            timer.armIn(timeoutNanos);
+        }
+    }
+
+    /** Hands the connection (in tunnel mode) to another listener: the tunnel that takes over after a 101. */
+    public void handOver(ResponseListener newListener) {
         listener = newListener;
     }
 
-    public void detach() {
+    void detach() {
         listener = null;
+        awaitingResponse = false;
+        if (state != State.CLOSED) {
+            state = State.IDLE;
+        }
+        releaseCumulation();
+    }
+
+    /** Whether the connection can carry another request: open, between responses, and its target behaved. */
+    boolean isReusable() {
+        return channel != null && channel.isActive() && state == State.IDLE && !spoiled;
     }
 
     boolean isUsable() {
         return channel != null && channel.isActive();
+    }
+
+    /** Pooled: the idle timeout runs. */
+    void pooled() {
+        timer.armIn(idleTimeoutNanos);
     }
 
     void close() {
@@ -61,24 +122,208 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+    public void handlerAdded(ChannelHandlerContext context) {
+        ctx = context;
+        channel = context.channel();
+        timer = new LazyTimer(channel.eventLoop(), this::onTimer);
+    }
+
+    private void onTimer() {
+        if (listener == null) {
+            log.debug("idle connection to target {} at {} timed out; closing it", target.instance(), target.address());
+            close();
+        } else if (awaitingResponse && state == State.HEAD) {
+            awaitingResponse = false;
+            listener.onResponseTimeout();
+        }
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ResponseListener current = listener;
-        if (current != null && msg instanceof HttpObject part) {
-            current.onResponsePart(part);
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
             return;
         }
-        ReferenceCountUtil.release(msg);
-        log.debug("target {} at {} sent data on an idle connection; closing it", target.instance(), target.address());
-        ctx.close();
+        if (listener == null || state == State.IDLE || state == State.CLOSED) {
+            buf.release();
+            if (state != State.CLOSED) {
+                log.debug("target {} at {} sent data on an idle connection; closing it", target.instance(),
+                        target.address());
+                spoiled = true;
+                close();
+            }
+            return;
+        }
+        try {
+            read(buf);
+        } catch (MalformedHttpException e) {
+            log.debug("target {} at {} sent a malformed response: {}", target.instance(), target.address(),
+                    e.getMessage());
+            spoiled = true;
+            ResponseListener current = listener;
+            listener = null;
+            state = State.CLOSED;
+            releaseCumulation();
+            close();
+            if (current != null) {
+                current.onResponseMalformed(e.getMessage());
+            }
+        }
+    }
+
+    /** Consumes {@code buf} (owned) as the next bytes from the target. */
+    private void read(ByteBuf buf) throws MalformedHttpException {
+        ByteBuf in = buf;
+        while (in != null) {
+            switch (state) {
+                case HEAD -> in = readHead(in);
+                case BODY -> in = readBody(in);
+                case TUNNEL -> {
+                    listener.onResponseBody(in, false);
+                    in = null;
+                }
+                case IDLE, CLOSED -> {
+                    // Bytes beyond the end of a response: the target does not frame its responses as it says.
+                    in.release();
+                    in = null;
+                    spoiled = true;
+                    close();
+                }
+            }
+            if (in != null && !in.isReadable()) {
+                in.release();
+                in = null;
+            }
+        }
+    }
+
+    /** Reads (part of) a head; returns what is left of {@code in} after it, or null when all was consumed. */
+    private ByteBuf readHead(ByteBuf in) throws MalformedHttpException {
+        ByteBuf source = in;
+        if (cumulation != null) {
+            cumulation = append(cumulation, in);
+            source = cumulation;
+        }
+        int length;
+        try {
+            length = scanner.find(source);
+        } catch (MalformedHttpException e) {
+            if (source == in) {
+                in.release();
+            }
+            throw e;
+        }
+        if (length < 0) {
+            if (cumulation == null) {
+                cumulation = in;
+            }
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        source.readBytes(bytes);
+        scanner.reset();
+        ByteBuf rest = source;
+        cumulation = null;
+        ResponseHead head;
+        try {
+            head = ResponseHead.parse(bytes, length, toHead);
+        } catch (MalformedHttpException e) {
+            rest.release();
+            throw e;
+        }
+        if (head.interim() && head.status() != 101) {
+            return rest; // 100 Continue or 103 Early Hints: the final response follows
+        }
+        awaitingResponse = false;
+        timer.disarm();
+        ResponseListener current = listener;
+        if (head.status() == 101) {
+            state = State.TUNNEL;
+            current.onResponseHead(head);
+            return stillServing(current, rest);
+        }
+        framing = head.framing();
+        remaining = head.contentLength();
+        chunks = framing == ResponseHead.Framing.CHUNKED ? new ChunkedFraming() : null;
+        state = State.BODY;
+        current.onResponseHead(head);
+        if (listener != current) {
+            rest.release();
+            return null;
+        }
+        if (framing == ResponseHead.Framing.NONE || framing == ResponseHead.Framing.LENGTH && remaining == 0) {
+            endResponse(Unpooled.EMPTY_BUFFER);
+        }
+        return rest;
+    }
+
+    private ByteBuf readBody(ByteBuf in) throws MalformedHttpException {
+        int readable = in.readableBytes();
+        switch (framing) {
+            case LENGTH -> {
+                if (readable <= remaining) {
+                    remaining -= readable;
+                    if (remaining == 0) {
+                        endResponse(in);
+                    } else {
+                        listener.onResponseBody(in, false);
+                    }
+                    return null;
+                }
+                ByteBuf part = in.readRetainedSlice((int) remaining);
+                remaining = 0;
+                endResponse(part);
+                return in;
+            }
+            case CHUNKED -> {
+                int start = in.readerIndex();
+                int end;
+                try {
+                    end = chunks.feed(in, start, in.writerIndex(), null);
+                } catch (MalformedHttpException e) {
+                    in.release();
+                    throw e;
+                }
+                if (!chunks.done()) {
+                    listener.onResponseBody(in, false);
+                    return null;
+                }
+                if (end == in.writerIndex()) {
+                    endResponse(in);
+                    return null;
+                }
+                ByteBuf part = in.readRetainedSlice(end - start);
+                endResponse(part);
+                return in;
+            }
+            case UNTIL_CLOSE -> {
+                listener.onResponseBody(in, false);
+                return null;
+            }
+            case NONE -> {
+                return in; // unreachable: a bodyless response ends with its head
+            }
+        }
+        return in;
+    }
+
+    /** After a call out: the rest of the bytes, unless the listener let go of the connection meanwhile. */
+    private ByteBuf stillServing(ResponseListener before, ByteBuf rest) {
+        if (listener == null || state == State.CLOSED || listener != before && state != State.TUNNEL) {
+            rest.release();
+            return null;
+        }
+        return rest;
+    }
+
+    private void endResponse(ByteBuf last) {
+        state = State.IDLE;
+        chunks = null;
+        listener.onResponseBody(last, true);
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void channelReadComplete(ChannelHandlerContext context) {
         ResponseListener current = listener;
         if (current != null) {
             current.onResponseReadComplete();
@@ -86,35 +331,56 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
         ResponseListener current = listener;
         if (current != null) {
-            current.onTargetWritabilityChanged(ctx.channel().isWritable());
+            current.onTargetWritabilityChanged(context.channel().isWritable());
         }
-        ctx.fireChannelWritabilityChanged();
+        context.fireChannelWritabilityChanged();
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void channelInactive(ChannelHandlerContext context) {
+        State before = state;
+        state = State.CLOSED;
+        timer.cancel();
+        releaseCumulation();
         ResponseListener current = listener;
         listener = null;
-        if (current != null) {
+        if (current == null) {
+            return;
+        }
+        if (before == State.BODY && framing == ResponseHead.Framing.UNTIL_CLOSE) {
+            current.onResponseBody(Unpooled.EMPTY_BUFFER, true);
+        } else {
             current.onConnectionClosed();
         }
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && listener == null) {
-            ctx.close();
-            return;
-        }
-        ReferenceCountUtil.release(evt);
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        log.debug("connection to target {} at {} failed", target.instance(), target.address(), cause);
+        context.close();
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("connection to target {} at {} failed", target.instance(), target.address(), cause);
-        ctx.close();
+    private void releaseCumulation() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    /** {@code a} followed by {@code b}, both consumed. */
+    private ByteBuf append(ByteBuf a, ByteBuf b) {
+        if (a.refCnt() == 1 && a.writableBytes() >= b.readableBytes()) {
+            a.writeBytes(b);
+            b.release();
+            return a;
+        }
+        ByteBuf merged = ctx.alloc().buffer(a.readableBytes() + b.readableBytes());
+        merged.writeBytes(a).writeBytes(b);
+        a.release();
+        b.release();
+        return merged;
     }
 }

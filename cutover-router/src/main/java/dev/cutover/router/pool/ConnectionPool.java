@@ -6,9 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
@@ -17,67 +14,60 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The keep-alive connections of one event loop to every target. Connections are made on this loop, so a client
  * and the connection serving it share a thread. A connection goes back to the pool only if the exchange says it
- * may be reused and its target still takes new requests; a target that stops taking them has its idle connections
- * closed by {@link #closeIdleOfRetiredTargets()} and each busy one closed when its exchange releases it.
+ * may be reused, it is between responses, and its target still takes new requests; a target that stops taking them
+ * has its idle connections closed by {@link #closeIdleOfRetiredTargets()} and each busy one closed when its exchange
+ * releases it.
  *
  * <p>Threads: every method must be called on this pool's event loop.
  */
 public final class ConnectionPool {
 
-    private static final int MAX_INITIAL_LINE = 8192;
-    private static final int MAX_HEADER_SIZE = 65536;
-
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final long idleTimeoutMillis;
+    private final long idleTimeoutNanos;
     private final int maxConnectionsPerTarget;
     private final Map<LiveTarget, ArrayDeque<BackendConnection>> idle = new HashMap<>();
 
-    ConnectionPool(EventLoop loop, Bootstrap bootstrap, long idleTimeoutMillis, int maxConnectionsPerTarget) {
+    ConnectionPool(EventLoop loop, Bootstrap bootstrap, long idleTimeoutNanos, int maxConnectionsPerTarget) {
         this.loop = loop;
         this.bootstrap = bootstrap.clone(loop);
-        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.idleTimeoutNanos = idleTimeoutNanos;
         this.maxConnectionsPerTarget = maxConnectionsPerTarget;
     }
 
-    /**
-     * A connection to the target: the most recently pooled one that is still open, or a new one. Fails with
-     * {@link TargetAtCapacityException} when the target has too many connections, or with the connect error.
-     */
-    public Future<BackendConnection> acquire(LiveTarget target) {
+    /** The most recently pooled connection to the target that is still usable, or null: then {@link #connect}. */
+    public BackendConnection pollIdle(LiveTarget target) {
         ArrayDeque<BackendConnection> pooled = idle.get(target);
         while (pooled != null && !pooled.isEmpty()) {
             BackendConnection connection = pooled.pollLast();
-            if (connection.isUsable()) {
-                return loop.newSucceededFuture(connection);
+            if (connection.isReusable()) {
+                return connection;
             }
             connection.close();
         }
+        return null;
+    }
+
+    /**
+     * A new connection to the target. Fails with {@link TargetAtCapacityException} when the target has too many
+     * connections, or with the connect error.
+     */
+    public Future<BackendConnection> connect(LiveTarget target) {
         if (!target.tryOpenConnection(maxConnectionsPerTarget)) {
             return loop.newFailedFuture(new TargetAtCapacityException(target, maxConnectionsPerTarget));
         }
-        return connect(target);
-    }
-
-    private Future<BackendConnection> connect(LiveTarget target) {
-        BackendConnection connection = new BackendConnection(target);
+        BackendConnection connection = new BackendConnection(target, idleTimeoutNanos);
         Promise<BackendConnection> promise = loop.newPromise();
         ChannelFuture connected;
         try {
             connected = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(
-                            new HttpClientCodec(new HttpDecoderConfig()
-                                    .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                                    .setMaxHeaderSize(MAX_HEADER_SIZE), false, false),
-                            new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS),
-                            connection);
+                    ch.pipeline().addLast(connection);
                 }
             }).connect(target.socketAddress());
         } catch (RuntimeException e) {
@@ -106,13 +96,18 @@ public final class ConnectionPool {
 
     /**
      * Takes a connection back after an exchange. It is kept only if {@code reusable} (the response was complete,
-     * kept alive, and the request was fully sent), the connection is open, and its target still takes new requests.
+     * kept alive, and the request was fully sent), the connection is between responses, and its target still takes
+     * new requests.
      */
     public void release(BackendConnection connection, boolean reusable) {
         connection.detach();
         LiveTarget target = connection.target();
-        if (reusable && connection.isUsable() && target.takesNewRequests()) {
-            connection.channel().config().setAutoRead(true);
+        if (reusable && connection.isReusable() && target.takesNewRequests()) {
+            Channel channel = connection.channel();
+            if (!channel.config().isAutoRead()) {
+                channel.config().setAutoRead(true);
+            }
+            connection.pooled();
             idle.computeIfAbsent(target, t -> new ArrayDeque<>()).addLast(connection);
         } else {
             connection.close();

@@ -34,7 +34,7 @@ public final class ConnectionPools {
                 .disableResolver();
         for (EventExecutor executor : group) {
             EventLoop loop = (EventLoop) executor;
-            pools.put(loop, new ConnectionPool(loop, template, idleTimeout.toMillis(), maxConnectionsPerTarget));
+            pools.put(loop, new ConnectionPool(loop, template, idleTimeout.toNanos(), maxConnectionsPerTarget));
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.cutover.router.proxy;
 
+import dev.cutover.router.http.ChunkedFraming;
+import dev.cutover.router.http.MalformedHttpException;
+import dev.cutover.router.http.Method;
+import dev.cutover.router.http.RequestHead;
+import dev.cutover.router.http.ResponseHead;
 import dev.cutover.router.metrics.AccessLog;
 import dev.cutover.router.pool.BackendConnection;
 import dev.cutover.router.pool.ConnectionPool;
@@ -8,23 +13,14 @@ import dev.cutover.router.pool.TargetAtCapacityException;
 import dev.cutover.router.routing.LiveTarget;
 import dev.cutover.router.routing.RouteEntry;
 import dev.cutover.router.routing.TargetPicker;
+import dev.cutover.router.routing.TriedTargets;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,51 +29,45 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   pick ──▶ connecting ──▶ head sent ──▶ body streamed ──▶ response relayed ──▶ done
- *    ▲            │ refused, or pooled connection found closed      │
+ *    ▲            │ refused, or pooled connection found closed      │          └─ 101 ──▶ tunnel
  *    └────────────┘ (another untried target of the route; none left: 502)
  *    ▲                                                              │ closed before any response byte,
  *    └──────────────────────────────────────────────────────────────┘ and the request is idempotent without a body
  * </pre>
  *
- * <p>Retry is safe because nothing of the request body is read from the client before the head was written to a
- * target: the client channel reads only when asked ({@code autoRead} off, one message per read), and the first
- * read for the body happens when the head's write succeeded. After that the request is retried only when it can be
- * replayed whole and repeating it changes nothing: a GET, HEAD, OPTIONS or TRACE without a body whose target closed
- * the connection before any byte of its response reached the client (it crashed, or closed an idle connection as the
- * request arrived; a response head is held until its body starts, so a target that dies between the two counts).
+ * <p>Retry is safe because nothing of the request body goes to a target before the head was written to it: the
+ * client connection hands body bytes over only when this exchange asks ({@link ExchangeOwner#wantBody}), and it
+ * asks once the head's write succeeded. After that the request is retried only when it can be replayed whole and
+ * repeating it changes nothing: a GET, HEAD, OPTIONS or TRACE without a body whose target closed the connection
+ * before any byte of its response reached the client (it crashed, or closed an idle connection as the request
+ * arrived; a response head is held until its body starts, so a target that dies between the two counts).
  * Anything else that reached a target is never sent again.
  *
- * <p>Backpressure: the client is read only while the target connection is writable, the target only while the
- * client connection is writable.
+ * <p>Backpressure: the client's body is taken only while the target connection is writable, the target is read
+ * only while the client connection is writable.
  *
  * <p>Threads: touched only by the client's event loop, which is also the loop of the target connection.
  */
-final class Exchange implements ResponseListener {
+final class Exchange implements ResponseListener, ChannelFutureListener {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
-    private static final Set<HttpMethod> IDEMPOTENT =
-            Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE);
     /** How often one request may be replayed on another target after one died under it. */
     private static final int MAX_REPLAYS = 2;
+    private static final byte[] CONTINUE = ForwardedHead.ascii("HTTP/1.1 100 Continue\r\n\r\n");
 
     private final ChannelHandlerContext client;
     private final ExchangeOwner owner;
     private final ProxyContext context;
     private final ConnectionPool pool;
-    private final String host;
-    private final String path;
-    private final HttpRequest targetHead;
-    private final HttpVersion clientVersion;
-    private final boolean clientWantsKeepAlive;
-    private final boolean headRequest;
+    private final RequestHead head;
+    /** The head written to each target tried; owned until the exchange ends. */
+    private final ByteBuf targetHead;
+    private final byte[] requestId;
+    private final String clientIp;
     /** Whether the request may be sent again after a target took it and died without answering. */
     private final boolean replayable;
-    private final String requestId;
-    private final String clientIp;
-    private final String method;
-    private final String uri;
     private final long startNanos = System.nanoTime();
-    private final Set<LiveTarget> tried = new HashSet<>(4);
+    private final TriedTargets tried = new TriedTargets();
 
     private RouteEntry route;
     private Failure lastFailure = Failure.NO_TARGET;
@@ -93,43 +83,38 @@ final class Exchange implements ResponseListener {
     private long bytes;
     /** The connection of the current attempt once acquired, until released. */
     private BackendConnection connection;
-    private ScheduledFuture<?> responseTimeout;
 
     private boolean headSent;
+    /** Whether all of the request (head and body) was handed to the target connection. */
     private boolean requestComplete;
     private boolean waitingForWritability;
     private boolean responseStarted;
     /**
-     * The response head, held until the first bytes of its body (or its end) arrive: an app that writes its head
-     * and body separately and dies in between has then sent the client nothing, and the request can still be
-     * answered, or replayed when that is safe.
+     * The client's response head, held until the first bytes of its body (or its end) arrive: an app that writes
+     * its head and body separately and dies in between has then sent the client nothing, and the request can still
+     * be answered, or replayed when that is safe.
      */
-    private HttpResponse heldHead;
+    private ByteBuf heldHead;
     /** Whether any byte of the response went to the client: from then on only closing the connection is left. */
     private boolean relayed;
-    private boolean skippingInterim;
     private boolean targetKeepAlive;
     private boolean clientKeepAlive;
+    /** For an HTTP/1.0 client, the chunked framing of the response is read here and stripped. */
+    private ChunkedFraming dechunk;
     private boolean done;
 
-    Exchange(ChannelHandlerContext client, ExchangeOwner owner, ProxyContext context, HttpRequest request,
-            String host, String path, String clientIp, String requestId) {
+    Exchange(ChannelHandlerContext client, ExchangeOwner owner, ProxyContext context, RequestHead head,
+            ByteBuf targetHead, byte[] requestId, String clientIp) {
         this.client = client;
         this.owner = owner;
         this.context = context;
         this.pool = context.pools().of(client.channel().eventLoop());
-        this.host = host;
-        this.path = path;
+        this.head = head;
+        this.targetHead = targetHead;
         this.requestId = requestId;
         this.clientIp = clientIp;
-        this.method = request.method().name();
-        this.uri = request.uri();
-        this.clientVersion = request.protocolVersion();
-        this.clientWantsKeepAlive = HttpUtil.isKeepAlive(request);
-        this.headRequest = HttpMethod.HEAD.equals(request.method());
-        this.replayable = IDEMPOTENT.contains(request.method()) && !HttpUtil.isTransferEncodingChunked(request)
-                && HttpUtil.getContentLength(request, 0L) == 0L;
-        this.targetHead = ForwardedHeaders.toTarget(request, clientIp, requestId);
+        this.replayable = head.method().replayable() && !head.hasBody();
+        this.requestComplete = !head.hasBody();
     }
 
     void start(RouteEntry firstRoute) {
@@ -139,9 +124,10 @@ final class Exchange implements ResponseListener {
 
     private void attempt() {
         LiveTarget picked;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {
-            RouteEntry.GroupEntry group = TargetPicker.pickGroup(route, tried, ThreadLocalRandom.current());
-            picked = group == null ? null : TargetPicker.pickTarget(group, tried, ThreadLocalRandom.current());
+            RouteEntry.GroupEntry group = TargetPicker.pickGroup(route, tried, random);
+            picked = group == null ? null : TargetPicker.pickTarget(group, tried, random);
             if (picked == null) {
                 finishUnsent(lastFailure);
                 return;
@@ -155,18 +141,23 @@ final class Exchange implements ResponseListener {
             // A newer table stopped this target after we read the snapshot: pick from the newest one.
             refreshRoute();
         }
+        target = picked;
+        BackendConnection pooled = pool.pollIdle(picked);
+        if (pooled != null) {
+            send(pooled);
+            return;
+        }
         LiveTarget attempted = picked;
-        target = attempted;
-        Future<BackendConnection> acquired = pool.acquire(attempted);
-        if (acquired.isDone()) {
-            onAcquired(acquired, attempted);
+        Future<BackendConnection> connecting = pool.connect(attempted);
+        if (connecting.isDone()) {
+            onConnected(connecting, attempted);
         } else {
-            acquired.addListener(f -> onAcquired(acquired, attempted));
+            connecting.addListener(f -> onConnected(connecting, attempted));
         }
     }
 
     private void refreshRoute() {
-        RouteEntry current = context.routing().get().resolve(host, path);
+        RouteEntry current = context.routing().get().resolve(head);
         if (current != null) {
             route = current;
         }
@@ -177,21 +168,21 @@ final class Exchange implements ResponseListener {
         attempt();
     }
 
-    private void onAcquired(Future<BackendConnection> acquired, LiveTarget attempted) {
+    private void onConnected(Future<BackendConnection> connecting, LiveTarget attempted) {
         if (done || target != attempted) {
             // The client went away while we were connecting; the attempt already ended.
-            if (acquired.isSuccess()) {
-                pool.release(acquired.getNow(), true);
+            if (connecting.isSuccess()) {
+                pool.release(connecting.getNow(), true);
             }
             return;
         }
-        if (!acquired.isSuccess()) {
-            boolean atCapacity = acquired.cause() instanceof TargetAtCapacityException;
+        if (!connecting.isSuccess()) {
+            boolean atCapacity = connecting.cause() instanceof TargetAtCapacityException;
             if (!atCapacity || lastFailure != Failure.CONNECT_FAILED) {
                 lastFailure = atCapacity ? Failure.TARGETS_AT_CAPACITY : Failure.CONNECT_FAILED;
             }
-            log.debug("request {}: could not connect to target {} at {}: {}", requestId, attempted.instance(),
-                    attempted.address(), acquired.cause().toString());
+            log.debug("could not connect to target {} at {}: {}", attempted.instance(), attempted.address(),
+                    connecting.cause().toString());
             if (!atCapacity) {
                 context.health().connectFailed(attempted);
             }
@@ -199,40 +190,41 @@ final class Exchange implements ResponseListener {
             retry();
             return;
         }
-        BackendConnection acquiredConnection = acquired.getNow();
-        connection = acquiredConnection;
-        acquiredConnection.attach(this);
-        if (requestComplete) {
-            // A replay: the client's (empty) body was read for the first attempt; end the request here.
-            acquiredConnection.channel().write(targetHead);
-            acquiredConnection.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-                    .addListener(f -> onHeadWritten(f.isSuccess(), acquiredConnection));
-            return;
-        }
-        acquiredConnection.channel().writeAndFlush(targetHead)
-                .addListener(f -> onHeadWritten(f.isSuccess(), acquiredConnection));
+        send(connecting.getNow());
     }
 
-    private void onHeadWritten(boolean success, BackendConnection written) {
-        if (done || connection != written) {
+    private void send(BackendConnection acquired) {
+        connection = acquired;
+        acquired.attach(this, head.method() == Method.HEAD);
+        acquired.channel().writeAndFlush(targetHead.retainedDuplicate()).addListener(this);
+    }
+
+    /** The head's write to the target ended. */
+    @Override
+    public void operationComplete(ChannelFuture written) {
+        if (done || connection == null || connection.channel() != written.channel()) {
             return;
         }
-        if (!success) {
+        if (!written.isSuccess()) {
             lostBeforeSending();
             return;
         }
         headSent = true;
         if (!requestComplete) {
-            readRequestBody();
+            if (head.expectContinue()) {
+                client.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), client.voidPromise());
+            }
+            takeBody();
+        } else {
+            connection.awaitResponse(context.responseTimeoutNanos());
         }
-        startResponseTimeout();
     }
 
-    /** The response timeout runs from the moment the whole request was sent: a slow upload is not the target's fault. */
-    private void startResponseTimeout() {
-        if (!done && headSent && requestComplete && !responseStarted && responseTimeout == null) {
-            responseTimeout = client.executor().schedule(this::onResponseTimeout, context.responseTimeoutMillis(),
-                    TimeUnit.MILLISECONDS);
+    private void takeBody() {
+        if (connection.channel().isWritable()) {
+            owner.wantBody();
+        } else {
+            waitingForWritability = true;
         }
     }
 
@@ -253,9 +245,7 @@ final class Exchange implements ResponseListener {
             staleConnectionRetried = true;
             tried.remove(attempted);
         }
-        if (lastFailure != Failure.CONNECT_FAILED) {
-            lastFailure = Failure.CONNECT_FAILED;
-        }
+        lastFailure = Failure.CONNECT_FAILED;
         retry();
     }
 
@@ -263,8 +253,7 @@ final class Exchange implements ResponseListener {
     private void replay() {
         replays++;
         log.debug("request {}: target {} closed the connection before answering; replaying the {} on another target",
-                requestId, target, targetHead.method());
-        cancelResponseTimeout();
+                requestIdText(), target, head.method());
         BackendConnection lost = connection;
         connection = null;
         if (lost != null) {
@@ -273,35 +262,33 @@ final class Exchange implements ResponseListener {
         endAttempt(false, true);
         headSent = false;
         responseStarted = false;
-        skippingInterim = false;
-        heldHead = null;
+        releaseHeldHead();
         lastFailure = Failure.TARGET_FAILED;
         retry();
     }
 
-    private void readRequestBody() {
-        if (connection.channel().isWritable()) {
-            client.read();
-        } else {
-            waitingForWritability = true;
-        }
-    }
-
-    /** A part of the request body, read because this exchange asked for it. */
-    void onRequestContent(HttpContent content) {
+    /**
+     * Bytes of the request body, handed over because this exchange asked for them.
+     *
+     * @return whether it takes more at once (the target connection is still writable)
+     */
+    boolean onRequestBody(ByteBuf part, boolean last) {
         if (done || connection == null) {
-            content.release();
-            return;
+            part.release();
+            return false;
         }
-        boolean last = content instanceof LastHttpContent;
         requestComplete |= last;
         // A failed write closes the target connection, which reports through onConnectionClosed.
-        connection.channel().writeAndFlush(content);
+        connection.channel().writeAndFlush(part, connection.channel().voidPromise());
         if (last) {
-            startResponseTimeout();
-        } else {
-            readRequestBody();
+            connection.awaitResponse(context.responseTimeoutNanos());
+            return false;
         }
+        if (connection.channel().isWritable()) {
+            return true;
+        }
+        waitingForWritability = true;
+        return false;
     }
 
     /** Whether any of the response was relayed to the client, so that the router can no longer answer instead. */
@@ -319,88 +306,111 @@ final class Exchange implements ResponseListener {
     public void onTargetWritabilityChanged(boolean writable) {
         if (writable && waitingForWritability && !done) {
             waitingForWritability = false;
-            client.read();
+            owner.wantBody();
         }
     }
 
     @Override
-    public void onResponsePart(HttpObject part) {
+    public void onResponseHead(ResponseHead response) {
         if (done) {
-            ReferenceCountUtil.release(part);
             return;
         }
-        if (part.decoderResult().isFailure()) {
-            log.debug("request {}: target {} sent a malformed response: {}", requestId, target,
-                    part.decoderResult().cause().toString());
-            ReferenceCountUtil.release(part);
-            failAfterSending(Failure.TARGET_FAILED);
+        if (response.status() == 101) {
+            upgrade(response);
             return;
         }
-        if (part instanceof HttpResponse response && !onResponseHead(response)) {
-            ReferenceCountUtil.release(part);
-            return;
-        }
-        if (part instanceof HttpContent content) {
-            onResponseContent(content);
-        }
-    }
-
-    /** Relays the head of the final response; returns false when the part is to be dropped. */
-    private boolean onResponseHead(HttpResponse response) {
-        int code = response.status().code();
-        if (code == 101) {
-            // The Upgrade header is never forwarded, so a switch of protocols is a broken target.
-            failAfterSending(Failure.TARGET_FAILED);
-            return false;
-        }
-        if (code >= 100 && code < 200) {
-            // 100 Continue (the router answers Expect itself) or 103 Early Hints: not relayed.
-            skippingInterim = true;
-            return false;
-        }
-        cancelResponseTimeout();
         responseStarted = true;
-        status = code;
-        boolean bodyless = headRequest || code == 204 || code == 304;
-        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
-        boolean framed = bodyless || chunked || HttpUtil.isContentLengthSet(response);
-        boolean chunkedToHttp10 = chunked && !bodyless && clientVersion.equals(HttpVersion.HTTP_1_0);
-        targetKeepAlive = framed && HttpUtil.isKeepAlive(response);
-        clientKeepAlive = clientWantsKeepAlive && requestComplete && framed && !chunkedToHttp10 && !owner.closing();
-        heldHead = ForwardedHeaders.toClient(response, clientVersion, requestId, clientKeepAlive);
-        return true;
+        status = response.status();
+        targetKeepAlive = response.keepAlive();
+        boolean http10 = head.http10();
+        if (http10 && response.framing() == ResponseHead.Framing.CHUNKED) {
+            dechunk = new ChunkedFraming();
+        }
+        // A response from a target that stopped taking new requests (it drains) tells the client to go: its next
+        // request opens a new connection, which the router sends elsewhere.
+        clientKeepAlive = head.keepAlive() && !owner.closing() && dechunk == null
+                && response.framing() != ResponseHead.Framing.UNTIL_CLOSE && lastTarget.takesNewRequests();
+        heldHead = ForwardedHead.toClient(client.alloc(), response, requestId, clientKeepAlive, http10);
     }
 
-    /** Sends the held response head: the client sees the response from here on. */
-    private void relayHead() {
-        if (heldHead != null) {
-            client.write(heldHead);
-            heldHead = null;
-            relayed = true;
-        }
-    }
-
-    private void onResponseContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (skippingInterim) {
-            content.release();
-            skippingInterim = !last;
-            return;
-        }
-        if (!responseStarted) {
-            content.release();
+    /** A 101: the client and the target now talk WebSocket through a tunnel that takes both connections over. */
+    private void upgrade(ResponseHead response) {
+        if (!head.webSocket()) {
+            log.debug("request {}: target {} switched protocols unasked", requestIdText(), target);
             failAfterSending(Failure.TARGET_FAILED);
             return;
         }
-        bytes += content.content().readableBytes();
+        done = true;
+        status = 101;
+        record(101, null);
+        targetHead.release();
+        BackendConnection used = connection;
+        connection = null;
+        // The tunnel keeps the request in flight to its target until it closes, so a drain waits for it.
+        Tunnel tunnel = new Tunnel(client, used, target, context);
+        target = null;
+        used.handOver(tunnel);
+        client.writeAndFlush(ForwardedHead.toClient(client.alloc(), response, requestId, true, false),
+                client.voidPromise());
+        owner.upgraded(tunnel);
+        tunnel.start();
+    }
+
+    @Override
+    public void onResponseBody(ByteBuf part, boolean last) {
+        if (done || !responseStarted) {
+            part.release();
+            if (!done) {
+                failAfterSending(Failure.TARGET_FAILED);
+            }
+            return;
+        }
+        bytes += part.readableBytes();
+        if (dechunk != null) {
+            ByteBuf data = unframe(part);
+            if (data == null) {
+                return;
+            }
+            part = data;
+        }
         if (last) {
-            complete(content);
+            complete(part);
+            return;
+        }
+        if (!part.isReadable()) {
+            part.release();
             return;
         }
         relayHead();
-        client.write(content);
+        client.write(part, client.voidPromise());
         if (!client.channel().isWritable()) {
             connection.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** The data of the chunks in {@code part}, without their framing; null when the framing is broken (handled). */
+    private ByteBuf unframe(ByteBuf part) {
+        ByteBuf data = client.alloc().buffer(part.readableBytes());
+        try {
+            dechunk.feed(part, part.readerIndex(), part.writerIndex(), (buf, index, length) ->
+                    data.writeBytes(buf, index, length));
+            return data;
+        } catch (MalformedHttpException e) {
+            data.release();
+            log.debug("request {}: target {} sent broken chunks: {}", requestIdText(), target, e.getMessage());
+            failAfterSending(Failure.TARGET_FAILED);
+            return null;
+        } finally {
+            part.release();
+        }
+    }
+
+    /** Writes the held response head: the response is the client's from here on. */
+    private void relayHead() {
+        if (heldHead != null) {
+            client.write(heldHead, client.voidPromise());
+            heldHead = null;
+            relayed = true;
         }
     }
 
@@ -421,23 +431,33 @@ final class Exchange implements ResponseListener {
         } else if (replayable && requestComplete && !relayed && replays < MAX_REPLAYS) {
             replay();
         } else {
-            log.debug("request {}: target {} closed the connection", requestId, target);
+            log.debug("request {}: target {} closed the connection", requestIdText(), target);
             failAfterSending(Failure.TARGET_FAILED);
         }
     }
 
-    private void onResponseTimeout() {
+    @Override
+    public void onResponseMalformed(String reason) {
+        if (!done) {
+            log.debug("request {}: target {} sent a malformed response: {}", requestIdText(), target, reason);
+            connection = null; // already closed by itself
+            failAfterSending(Failure.TARGET_FAILED);
+        }
+    }
+
+    @Override
+    public void onResponseTimeout() {
         if (!done && !responseStarted) {
-            log.debug("request {}: target {} sent no response in {} ms", requestId, target,
-                    context.responseTimeoutMillis());
+            log.debug("request {}: target {} sent no response in {} ms", requestIdText(), target,
+                    context.responseTimeoutNanos() / 1_000_000);
             failAfterSending(Failure.RESPONSE_TIMEOUT);
         }
     }
 
     /** The target's part is over: count it and free its connection, then finish the client's response. */
-    private void complete(HttpContent last) {
+    private void complete(ByteBuf last) {
         done = true;
-        cancelResponseTimeout();
+        targetHead.release();
         BackendConnection used = connection;
         connection = null;
         endAttempt(true, false);
@@ -446,35 +466,45 @@ final class Exchange implements ResponseListener {
         // Counted before the last write, so that a client that has its response also sees it counted.
         record(status, null);
         relayHead();
-        ChannelFuture lastWrite = client.writeAndFlush(last);
-        owner.exchangeSucceeded(lastWrite, clientKeepAlive);
+        if (clientKeepAlive) {
+            if (last.isReadable()) {
+                client.write(last, client.voidPromise());
+            } else {
+                last.release();
+            }
+            client.flush();
+            owner.exchangeSucceeded(null, true);
+        } else {
+            owner.exchangeSucceeded(client.writeAndFlush(last), false);
+        }
     }
 
     /** The request went out (at least its head), then the target failed: never retried. */
     private void failAfterSending(Failure failure) {
         done = true;
-        cancelResponseTimeout();
+        targetHead.release();
         BackendConnection used = connection;
         connection = null;
         if (used != null) {
             pool.release(used, false);
         }
         endAttempt(false, failure.countsAgainstTarget());
-        heldHead = null;
+        releaseHeldHead();
         if (relayed) {
             record(status, failure);
             owner.exchangeBroken();
         } else {
-            record(failure.status().code(), failure);
-            owner.exchangeFailed(failure, route.environment(), requestComplete);
+            record(failure.status(), failure);
+            owner.exchangeFailed(failure, route.environment());
         }
     }
 
     /** No target took the request; nothing of it was sent anywhere. */
     private void finishUnsent(Failure failure) {
         done = true;
-        record(failure.status().code(), failure);
-        owner.exchangeFailed(failure, route.environment(), requestComplete);
+        targetHead.release();
+        record(failure.status(), failure);
+        owner.exchangeFailed(failure, route.environment());
     }
 
     /** The client went away or broke the protocol: give everything back. */
@@ -483,13 +513,21 @@ final class Exchange implements ResponseListener {
             return;
         }
         done = true;
-        cancelResponseTimeout();
+        targetHead.release();
         BackendConnection used = connection;
         connection = null;
         if (used != null) {
             pool.release(used, false);
         }
         endAttempt(false, false);
+        releaseHeldHead();
+    }
+
+    private void releaseHeldHead() {
+        if (heldHead != null) {
+            heldHead.release();
+            heldHead = null;
+        }
     }
 
     /** Counts the answered request in its group's metrics (the route's when no group was picked) and logs it. */
@@ -499,8 +537,9 @@ final class Exchange implements ResponseListener {
         (lastGroup != null ? lastGroup.metrics() : route.unpicked()).record(answeredStatus, nanos, tag);
         AccessLog accessLog = context.accessLog();
         if (accessLog != null) {
-            accessLog.log(requestId, clientIp, method, uri, host, answeredStatus, bytes, nanos, route.environment(),
-                    lastGroup == null ? null : lastGroup.name(), lastTarget == null ? null : lastTarget.instance(), tag);
+            accessLog.log(requestIdText(), clientIp, head.methodText(), head.target(), head.host(), answeredStatus,
+                    bytes, nanos, route.environment(), lastGroup == null ? null : lastGroup.name(),
+                    lastTarget == null ? null : lastTarget.instance(), tag);
         }
     }
 
@@ -511,10 +550,7 @@ final class Exchange implements ResponseListener {
         }
     }
 
-    private void cancelResponseTimeout() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
-            responseTimeout = null;
-        }
+    private String requestIdText() {
+        return new String(requestId, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -5,19 +5,29 @@ import io.netty.channel.ChannelFuture;
 /** How an {@link Exchange} hands the client connection back when it ends. Called on the client's event loop. */
 interface ExchangeOwner {
 
-    /** The response was relayed in full; {@code lastWrite} completes when its last byte is written. */
+    /** The exchange takes request body bytes now: its head reached the target and the target connection is writable. */
+    void wantBody();
+
+    /**
+     * The response was relayed in full.
+     *
+     * @param lastWrite completes when its last byte is written; null when the connection stays open
+     * @param keepAlive whether the response promised the client to keep the connection open
+     */
     void exchangeSucceeded(ChannelFuture lastWrite, boolean keepAlive);
 
     /**
      * No response was relayed; the router answers for the target.
      *
      * @param subject what the failure message names (the environment)
-     * @param requestComplete whether the whole request body was read from the client
      */
-    void exchangeFailed(Failure failure, String subject, boolean requestComplete);
+    void exchangeFailed(Failure failure, String subject);
 
     /** The response was partly relayed and cannot be finished: the client connection must close. */
     void exchangeBroken();
+
+    /** The target switched protocols: the client connection now belongs to the tunnel. */
+    void upgraded(Tunnel tunnel);
 
     /** Whether the router is closing, so that no response promises to keep the connection open. */
     boolean closing();

@@ -1,60 +1,64 @@
 package dev.cutover.router.proxy;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
+import dev.cutover.router.http.MalformedHttpException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Every way the router itself answers a request instead of a target: the one place a failure becomes a status
- * code, a short text body for a human, and a tag for metrics and logs.
+ * code, a short text body for a human, and a tag for metrics and logs (sent as {@code X-Cutover-Error}).
  */
 enum Failure {
     /** The request could not be parsed, or is ambiguous in a way that could smuggle a second request. */
-    BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "bad_request"),
+    BAD_REQUEST(400, "Bad Request", "bad_request"),
+    /** The request body is larger than the route allows. */
+    BODY_TOO_LARGE(413, "Content Too Large", "body_too_large"),
     /** The request line is longer than the router reads. */
-    URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long"),
+    URI_TOO_LONG(414, "URI Too Long", "uri_too_long"),
+    /** An {@code Expect} other than {@code 100-continue}. */
+    EXPECTATION_FAILED(417, "Expectation Failed", "expectation_failed"),
     /** The header section is larger than the router reads. */
-    HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large"),
+    HEADERS_TOO_LARGE(431, "Request Header Fields Too Large", "headers_too_large"),
     /** No route serves the request's host (and path). */
-    NO_ROUTE(HttpResponseStatus.NOT_FOUND, "no_route"),
+    NO_ROUTE(404, "Not Found", "no_route"),
     /** The route has no active target with a positive weight. */
-    NO_TARGET(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_target"),
+    NO_TARGET(503, "Service Unavailable", "no_target"),
     /** Every target tried already had the most connections allowed. */
-    TARGETS_AT_CAPACITY(HttpResponseStatus.SERVICE_UNAVAILABLE, "targets_at_capacity"),
+    TARGETS_AT_CAPACITY(503, "Service Unavailable", "targets_at_capacity"),
     /** No target of the route accepted a connection (or every pooled connection turned out closed). */
-    CONNECT_FAILED(HttpResponseStatus.BAD_GATEWAY, "connect_failed"),
+    CONNECT_FAILED(502, "Bad Gateway", "connect_failed"),
     /** The request was sent, then the target closed the connection or sent garbage before a response. */
-    TARGET_FAILED(HttpResponseStatus.BAD_GATEWAY, "target_failed"),
+    TARGET_FAILED(502, "Bad Gateway", "target_failed"),
     /** The request was sent and the target sent no response in time. */
-    RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "response_timeout");
+    RESPONSE_TIMEOUT(504, "Gateway Timeout", "response_timeout");
 
-    private final HttpResponseStatus status;
+    private static final byte[] CRLF = ForwardedHead.ascii("\r\n");
+
+    private final int status;
+    private final byte[] statusLine;
     private final String tag;
+    private final byte[] tagField;
 
-    Failure(HttpResponseStatus status, String tag) {
+    Failure(int status, String reason, String tag) {
         this.status = status;
+        this.statusLine = ForwardedHead.ascii("HTTP/1.1 " + status + " " + reason + "\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n");
         this.tag = tag;
+        this.tagField = ForwardedHead.ascii("X-Cutover-Error: " + tag + "\r\n");
     }
 
-    /** The failure of a request head the codec could not decode: too long a line or header section, or malformed. */
-    static Failure ofDecoding(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return URI_TOO_LONG;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return HEADERS_TOO_LARGE;
-        }
-        return BAD_REQUEST;
+    /** The failure of a head the router will not forward. */
+    static Failure of(MalformedHttpException.Kind kind) {
+        return switch (kind) {
+            case MALFORMED -> BAD_REQUEST;
+            case LINE_TOO_LONG -> URI_TOO_LONG;
+            case HEADERS_TOO_LARGE -> HEADERS_TOO_LARGE;
+            case EXPECTATION_FAILED -> EXPECTATION_FAILED;
+        };
     }
 
-    HttpResponseStatus status() {
+    int status() {
         return status;
     }
 
@@ -67,19 +71,23 @@ enum Failure {
     boolean countsAgainstTarget() {
         return switch (this) {
             case CONNECT_FAILED, TARGET_FAILED, RESPONSE_TIMEOUT -> true;
-            case BAD_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, NO_ROUTE, NO_TARGET, TARGETS_AT_CAPACITY -> false;
+            case BAD_REQUEST, BODY_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE, NO_ROUTE,
+                    NO_TARGET, TARGETS_AT_CAPACITY -> false;
         };
     }
 
     /**
      * The text body.
      *
-     * @param subject the host for {@link #NO_ROUTE}, the environment otherwise
+     * @param subject the host for {@link #NO_ROUTE}, the environment for failures of a route, the reason for
+     *                malformed requests
      */
     String message(String subject) {
         return switch (this) {
             case BAD_REQUEST -> "bad request: " + subject;
+            case BODY_TOO_LARGE -> "content too large: " + subject;
             case URI_TOO_LONG -> "URI too long: " + subject;
+            case EXPECTATION_FAILED -> "expectation failed: " + subject;
             case HEADERS_TOO_LARGE -> "request header fields too large: " + subject;
             case NO_ROUTE -> "not found: no environment is served at host '" + subject + "'";
             case NO_TARGET -> "service unavailable: " + subject + " has no active target";
@@ -90,18 +98,26 @@ enum Failure {
         };
     }
 
-    FullHttpResponse response(String subject, String requestId, boolean keepAlive) {
+    /**
+     * The whole response.
+     *
+     * @param headRequest a response to HEAD has its length but not its body
+     */
+    ByteBuf response(ByteBufAllocator alloc, String subject, byte[] requestId, boolean keepAlive,
+            boolean headRequest) {
         byte[] body = (message(subject) + "\n").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(ForwardedHeaders.X_REQUEST_ID, requestId)
-                .set("X-Cutover-Error", tag);
+        ByteBuf out = alloc.directBuffer(statusLine.length + tagField.length + requestId.length + body.length + 96);
+        out.writeBytes(statusLine);
+        out.writeBytes(ForwardedHead.ascii("Content-Length: " + body.length + "\r\n"));
+        out.writeBytes(ForwardedHead.ascii("X-Request-Id: ")).writeBytes(requestId).writeBytes(CRLF);
+        out.writeBytes(tagField);
         if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            out.writeBytes(ForwardedHead.ascii("Connection: close\r\n"));
         }
-        return response;
+        out.writeBytes(CRLF);
+        if (!headRequest) {
+            out.writeBytes(body);
+        }
+        return out;
     }
 }

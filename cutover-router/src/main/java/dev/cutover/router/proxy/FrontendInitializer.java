@@ -5,49 +5,47 @@ import dev.cutover.router.metrics.AccessLog;
 import dev.cutover.router.metrics.MetricsRegistry;
 import dev.cutover.router.pool.ConnectionPools;
 import dev.cutover.router.routing.RoutingSnapshot;
+import dev.cutover.router.tls.CertificateStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.ssl.SniHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The pipeline of a client connection:
- * idle timeout → HTTP/1.1 codec → answers {@code Expect: 100-continue} → one message per read → the proxy.
- * The channel is expected to have auto-read off. Every channel joins {@code clients} so that the router can send
- * it {@link RouterClosing} and wait for it to close.
+ * The pipeline of a client connection: for HTTPS, the TLS handshake with the certificate picked by the name the
+ * client asks for (SNI); then the proxy, which reads the bytes itself. The channel is expected to have auto-read
+ * off. Every channel joins {@code clients} so that the router can send it {@link RouterClosing} and wait for it
+ * to close.
  */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
-    private static final int MAX_INITIAL_LINE = 8192;
-    private static final int MAX_HEADER_SIZE = 16384;
+    /** The timeouts of client connections, WebSockets and responses, and where HTTPS is served. */
+    public record Timeouts(Duration response, Duration clientIdle, Duration tunnelIdle, Duration tunnelDrainGrace,
+            int httpsPort) {}
 
     private final ProxyContext context;
     private final ChannelGroup clients;
-    private final long idleTimeoutMillis;
+    private final CertificateStore certificates;
 
+    /** @param certificates the HTTPS listener's certificates; null for plain HTTP */
     public FrontendInitializer(Supplier<RoutingSnapshot> routing, ConnectionPools pools, PassiveHealth health,
-            MetricsRegistry metrics, AccessLog accessLog, Duration responseTimeout, Duration idleTimeout,
-            ChannelGroup clients) {
-        this.context = new ProxyContext(routing, pools, health, metrics, accessLog, responseTimeout.toMillis());
+            MetricsRegistry metrics, AccessLog accessLog, Timeouts timeouts, ChannelGroup clients,
+            CertificateStore certificates) {
+        this.context = new ProxyContext(routing, pools, health, metrics, accessLog, timeouts.response().toNanos(),
+                timeouts.clientIdle().toNanos(), timeouts.tunnelIdle().toNanos(), timeouts.tunnelDrainGrace().toNanos(),
+                timeouts.httpsPort());
         this.clients = clients;
-        this.idleTimeoutMillis = idleTimeout.toMillis();
+        this.certificates = certificates;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         clients.add(ch);
-        ch.pipeline().addLast(
-                new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS),
-                new ServerCodec(new HttpDecoderConfig()
-                        .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                        .setMaxHeaderSize(MAX_HEADER_SIZE)),
-                new HttpServerExpectContinueHandler(),
-                new OneMessagePerRead(),
-                new FrontendHandler(context));
+        if (certificates != null) {
+            ch.pipeline().addLast(new SniHandler(certificates));
+        }
+        ch.pipeline().addLast(new ClientConnection(context, certificates != null));
     }
 }

@@ -2,6 +2,8 @@ package dev.cutover.router.routing;
 
 import dev.cutover.model.routing.TargetStats;
 import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,6 +36,8 @@ public final class LiveTarget {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    /** Told when the target stops taking new requests: long-lived exchanges (WebSockets) that must end. */
+    private final Set<Runnable> onStop = ConcurrentHashMap.newKeySet();
 
     LiveTarget(String instance, String host, int port, Lifecycle lifecycle) {
         this.instance = instance;
@@ -96,7 +100,23 @@ public final class LiveTarget {
     }
 
     void moveTo(Lifecycle next) {
+        Lifecycle before = lifecycle;
         lifecycle = next;
+        if (before == Lifecycle.ACTIVE && next != Lifecycle.ACTIVE) {
+            onStop.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Runs {@code action} (on the thread applying a table; it should hand itself to its own loop) when the target
+     * stops taking new requests. A caller registering late checks {@link #takesNewRequests()} itself after this.
+     */
+    public void onStopTakingRequests(Runnable action) {
+        onStop.add(action);
+    }
+
+    public void forgetStopTakingRequests(Runnable action) {
+        onStop.remove(action);
     }
 
     /**

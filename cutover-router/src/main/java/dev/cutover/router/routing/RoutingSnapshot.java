@@ -1,18 +1,21 @@
 package dev.cutover.router.routing;
 
+import dev.cutover.model.routing.Balance;
 import dev.cutover.model.routing.GroupStats;
 import dev.cutover.model.routing.Route;
 import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.model.routing.Target;
 import dev.cutover.model.routing.TargetGroup;
 import dev.cutover.model.routing.TargetState;
+import dev.cutover.router.http.Authority;
+import dev.cutover.router.http.RequestHead;
 import dev.cutover.router.metrics.MetricsRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An applied routing table in the shape the hot path wants: host name to the routes of that host, longest path
@@ -91,6 +94,38 @@ public final class RoutingSnapshot {
         return null;
     }
 
+    /**
+     * The route for a parsed request, or {@code null}. The path is only taken out of the head when the host has a
+     * route that does not serve every path.
+     */
+    public RouteEntry resolve(RequestHead head) {
+        String host = head.host();
+        List<RouteEntry> routes = exactHosts.get(host);
+        if (routes == null) {
+            routes = wildcardRoutes(host);
+            if (routes == null) {
+                return null;
+            }
+        }
+        if (routes.size() == 1 && routes.get(0).catchAll()) {
+            return routes.get(0);
+        }
+        return byPath(routes, head.path());
+    }
+
+    private List<RouteEntry> wildcardRoutes(String host) {
+        if (wildcardHosts.isEmpty()) {
+            return null;
+        }
+        for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+            List<RouteEntry> routes = wildcardHosts.get(host.substring(dot));
+            if (routes != null) {
+                return routes;
+            }
+        }
+        return null;
+    }
+
     private static RouteEntry byPath(List<RouteEntry> routes, String path) {
         for (RouteEntry route : routes) {
             if (route.matchesPath(path)) {
@@ -115,11 +150,12 @@ public final class RoutingSnapshot {
             }
             if (!active.isEmpty()) {
                 groups.add(new RouteEntry.GroupEntry(group.name(), group.weight(), active,
-                        metrics.group(route.environment(), group.name())));
+                        metrics.group(route.environment(), group.name()),
+                        route.options().balance() == Balance.ROUND_ROBIN, new AtomicInteger()));
             }
         }
         return new RouteEntry(route.environment(), route.pathPrefix(), groups,
-                metrics.group(route.environment(), GroupStats.NO_GROUP));
+                metrics.group(route.environment(), GroupStats.NO_GROUP), route.options());
     }
 
     private static void add(Map<String, List<RouteEntry>> index, String key, RouteEntry entry) {
@@ -142,7 +178,6 @@ public final class RoutingSnapshot {
 
     /** Lowercase, without a trailing dot: the form hosts are compared in. */
     public static String normalize(String host) {
-        String lower = host.trim().toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return Authority.normalize(host);
     }
 }

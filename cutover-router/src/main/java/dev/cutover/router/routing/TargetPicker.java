@@ -1,11 +1,11 @@
 package dev.cutover.router.routing;
 
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * Picks the target for a request: a group at random by weight, then the group's active target with the fewest
- * requests in flight, ties broken at random, skipping ejected targets while the group has others. Targets already
+ * Picks the target for a request: a group at random by weight, then within the group, by the route's
+ * {@link dev.cutover.model.routing.Balance}: the active target with the fewest requests in flight (ties broken at
+ * random), or the next in turn; skipping ejected targets while the group has others. Targets already
  * tried for this request are skipped, and so are groups
  * that have no untried target left, so a retry stays within the route but may change group.
  *
@@ -16,13 +16,13 @@ public final class TargetPicker {
     private TargetPicker() {}
 
     /** The target to try next, or {@code null} when every active target of the route was tried already. */
-    public static LiveTarget pick(RouteEntry route, Set<LiveTarget> tried, RandomGenerator random) {
+    public static LiveTarget pick(RouteEntry route, TriedTargets tried, RandomGenerator random) {
         RouteEntry.GroupEntry group = pickGroup(route, tried, random);
         return group == null ? null : pickTarget(group, tried, random);
     }
 
     /** The group to pick the next target from, or {@code null} when every active target was tried already. */
-    public static RouteEntry.GroupEntry pickGroup(RouteEntry route, Set<LiveTarget> tried, RandomGenerator random) {
+    public static RouteEntry.GroupEntry pickGroup(RouteEntry route, TriedTargets tried, RandomGenerator random) {
         long totalWeight = 0;
         for (RouteEntry.GroupEntry group : route.groups()) {
             if (hasUntried(group, tried)) {
@@ -45,7 +45,7 @@ public final class TargetPicker {
         throw new IllegalStateException("weights changed while picking: " + route);
     }
 
-    private static boolean hasUntried(RouteEntry.GroupEntry group, Set<LiveTarget> tried) {
+    private static boolean hasUntried(RouteEntry.GroupEntry group, TriedTargets tried) {
         if (tried.isEmpty()) {
             return !group.targets().isEmpty();
         }
@@ -61,12 +61,29 @@ public final class TargetPicker {
      * The untried target with the fewest requests in flight, leaving out ejected targets unless only ejected ones
      * are left untried: then the group fails open and they are tried rather than answering 503.
      */
-    public static LiveTarget pickTarget(RouteEntry.GroupEntry group, Set<LiveTarget> tried, RandomGenerator random) {
+    public static LiveTarget pickTarget(RouteEntry.GroupEntry group, TriedTargets tried, RandomGenerator random) {
+        if (group.roundRobin()) {
+            LiveTarget healthy = nextInTurn(group, tried, false);
+            return healthy != null ? healthy : nextInTurn(group, tried, true);
+        }
         LiveTarget healthy = leastOutstanding(group, tried, random, false);
         return healthy != null ? healthy : leastOutstanding(group, tried, random, true);
     }
 
-    private static LiveTarget leastOutstanding(RouteEntry.GroupEntry group, Set<LiveTarget> tried,
+    /** Round robin: the untried target after the one picked last time, in the group's order. */
+    private static LiveTarget nextInTurn(RouteEntry.GroupEntry group, TriedTargets tried, boolean includeEjected) {
+        int n = group.targets().size();
+        int start = Math.floorMod(group.turn().getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            LiveTarget target = group.targets().get((start + i) % n);
+            if (!tried.contains(target) && (includeEjected || !target.ejected())) {
+                return target;
+            }
+        }
+        return null;
+    }
+
+    private static LiveTarget leastOutstanding(RouteEntry.GroupEntry group, TriedTargets tried,
             RandomGenerator random, boolean includeEjected) {
         LiveTarget best = null;
         int bestInFlight = Integer.MAX_VALUE;

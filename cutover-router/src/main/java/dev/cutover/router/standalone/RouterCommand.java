@@ -38,8 +38,21 @@ public final class RouterCommand implements Callable<Integer> {
     String responseTimeout;
 
     @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
-            description = "How long an idle client or target connection stays open (default: 60s)")
+            description = "How long a client connection may sit between requests (default: 60s)")
     String idleTimeout;
+
+    @Option(names = "--target-idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "How long a pooled connection to a target may sit unused (default: 60s)")
+    String targetIdleTimeout;
+
+    @Option(names = "--websocket-idle-timeout", defaultValue = "1h", paramLabel = "DURATION",
+            description = "How long a WebSocket may carry nothing either way before it is closed (default: 1h)")
+    String tunnelIdleTimeout;
+
+    @Option(names = "--websocket-drain-grace", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How long a WebSocket to a draining target stays open before it gets a close frame "
+                    + "(default: 5s)")
+    String tunnelDrainGrace;
 
     @Option(names = "--max-connections-per-target", defaultValue = "1024", paramLabel = "N",
             description = "Open connections to one target, busy or idle (default: 1024)")
@@ -65,7 +78,10 @@ public final class RouterCommand implements Callable<Integer> {
         try {
             config = new RouterConfig(bind, port, duration("--connect-timeout", connectTimeout),
                     duration("--response-timeout", responseTimeout), duration("--idle-timeout", idleTimeout),
-                    maxConnectionsPerTarget, duration("--ejection-backoff", ejectionBackoff), accessLog);
+                    duration("--target-idle-timeout", targetIdleTimeout),
+                    duration("--websocket-idle-timeout", tunnelIdleTimeout),
+                    durationOrZero("--websocket-drain-grace", tunnelDrainGrace), maxConnectionsPerTarget,
+                    duration("--ejection-backoff", ejectionBackoff), accessLog, null);
             interval = duration("--reload-interval", reloadInterval);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
@@ -73,7 +89,9 @@ public final class RouterCommand implements Callable<Integer> {
         }
         try {
             // Checked before binding, so that a bad file fails fast and never holds the port.
-            RoutesFile.parse(java.nio.file.Files.readString(routes));
+            RoutesFile.Contents contents = RoutesFile.read(java.nio.file.Files.readString(routes),
+                    routes.toAbsolutePath().getParent());
+            config = config.withTls(contents.tls());
         } catch (RoutesFileException e) {
             System.err.println("error: " + routes + ": " + e.getMessage());
             return 2;
@@ -81,7 +99,13 @@ public final class RouterCommand implements Callable<Integer> {
             System.err.println("error: cannot read " + routes + ": " + e);
             return 2;
         }
-        Router router = Router.start(config);
+        Router router;
+        try {
+            router = Router.start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + routes + ": " + e.getMessage());
+            return 2;
+        }
         RoutesReloader reloader = new RoutesReloader(routes.toAbsolutePath(), router);
         RoutingTable table;
         try {
@@ -108,11 +132,22 @@ public final class RouterCommand implements Callable<Integer> {
             router.close();
             stopped.countDown();
         }, "cutover-router-shutdown"));
-        System.out.println("cutover router listening on " + bind + ":" + router.port() + " with " + table.routes().size()
-                + " routes from " + routes + " (checked for changes every " + reloadInterval + ")");
+        System.out.println("cutover router listening on " + bind + ":" + router.port()
+                + (router.httpsPort() > 0 ? " and HTTPS " + bind + ":" + router.httpsPort() + " (certificates for "
+                        + router.certificates().names() + ")" : "")
+                + " with " + table.routes().size() + " routes from " + routes + " (checked for changes every "
+                + reloadInterval + ")");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static Duration durationOrZero(String option, String text) {
+        Duration d = DurationText.parseOrNull(text);
+        if (d == null) {
+            throw new IllegalArgumentException(option + ": '" + text + "' (expected: a duration such as 0s, 5s or 1m)");
+        }
+        return d;
     }
 
     private static Duration duration(String option, String text) {

@@ -5,12 +5,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cutover.model.routing.Balance;
 import dev.cutover.model.routing.Route;
+import dev.cutover.model.routing.RouteOptions;
 import dev.cutover.model.routing.Target;
 import dev.cutover.model.routing.TargetGroup;
 import dev.cutover.model.routing.TargetState;
 import dev.cutover.router.routing.RoutingSnapshot;
 import dev.cutover.model.yaml.Nodes;
+import dev.cutover.model.manifest.DurationText;
+import dev.cutover.router.tls.TlsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -33,6 +39,14 @@ import java.util.regex.Pattern;
  *       - name: v1
  *         weight: 90                        # optional, default 100; relative to the route's other groups
  *         targets: [127.0.0.1:8081, 127.0.0.1:8082]
+ *     balance: least-outstanding            # optional: or round-robin
+ *     redirect-https: false                 # optional: answer plain HTTP with a 308 to HTTPS
+ *     max-body-size: 10m                    # optional: bytes, or with k, m, g (KiB, MiB, GiB); larger is a 413
+ * tls:                                      # optional: the HTTPS listener
+ *   port: 8443
+ *   certificates:                           # the first is served when no other covers the name asked for
+ *     - { cert: /etc/cutover/wildcard.pem, key: /etc/cutover/wildcard.key }
+ *   reload-interval: 10s                    # optional: how often the files are checked for changes
  * </pre>
  *
  * A target's instance id (the key of its counters) is its address, so a backend listed in two routes is one target.
@@ -45,8 +59,12 @@ public final class RoutesFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> TOP = Set.of("routes");
-    private static final Set<String> ROUTE = Set.of("environment", "hosts", "path-prefix", "groups");
+    private static final Set<String> TOP = Set.of("routes", "tls");
+    private static final Set<String> ROUTE = Set.of("environment", "hosts", "path-prefix", "groups", "balance",
+            "redirect-https", "max-body-size");
+    private static final Set<String> TLS = Set.of("port", "certificates", "reload-interval");
+    private static final Set<String> CERTIFICATE = Set.of("cert", "key");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)");
     private static final Set<String> GROUP = Set.of("name", "weight", "targets");
     /** A DNS name (letters, digits, '-', '.'), optionally behind a {@code *.} wildcard. */
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
@@ -55,8 +73,23 @@ public final class RoutesFile {
 
     private RoutesFile() {}
 
+    /**
+     * What a routes file says: the routes of a table, and the HTTPS listener (null when the file has no
+     * {@code tls}).
+     */
+    public record Contents(List<Route> routes, TlsConfig tls) {}
+
     /** Parses the text of a routes file into the routes of a table. */
     public static List<Route> parse(String text) {
+        return read(text, Path.of(".")).routes();
+    }
+
+    /**
+     * Parses the text of a routes file.
+     *
+     * @param directory where relative certificate paths start: the file's directory
+     */
+    public static Contents read(String text, Path directory) {
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -87,7 +120,87 @@ public final class RoutesFile {
             }
             parsed.add(route);
         }
-        return List.copyOf(parsed);
+        JsonNode tls = root.get("tls");
+        return new Contents(List.copyOf(parsed), tls == null || tls.isNull() ? null : tls(tls, directory));
+    }
+
+    private static TlsConfig tls(JsonNode node, Path directory) {
+        requireObject("tls", node, TLS);
+        JsonNode portNode = node.get("port");
+        if (portNode == null || !portNode.isInt() || portNode.asInt() < 1 || portNode.asInt() > 65535) {
+            throw new RoutesFileException("tls.port", Nodes.describe(portNode), "a port from 1 to 65535");
+        }
+        JsonNode certs = node.get("certificates");
+        if (certs == null || !certs.isArray() || certs.isEmpty()) {
+            throw new RoutesFileException("tls.certificates", Nodes.describe(certs),
+                    "a non-empty list of {cert: FILE, key: FILE}");
+        }
+        List<TlsConfig.CertificateFiles> files = new ArrayList<>();
+        for (int i = 0; i < certs.size(); i++) {
+            String path = "tls.certificates[" + i + "]";
+            requireObject(path, certs.get(i), CERTIFICATE);
+            String cert = requireText(path + ".cert", certs.get(i).get("cert"), "the path of a PEM certificate chain");
+            String key = requireText(path + ".key", certs.get(i).get("key"), "the path of a PEM private key");
+            files.add(new TlsConfig.CertificateFiles(directory.resolve(cert), directory.resolve(key)));
+        }
+        Duration reload = TlsConfig.DEFAULT_RELOAD_INTERVAL;
+        JsonNode reloadNode = node.get("reload-interval");
+        if (reloadNode != null && !reloadNode.isNull()) {
+            Duration d = reloadNode.isTextual() ? DurationText.parseOrNull(reloadNode.asText()) : null;
+            if (d == null || d.isZero()) {
+                throw new RoutesFileException("tls.reload-interval", Nodes.describe(reloadNode),
+                        "a duration above zero such as 10s or 1m");
+            }
+            reload = d;
+        }
+        return new TlsConfig(portNode.asInt(), files, reload);
+    }
+
+    private static RouteOptions options(String path, JsonNode node) {
+        Balance balance = Balance.LEAST_OUTSTANDING;
+        JsonNode balanceNode = node.get("balance");
+        if (balanceNode != null && !balanceNode.isNull()) {
+            balance = balanceNode.isTextual() ? Balance.ofWord(balanceNode.asText()) : null;
+            if (balance == null) {
+                throw new RoutesFileException(path + ".balance", Nodes.describe(balanceNode),
+                        "least-outstanding or round-robin");
+            }
+        }
+        boolean redirect = false;
+        JsonNode redirectNode = node.get("redirect-https");
+        if (redirectNode != null && !redirectNode.isNull()) {
+            if (!redirectNode.isBoolean()) {
+                throw new RoutesFileException(path + ".redirect-https", Nodes.describe(redirectNode), "true or false");
+            }
+            redirect = redirectNode.asBoolean();
+        }
+        long maxBody = -1;
+        JsonNode sizeNode = node.get("max-body-size");
+        if (sizeNode != null && !sizeNode.isNull()) {
+            maxBody = size(path + ".max-body-size", sizeNode);
+        }
+        return new RouteOptions(balance, redirect, maxBody);
+    }
+
+    /** A size in bytes: an integer, or digits with k, m or g (powers of 1024). */
+    static long size(String field, JsonNode node) {
+        String expected = "a size in bytes, or with k, m or g (KiB, MiB, GiB), e.g. 10m";
+        String text = node.isIntegralNumber() ? node.asText() : node.isTextual() ? node.asText().trim() : null;
+        var m = text == null ? null : SIZE.matcher(text.toLowerCase(java.util.Locale.ROOT));
+        if (m == null || !m.matches()) {
+            throw new RoutesFileException(field, Nodes.describe(node), expected);
+        }
+        long value = Long.parseLong(m.group(1));
+        int shift = switch (m.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        if (value > (Long.MAX_VALUE >> shift)) {
+            throw new RoutesFileException(field, Nodes.describe(node), expected);
+        }
+        return value << shift;
     }
 
     private static Route route(String path, JsonNode node) {
@@ -132,7 +245,7 @@ public final class RoutesFile {
             }
             groups.add(group);
         }
-        return new Route(environment, hosts, prefix, groups);
+        return new Route(environment, hosts, prefix, groups, options(path, node));
     }
 
     private static TargetGroup group(String path, JsonNode node) {

@@ -38,7 +38,7 @@ class TargetPickerTest {
         RouteEntry route = new RouteEntry("app/env", "/", groups);
         Set<LiveTarget> tried = new HashSet<>(all.subList(0, Math.min(alreadyTried, all.size())));
 
-        LiveTarget picked = TargetPicker.pick(route, tried, random);
+        LiveTarget picked = TargetPicker.pick(route, TriedTargets.of(tried), random);
 
         List<LiveTarget> eligible = groups.stream().flatMap(g -> g.targets().stream())
                 .filter(t -> !tried.contains(t)).toList();
@@ -60,6 +60,6 @@ class TargetPickerTest {
         RouteEntry route = new RouteEntry("app/env", "/",
                 List.of(new RouteEntry.GroupEntry("v1", 1, List.of(loaded, quiet))));
 
-        assertThat(TargetPicker.pick(route, Set.of(), new SplittableRandom(seed))).isSameAs(quiet);
+        assertThat(TargetPicker.pick(route, new TriedTargets(), new SplittableRandom(seed))).isSameAs(quiet);
     }
 }

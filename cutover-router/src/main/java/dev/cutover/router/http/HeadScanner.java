@@ -1,0 +1,96 @@
+package dev.cutover.router.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+
+/**
+ * Finds the end of a head (the empty line after the last field) in bytes that arrive in pieces, without rescanning
+ * what it has seen: each call resumes at the last line start it found. Enforces the size limits on the way, so a
+ * client that never ends its head is refused once it passes them rather than buffered without bound.
+ *
+ * <p>Threads: one per connection, touched by its event loop.
+ */
+public final class HeadScanner {
+
+    private final int maxFirstLine;
+    private final int maxHead;
+    /** Offset from the head's start of the start of the line where the next scan resumes. */
+    private int resume;
+    private boolean firstLineSeen;
+
+    /**
+     * @param maxFirstLine the longest first line (a longer one is {@link MalformedHttpException.Kind#LINE_TOO_LONG})
+     * @param maxHead the largest head in all (larger is {@link MalformedHttpException.Kind#HEADERS_TOO_LARGE})
+     */
+    public HeadScanner(int maxFirstLine, int maxHead) {
+        this.maxFirstLine = maxFirstLine;
+        this.maxHead = maxHead;
+    }
+
+    /** A scanner with the request limits of {@link RequestHead}. */
+    public static HeadScanner forRequests() {
+        return new HeadScanner(RequestHead.MAX_REQUEST_LINE + 2,
+                RequestHead.MAX_REQUEST_LINE + RequestHead.MAX_HEADER_SECTION + 4);
+    }
+
+    /** A scanner with the response limit of {@link ResponseHead}. */
+    public static HeadScanner forResponses() {
+        return new HeadScanner(ResponseHead.MAX_HEAD, ResponseHead.MAX_HEAD);
+    }
+
+    /** Starts over for the next head. */
+    public void reset() {
+        resume = 0;
+        firstLineSeen = false;
+    }
+
+    /**
+     * The length of the head that starts at {@code buf.readerIndex()}, including its empty line, or -1 when the
+     * buffer does not hold all of it yet.
+     */
+    public int find(ByteBuf buf) throws MalformedHttpException {
+        int start = buf.readerIndex();
+        int end = buf.writerIndex();
+        int lineStart = start + resume;
+        while (true) {
+            int lf = lineStart < end ? buf.forEachByte(lineStart, end - lineStart, ByteProcessor.FIND_LF) : -1;
+            if (lf < 0) {
+                resume = lineStart - start;
+                checkLimits(end - start, end - lineStart);
+                return -1;
+            }
+            if (!firstLineSeen) {
+                firstLineSeen = true;
+                if (lf - start > maxFirstLine) {
+                    throw new MalformedHttpException(MalformedHttpException.Kind.LINE_TOO_LONG,
+                            "first line over " + (maxFirstLine - 2) + " bytes");
+                }
+            } else {
+                int len = lf - lineStart;
+                if (len == 0 || len == 1 && buf.getByte(lineStart) == '\r') {
+                    int headLength = lf + 1 - start;
+                    if (headLength > maxHead) {
+                        throw tooLarge();
+                    }
+                    return headLength;
+                }
+            }
+            lineStart = lf + 1;
+        }
+    }
+
+    private void checkLimits(int buffered, int partialLine) throws MalformedHttpException {
+        if (!firstLineSeen && partialLine > maxFirstLine) {
+            throw new MalformedHttpException(MalformedHttpException.Kind.LINE_TOO_LONG,
+                    "first line over " + (maxFirstLine - 2) + " bytes");
+        }
+        if (buffered > maxHead) {
+            throw tooLarge();
+        }
+    }
+
+    private MalformedHttpException tooLarge() {
+        return new MalformedHttpException(MalformedHttpException.Kind.HEADERS_TOO_LARGE,
+                "head over " + maxHead + " bytes");
+    }
+}

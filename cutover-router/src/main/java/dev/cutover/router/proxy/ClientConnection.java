@@ -1,0 +1,522 @@
+package dev.cutover.router.proxy;
+
+import dev.cutover.router.http.ChunkedFraming;
+import dev.cutover.router.http.HeadScanner;
+import dev.cutover.router.http.MalformedHttpException;
+import dev.cutover.router.http.Method;
+import dev.cutover.router.http.RequestHead;
+import dev.cutover.router.routing.RouteEntry;
+import dev.cutover.router.timeout.LazyTimer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: reads request heads, routes each to an {@link Exchange} or answers it itself, hands the
+ * exchange the request body as the target takes it, and keeps the connection alive between requests. The channel
+ * reads only when this handler asks (auto-read off), so a pipelined request waits, in the socket or in the bytes
+ * already read, until the response before it is done, and a body is read only as fast as the target takes it.
+ *
+ * <pre>
+ *   head ──▶ body ──▶ awaiting response ──▶ head (keep-alive)
+ *     │        │            ├──▶ discarding body ──▶ head (the target answered before the body ended)
+ *     │        └────────────┴──▶ tunnel (a WebSocket handshake was accepted)
+ *     └─ malformed, Connection: close, broken response, router closing, idle ──▶ closed
+ * </pre>
+ *
+ * <p>Threads: touched only by the client channel's event loop.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter implements ExchangeOwner {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** The most body the router reads and drops to keep a connection open when a target answered early. */
+    private static final long MAX_DISCARD = 1 << 20;
+
+    private enum State { HEAD, BODY, AWAIT_RESPONSE, DISCARD, TUNNEL, CLOSED }
+
+    private final ProxyContext context;
+    private final boolean tls;
+    private ChannelHandlerContext ctx;
+    private String clientIp = "unknown";
+    private byte[] clientIpBytes = clientIp.getBytes(StandardCharsets.US_ASCII);
+    private LazyTimer idle;
+    private State state = State.HEAD;
+    private boolean routerClosing;
+
+    /** Bytes read and not yet consumed: the rest of a head, body bytes not yet taken, a pipelined request. */
+    private ByteBuf in;
+    private final HeadScanner scanner = HeadScanner.forRequests();
+    private RequestHead head;
+    private byte[] requestId;
+    private Exchange exchange;
+    private Tunnel tunnel;
+    private long bodyRemaining;
+    private ChunkedFraming chunks;
+    private long bodyRead;
+    private long maxBody = -1;
+    private boolean bodyWanted;
+    private long discarded;
+    private boolean processing;
+    private boolean again;
+
+    ClientConnection(ProxyContext context, boolean tls) {
+        this.context = context;
+        this.tls = tls;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext channelContext) {
+        ctx = channelContext;
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            clientIp = inet.getAddress().getHostAddress();
+            clientIpBytes = clientIp.getBytes(StandardCharsets.US_ASCII);
+        }
+        idle = new LazyTimer(ctx.channel().eventLoop(), this::onIdle);
+        idle.armIn(context.clientIdleTimeoutNanos());
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext channelContext, Object msg) {
+        if (!(msg instanceof ByteBuf buf) || state == State.CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (state == State.TUNNEL) {
+            tunnel.fromClient(buf);
+            return;
+        }
+        append(buf);
+        process();
+    }
+
+    /** Runs the state machine until it must wait; calls made from inside it (by an exchange) loop here instead. */
+    private void process() {
+        if (processing) {
+            again = true;
+            return;
+        }
+        processing = true;
+        try {
+            do {
+                again = false;
+                step();
+            } while (again);
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void step() {
+        while (true) {
+            boolean moved = switch (state) {
+                case HEAD -> readHead();
+                case BODY -> forwardBody();
+                case DISCARD -> discardBody();
+                case AWAIT_RESPONSE, TUNNEL, CLOSED -> false;
+            };
+            if (!moved) {
+                return;
+            }
+        }
+    }
+
+    private boolean readHead() {
+        skipEmptyLines();
+        if (in == null) {
+            readMore();
+            return false;
+        }
+        int length;
+        try {
+            length = scanner.find(in);
+        } catch (MalformedHttpException e) {
+            reject(Failure.of(e.kind()), e.getMessage());
+            return false;
+        }
+        if (length < 0) {
+            readMore();
+            return false;
+        }
+        byte[] bytes = new byte[length];
+        in.readBytes(bytes);
+        releaseIfConsumed();
+        scanner.reset();
+        RequestHead parsed;
+        try {
+            parsed = RequestHead.parse(bytes, length);
+        } catch (MalformedHttpException e) {
+            reject(Failure.of(e.kind()), e.getMessage());
+            return false;
+        }
+        idle.disarm();
+        onRequest(parsed);
+        return true;
+    }
+
+    /** Empty lines before a request line are ignored (RFC 9112 section 2.2): some clients end a body with CRLF. */
+    private void skipEmptyLines() {
+        while (in != null && in.isReadable()) {
+            byte b = in.getByte(in.readerIndex());
+            if (b != '\r' && b != '\n') {
+                return;
+            }
+            in.skipBytes(1);
+            releaseIfConsumed();
+        }
+    }
+
+    private void onRequest(RequestHead parsed) {
+        head = parsed;
+        requestId = ForwardedHead.requestId(parsed);
+        chunks = parsed.chunked() ? new ChunkedFraming() : null;
+        bodyRemaining = parsed.chunked() ? -1 : Math.max(0, parsed.contentLength());
+        bodyRead = 0;
+        bodyWanted = false;
+        state = parsed.hasBody() ? State.BODY : State.AWAIT_RESPONSE;
+        RouteEntry route = context.routing().get().resolve(parsed);
+        if (route == null) {
+            context.metrics().unrouted(Failure.NO_ROUTE.tag());
+            respond(Failure.NO_ROUTE, parsed.host());
+            return;
+        }
+        if (route.options().redirectHttps() && !tls) {
+            route.unpicked().record(308, 0, null);
+            redirectToHttps(parsed);
+            return;
+        }
+        maxBody = route.options().maxBodyBytes();
+        if (maxBody >= 0 && parsed.contentLength() > maxBody) {
+            route.unpicked().record(Failure.BODY_TOO_LARGE.status(), 0, Failure.BODY_TOO_LARGE.tag());
+            respond(Failure.BODY_TOO_LARGE, route.environment() + " takes request bodies of at most " + maxBody
+                    + " bytes");
+            return;
+        }
+        ByteBuf targetHead = ForwardedHead.toTarget(ctx.alloc(), parsed, clientIpBytes, tls, requestId);
+        exchange = new Exchange(ctx, this, context, parsed, targetHead, requestId, clientIp);
+        exchange.start(route);
+    }
+
+    private boolean forwardBody() {
+        if (!bodyWanted || exchange == null) {
+            return false;
+        }
+        if (in == null) {
+            readMore();
+            return false;
+        }
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        int n;
+        boolean last;
+        if (chunks != null) {
+            try {
+                n = chunks.feed(in, start, end, null) - start;
+            } catch (MalformedHttpException e) {
+                malformedBody(e.getMessage());
+                return false;
+            }
+            last = chunks.done();
+        } else {
+            n = (int) Math.min(bodyRemaining, end - start);
+            bodyRemaining -= n;
+            last = bodyRemaining == 0;
+        }
+        bodyRead += n;
+        if (maxBody >= 0 && bodyRead > maxBody) {
+            bodyTooLarge();
+            return false;
+        }
+        ByteBuf part = in.readRetainedSlice(n);
+        releaseIfConsumed();
+        if (last) {
+            state = State.AWAIT_RESPONSE;
+        }
+        bodyWanted = exchange.onRequestBody(part, last);
+        return true;
+    }
+
+    /**
+     * The target got part of a request that will never end: its connection goes. The client gets a 400 unless part
+     * of a response was already relayed to it.
+     */
+    private void malformedBody(String reason) {
+        log.debug("request from {}: malformed body: {}", clientIp, reason);
+        boolean answerable = !exchange.responseStarted();
+        exchange.abort();
+        exchange = null;
+        if (answerable) {
+            reject(Failure.BAD_REQUEST, "malformed body: " + reason);
+        } else {
+            closeNow();
+        }
+    }
+
+    /** A chunked body passed the route's limit on the way: like a malformed one, the request cannot finish. */
+    private void bodyTooLarge() {
+        boolean answerable = !exchange.responseStarted();
+        exchange.abort();
+        exchange = null;
+        if (answerable) {
+            reject(Failure.BODY_TOO_LARGE, "request body over " + maxBody + " bytes");
+        } else {
+            closeNow();
+        }
+    }
+
+    /** Reads and drops what is left of a body the target did not wait for, then the next request. */
+    private boolean discardBody() {
+        if (in == null) {
+            readMore();
+            return false;
+        }
+        int start = in.readerIndex();
+        int n;
+        boolean last;
+        if (chunks != null) {
+            try {
+                n = chunks.feed(in, start, in.writerIndex(), null) - start;
+            } catch (MalformedHttpException e) {
+                closeNow();
+                return false;
+            }
+            last = chunks.done();
+        } else {
+            n = (int) Math.min(bodyRemaining, in.readableBytes());
+            bodyRemaining -= n;
+            last = bodyRemaining == 0;
+        }
+        discarded += n;
+        in.skipBytes(n);
+        releaseIfConsumed();
+        if (discarded > MAX_DISCARD) {
+            closeNow();
+            return false;
+        }
+        if (last) {
+            nextRequest();
+        }
+        return true;
+    }
+
+    @Override
+    public void wantBody() {
+        if (state == State.BODY && !bodyWanted) {
+            bodyWanted = true;
+            process();
+        }
+    }
+
+    @Override
+    public void exchangeSucceeded(ChannelFuture lastWrite, boolean keepAlive) {
+        exchange = null;
+        if (keepAlive && !routerClosing) {
+            if (state == State.BODY) {
+                // The target answered before the body ended; what is left of it is read and dropped.
+                state = State.DISCARD;
+                discarded = 0;
+                idle.armIn(context.clientIdleTimeoutNanos());
+                process();
+            } else {
+                nextRequest();
+            }
+            return;
+        }
+        state = State.CLOSED;
+        (lastWrite != null ? lastWrite : ctx.newSucceededFuture()).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exchangeFailed(Failure failure, String subject) {
+        exchange = null;
+        respond(failure, subject);
+    }
+
+    @Override
+    public void exchangeBroken() {
+        exchange = null;
+        closeNow();
+    }
+
+    @Override
+    public void upgraded(Tunnel newTunnel) {
+        exchange = null;
+        tunnel = newTunnel;
+        state = State.TUNNEL;
+        idle.cancel();
+        if (in != null) {
+            ByteBuf early = in;
+            in = null;
+            tunnel.fromClient(early);
+        }
+    }
+
+    @Override
+    public boolean closing() {
+        return routerClosing;
+    }
+
+    /**
+     * Answers the current request itself. The connection stays open if the client wants it and none of the body
+     * is left unread (a client waiting for {@code 100 Continue} may never send it, so what follows is unknowable).
+     */
+    private void respond(Failure failure, String subject) {
+        boolean keepAlive = head.keepAlive() && !routerClosing && state != State.BODY;
+        answer(failure.response(ctx.alloc(), subject, requestId, keepAlive, head.method() == Method.HEAD), keepAlive);
+    }
+
+    private void redirectToHttps(RequestHead request) {
+        boolean keepAlive = request.keepAlive() && !routerClosing && state != State.BODY;
+        answer(Redirect.toHttps(ctx.alloc(), request, context.httpsPort(), requestId, keepAlive), keepAlive);
+    }
+
+    private void answer(ByteBuf response, boolean keepAlive) {
+        if (!keepAlive) {
+            state = State.CLOSED;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+            nextRequest();
+        }
+    }
+
+    /** Refuses a request the router could not make sense of; the connection's framing is lost, so it closes. */
+    private void reject(Failure failure, String reason) {
+        state = State.CLOSED;
+        context.metrics().unrouted(failure.tag());
+        log.debug("request from {}: {} ({})", clientIp, failure.tag(), reason);
+        byte[] id = requestId != null ? requestId : ForwardedHead.randomRequestId();
+        ctx.writeAndFlush(failure.response(ctx.alloc(), reason, id, false, false))
+                .addListener(ChannelFutureListener.CLOSE);
+        releaseIn();
+    }
+
+    private void nextRequest() {
+        head = null;
+        requestId = null;
+        chunks = null;
+        if (routerClosing) {
+            closeNow();
+            return;
+        }
+        state = State.HEAD;
+        idle.armIn(context.clientIdleTimeoutNanos());
+        process();
+    }
+
+    private void readMore() {
+        if (ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    private void closeNow() {
+        state = State.CLOSED;
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        releaseIn();
+        ctx.close();
+    }
+
+    private void onIdle() {
+        // Busy connections disarm the timer; one that fires found the client with no request going on.
+        if (state == State.HEAD || state == State.DISCARD) {
+            log.debug("client connection from {} idle; closing it", clientIp);
+            closeNow();
+        }
+    }
+
+    private void append(ByteBuf buf) {
+        if (in == null) {
+            in = buf;
+            return;
+        }
+        if (in.refCnt() == 1 && in.writableBytes() >= buf.readableBytes()) {
+            in.writeBytes(buf);
+            buf.release();
+            return;
+        }
+        ByteBuf merged = ctx.alloc().buffer(in.readableBytes() + buf.readableBytes());
+        merged.writeBytes(in).writeBytes(buf);
+        in.release();
+        buf.release();
+        in = merged;
+    }
+
+    private void releaseIfConsumed() {
+        if (in != null && !in.isReadable()) {
+            in.release();
+            in = null;
+        }
+    }
+
+    private void releaseIn() {
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext channelContext) {
+        boolean writable = channelContext.channel().isWritable();
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged(writable);
+        } else if (tunnel != null) {
+            tunnel.onClientWritabilityChanged(writable);
+        }
+        channelContext.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext channelContext, Object evt) {
+        if (evt == RouterClosing.INSTANCE) {
+            routerClosing = true;
+            if (state == State.HEAD && in == null) {
+                closeNow();
+            } else if (state == State.TUNNEL) {
+                tunnel.goingAway();
+            }
+            return;
+        }
+        channelContext.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext channelContext) {
+        state = State.CLOSED;
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        if (tunnel != null) {
+            tunnel.clientClosed();
+        }
+        if (idle != null) {
+            idle.cancel();
+        }
+        releaseIn();
+        channelContext.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext channelContext, Throwable cause) {
+        log.debug("client connection from {} failed", clientIp, cause);
+        if (state == State.TUNNEL) {
+            tunnel.clientClosed();
+        }
+        closeNow();
+    }
+}
