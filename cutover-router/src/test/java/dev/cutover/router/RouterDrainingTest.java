@@ -62,6 +62,31 @@ class RouterDrainingTest {
     }
 
     @Test
+    void aResponseFromADrainingTargetTellsItsClientToReconnectAndTheNextRequestGoesElsewhere() throws Exception {
+        router.apply(table(1, shop(active("old", old))));
+        old.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
+        HttpConnection busy = HttpConnection.open(router.port());
+        CompletableFuture<HttpConnection.Response> slow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return busy.get(HOST, "/");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Thread::startVirtualThread);
+        await().atMost(PATIENCE).until(() -> router.targetStats().get("old").inFlight() == 1);
+
+        router.apply(table(2, shop(draining("old", old), active("next", next))));
+        old.release.countDown();
+
+        HttpConnection.Response response = slow.get();
+        assertThat(response.text()).isEqualTo("old");
+        assertThat(response.header("connection")).isEqualTo("close");
+        assertThat(busy.closedByPeer()).isTrue();
+        busy.close();
+        assertThat(HttpConnection.getOnce(router.port(), HOST, "/").text()).isEqualTo("next");
+    }
+
+    @Test
     void idleConnectionsToADrainingTargetAreClosed() throws Exception {
         router.apply(table(1, shop(active("old", old))));
         try (HttpConnection client = HttpConnection.open(router.port())) {

@@ -60,7 +60,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     private Tunnel tunnel;
     private long bodyRemaining;
     private ChunkedFraming chunks;
+    /** Data bytes of the current request body read so far (for chunked bodies, without the framing). */
     private long bodyRead;
+    private final ChunkedFraming.DataSink countData = (buf, index, length) -> bodyRead += length;
     private long maxBody = -1;
     private boolean bodyWanted;
     private long discarded;
@@ -221,7 +223,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         boolean last;
         if (chunks != null) {
             try {
-                n = chunks.feed(in, start, end, null) - start;
+                n = chunks.feed(in, start, end, countData) - start;
             } catch (MalformedHttpException e) {
                 malformedBody(e.getMessage());
                 return false;
@@ -231,8 +233,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             n = (int) Math.min(bodyRemaining, end - start);
             bodyRemaining -= n;
             last = bodyRemaining == 0;
+            bodyRead += n;
         }
-        bodyRead += n;
         if (maxBody >= 0 && bodyRead > maxBody) {
             bodyTooLarge();
             return false;
