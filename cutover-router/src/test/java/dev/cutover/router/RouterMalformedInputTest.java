@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Smuggling and malformation: each case is sent on its own connection and must be answered with its status and a
+ * Smuggling and malformation (44 cases): each case is sent on its own connection and must be answered with its status and a
  * closed connection, while a good keep-alive client on another connection keeps getting 200s throughout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -131,7 +131,31 @@ class RouterMalformedInputTest {
                 Arguments.of("unknown HTTP version", 400,
                         "GET / HTTP/1.x\r\n" + H + "\r\n"),
                 Arguments.of("control character in the method", 400,
-                        "G\u0001T / HTTP/1.1\r\n" + H + "\r\n"));
+                        "G\u0001T / HTTP/1.1\r\n" + H + "\r\n"),
+                Arguments.of("obsolete line folding", 400,
+                        "GET / HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n"),
+                Arguments.of("a bare CR inside a header line", 400,
+                        "GET / HTTP/1.1\r\n" + H + "X-A: a\rTransfer-Encoding: chunked\r\n\r\n"),
+                Arguments.of("a lowercase HTTP version", 400,
+                        "GET / http/1.1\r\n" + H + "\r\n"),
+                Arguments.of("two spaces in the request line", 400,
+                        "GET  / HTTP/1.1\r\n" + H + "\r\n"),
+                Arguments.of("HTTP/2 preface", 400,
+                        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+                Arguments.of("a chunk size line ended by a bare LF", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n"),
+                Arguments.of("chunk data longer than its size", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n"),
+                Arguments.of("a chunk extension with a control character", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5;a=\u0001\r\nhello\r\n0\r\n\r\n"),
+                Arguments.of("Transfer-Encoding with a trailing comma", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked,\r\n\r\n0\r\n\r\n"),
+                Arguments.of("more than 256 header fields", 431,
+                        "GET / HTTP/1.1\r\n" + H + "X: y\r\n".repeat(300) + "\r\n"),
+                Arguments.of("an unsupported expectation", 417,
+                        "POST / HTTP/1.1\r\n" + H + "Expect: 200-ok\r\nContent-Length: 1\r\n\r\nx"),
+                Arguments.of("Content-Length with spaces inside", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Content-Length: 1 0\r\n\r\n0123456789"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
