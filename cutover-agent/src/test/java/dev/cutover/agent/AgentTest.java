@@ -119,8 +119,10 @@ class AgentTest {
 
         h.apply();
 
-        InstanceReport stopping = h.awaitPhase("w-1", InstancePhase.STOPPING);
-        assertThat(stopping.reason()).startsWith("stopping: sent");
+        // The first STOPPING report may come before the signal went out; the one after says what was sent.
+        InstanceReport stopping = h.await("w-1", i -> i.phase() == InstancePhase.STOPPING
+                && i.reason().startsWith("stopping: sent"));
+        assertThat(stopping.reason()).isEqualTo("stopping: sent INT, waiting up to 1s");
         h.awaitPhase("w-1", InstancePhase.STOPPED);
         assertThat(Harness.alive(r.pid())).isFalse();
     }

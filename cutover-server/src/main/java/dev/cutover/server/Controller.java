@@ -56,7 +56,7 @@ public final class Controller implements AutoCloseable {
         Store store = Store.openEmbedded(config.dataDir());
         String token = AdminToken.ensure(store, config.dataDir(), config.clock().instant());
         BlobStore blobs = new BlobStore(config.dataDir().resolve("builds"));
-        Router router = Router.start(RouterConfig.defaults(config.httpBind(), config.httpPort()));
+        Router router = Router.start(RouterConfig.defaults(config.httpBind(), config.httpPort()).withTls(config.tls()));
         Agent agent = null;
         ControlLoop loop = null;
         try {
@@ -92,6 +92,15 @@ public final class Controller implements AutoCloseable {
 
     public int httpPort() {
         return router.port();
+    }
+
+    /** The HTTPS port, or -1 without HTTPS. */
+    public int httpsPort() {
+        return router.httpsPort();
+    }
+
+    public java.util.List<String> certificateNames() {
+        return router.certificates() == null ? java.util.List.of() : router.certificates().names();
     }
 
     public String token() {

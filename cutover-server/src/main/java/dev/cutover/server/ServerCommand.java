@@ -1,8 +1,11 @@
 package dev.cutover.server;
 
 import dev.cutover.cli.Credentials;
+import dev.cutover.router.tls.TlsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -33,13 +36,25 @@ public final class ServerCommand implements Callable<Integer> {
             + " the API controls this machine, expose it with care)")
     String apiBind;
 
+    @Option(names = "--https-port", paramLabel = "PORT", description = "Also serve HTTPS on this port, with the "
+            + "certificates of --tls-cert and --tls-key (default: no HTTPS)")
+    Integer httpsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "A PEM certificate chain, leaf first; repeat "
+            + "with --tls-key for several (SNI picks by name; the first serves unknown names)")
+    List<Path> tlsCerts = new ArrayList<>();
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key of the --tls-cert at the "
+            + "same position (PKCS#8, or PKCS#1 for RSA)")
+    List<Path> tlsKeys = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data : Credentials.home().resolve("data");
         ServerConfig config;
         try {
             config = new ServerConfig(dir.toAbsolutePath(), httpBind, httpPort, apiBind, apiPort, domain,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), tls());
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
@@ -47,6 +62,9 @@ public final class ServerCommand implements Callable<Integer> {
         Controller controller;
         try {
             controller = Controller.start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         } catch (java.net.BindException | io.netty.channel.unix.Errors.NativeIoException e) {
             System.err.println("error: cannot listen: " + e.getMessage() + " (is another server running? choose "
                     + "other ports with --http-port and --api-port)");
@@ -61,10 +79,34 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.println("  API:     " + controller.apiUrl() + "  (token in " + config.dataDir().resolve(AdminToken.FILE)
                 + ", also in " + Credentials.file() + ")");
         System.out.println("  router:  http://APP-ENV." + domain + ":" + controller.httpPort() + "/");
+        if (controller.httpsPort() > 0) {
+            System.out.println("  https:   https://APP-ENV." + domain + ":" + controller.httpsPort() + "/  (certificates for "
+                    + controller.certificateNames() + ")");
+        }
         System.out.println("  data:    " + config.dataDir());
         System.out.println("Deploy with: cutover deploy DIR --to APP --wait");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The HTTPS listener of the options, or null; certificates and keys pair up by position. */
+    private TlsConfig tls() {
+        if (httpsPort == null) {
+            if (!tlsCerts.isEmpty() || !tlsKeys.isEmpty()) {
+                throw new IllegalArgumentException("--tls-cert: given without --https-port (expected: --https-port "
+                        + "PORT to serve HTTPS)");
+            }
+            return null;
+        }
+        if (tlsCerts.isEmpty() || tlsCerts.size() != tlsKeys.size()) {
+            throw new IllegalArgumentException("--tls-cert/--tls-key: " + tlsCerts.size() + " certificates and "
+                    + tlsKeys.size() + " keys (expected: one --tls-key for each --tls-cert, at least one pair)");
+        }
+        List<TlsConfig.CertificateFiles> files = new ArrayList<>();
+        for (int i = 0; i < tlsCerts.size(); i++) {
+            files.add(new TlsConfig.CertificateFiles(tlsCerts.get(i).toAbsolutePath(), tlsKeys.get(i).toAbsolutePath()));
+        }
+        return new TlsConfig(httpsPort, files, TlsConfig.DEFAULT_RELOAD_INTERVAL);
     }
 }

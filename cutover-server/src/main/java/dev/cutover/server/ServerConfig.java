@@ -1,6 +1,7 @@
 package dev.cutover.server;
 
 import dev.cutover.model.name.EnvRef;
+import dev.cutover.router.tls.TlsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param apiBind where the API listens; loopback by default, since the API controls the machine
  * @param apiPort the API's port (0: any free one)
  * @param domain environments are served at {@code APP-ENV.DOMAIN}
+ * @param tls the router's HTTPS listener and its certificates; null for none
  */
 public record ServerConfig(Path dataDir, String httpBind, int httpPort, String apiBind, int apiPort, String domain,
-        Clock clock) {
+        Clock clock, TlsConfig tls) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 7070;
@@ -37,11 +39,15 @@ public record ServerConfig(Path dataDir, String httpBind, int httpPort, String a
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "0.0.0.0", DEFAULT_HTTP_PORT, "127.0.0.1", DEFAULT_API_PORT,
-                DEFAULT_DOMAIN, Clock.systemUTC());
+                DEFAULT_DOMAIN, Clock.systemUTC(), null);
     }
 
     public ServerConfig withPorts(int http, int api) {
-        return new ServerConfig(dataDir, httpBind, http, apiBind, api, domain, clock);
+        return new ServerConfig(dataDir, httpBind, http, apiBind, api, domain, clock, tls);
+    }
+
+    public ServerConfig withTls(TlsConfig newTls) {
+        return new ServerConfig(dataDir, httpBind, httpPort, apiBind, apiPort, domain, clock, newTls);
     }
 
     private static void requirePort(String field, int port) {

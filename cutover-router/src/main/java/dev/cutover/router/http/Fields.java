@@ -140,7 +140,14 @@ public final class Fields {
      * that ends the head, which must end at {@code end}.
      */
     static Fields parse(byte[] a, int from, int end) throws MalformedHttpException {
-        int[] index = new int[STRIDE * 16];
+        // Sized by the line count (the last line is the empty one), so the index is allocated once, exactly.
+        int lines = 0;
+        for (int i = from; i < end; i++) {
+            if (a[i] == '\n') {
+                lines++;
+            }
+        }
+        int[] index = new int[STRIDE * Math.max(1, Math.min(lines - 1, MAX_FIELDS + 1))];
         int count = 0;
         int p = from;
         while (true) {

@@ -67,6 +67,14 @@ public final class RouterCommand implements Callable<Integer> {
             description = "Write one line per request to FILE, or to standard output with '-' (default: off)")
     String accessLog;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve GET /metrics (Prometheus text) on this port of --metrics-bind (default: off)")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "The address of the metrics port (default: 127.0.0.1; the metrics name every target)")
+    String metricsBind;
+
     @Option(names = "--reload-interval", defaultValue = "1s", paramLabel = "DURATION",
             description = "How often the routes file is checked for changes (default: 1s)")
     String reloadInterval;
@@ -125,8 +133,25 @@ public final class RouterCommand implements Callable<Integer> {
             return t;
         });
         reloader.start(scheduler, interval);
+        MetricsEndpoint metrics = null;
+        if (metricsPort != null) {
+            try {
+                metrics = MetricsEndpoint.start(metricsBind, metricsPort, router::prometheusText);
+            } catch (IOException e) {
+                System.err.println("error: --metrics-port " + metricsPort + ": cannot listen on " + metricsBind + ": "
+                        + e.getMessage());
+                reloader.close();
+                scheduler.shutdownNow();
+                router.close();
+                return 3;
+            }
+        }
+        MetricsEndpoint metricsToClose = metrics;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (metricsToClose != null) {
+                metricsToClose.close();
+            }
             reloader.close();
             scheduler.shutdownNow();
             router.close();
@@ -136,7 +161,8 @@ public final class RouterCommand implements Callable<Integer> {
                 + (router.httpsPort() > 0 ? " and HTTPS " + bind + ":" + router.httpsPort() + " (certificates for "
                         + router.certificates().names() + ")" : "")
                 + " with " + table.routes().size() + " routes from " + routes + " (checked for changes every "
-                + reloadInterval + ")");
+                + reloadInterval + ")" + (metrics != null ? "; metrics at http://" + metricsBind + ":" + metrics.port()
+                        + "/metrics" : ""));
         System.out.flush();
         stopped.await();
         return 0;

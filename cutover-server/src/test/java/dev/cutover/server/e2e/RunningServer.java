@@ -40,7 +40,7 @@ final class RunningServer implements AutoCloseable {
     static RunningServer start(Path dir) throws IOException, InterruptedException {
         System.setProperty("CUTOVER_HOME", dir.resolve("home").toString());
         Controller c = Controller.start(new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, "127.0.0.1", 0,
-                "localhost", Clock.systemUTC()));
+                "localhost", Clock.systemUTC(), null));
         return new RunningServer(c, dir);
     }
 

@@ -1,0 +1,64 @@
+package dev.cutover.router.standalone;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /metrics} for the standalone router, in Prometheus text format, on a port of its own (the embedded
+ * router serves it on the API port). Served by the JDK's HTTP server on one thread: a scrape every few seconds
+ * needs no more, and it stays off the router's event loops.
+ */
+final class MetricsEndpoint implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private MetricsEndpoint(HttpServer server) {
+        this.server = server;
+    }
+
+    static MetricsEndpoint start(String bind, int port, Supplier<String> text) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cutover-router-metrics");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                if (!exchange.getRequestURI().getPath().equals("/metrics")) {
+                    reply(exchange, 404, "not found: the router serves only GET /metrics here\n");
+                } else if (!exchange.getRequestMethod().equals("GET")) {
+                    reply(exchange, 405, "method not allowed: GET /metrics\n");
+                } else {
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    reply(exchange, 200, text.get());
+                }
+            }
+        });
+        server.start();
+        return new MetricsEndpoint(server);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
