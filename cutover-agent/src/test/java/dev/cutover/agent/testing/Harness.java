@@ -10,6 +10,9 @@ import dev.cutover.model.agent.DesiredState;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.agent.InstanceSpec;
+import dev.cutover.model.agent.RunReport;
+import dev.cutover.model.agent.RunSpec;
+import dev.cutover.model.agent.RunState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +60,13 @@ public final class Harness implements AutoCloseable {
         return revision;
     }
 
+    /** Applies a desired state of these runs and no instances. */
+    public long applyRuns(RunSpec... runs) {
+        revision++;
+        agent.apply(new DesiredState(revision, List.of(), List.of(runs)));
+        return revision;
+    }
+
     /** Closes the agent (processes keep running) and starts a new one on the same data directory. */
     public void restartAgent() {
         restartAgent(() -> {});
@@ -92,6 +102,29 @@ public final class Harness implements AutoCloseable {
         return await(id, r -> r.phase() == phase);
     }
 
+    public Optional<RunReport> findRun(String id) {
+        return agent.report().runs().stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    /** Waits until run {@code id} satisfies {@code condition}; returns the report that did. */
+    public RunReport awaitRun(String id, Predicate<RunReport> condition) {
+        AtomicReference<RunReport> last = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
+                Optional<RunReport> r = findRun(id);
+                r.ifPresent(last::set);
+                return r.isPresent() && condition.test(r.get());
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("run " + id + " did not get there; last seen: " + last.get(), e);
+        }
+        return last.get();
+    }
+
+    public RunReport awaitRunState(String id, RunState state) {
+        return awaitRun(id, r -> r.state() == state);
+    }
+
     public Path workingDirectory(String id) {
         return dataDir.resolve("instances").resolve(id);
     }
@@ -122,8 +155,9 @@ public final class Harness implements AutoCloseable {
         try {
             revision++;
             agent.apply(new DesiredState(revision, List.of()));
-            Awaitility.await().atMost(PATIENCE).until(() -> agent.report().instances().stream()
-                    .allMatch(i -> i.phase() == InstancePhase.STOPPED || i.phase() == InstancePhase.FAILED));
+            Awaitility.await().atMost(PATIENCE).until(() -> agent.report().runs().isEmpty()
+                    && agent.report().instances().stream()
+                            .allMatch(i -> i.phase() == InstancePhase.STOPPED || i.phase() == InstancePhase.FAILED));
         } catch (RuntimeException e) {
             System.err.println("harness: stopping through the agent failed: " + e);
         } finally {
