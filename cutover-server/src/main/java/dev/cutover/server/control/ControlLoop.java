@@ -282,7 +282,7 @@ public final class ControlLoop implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             tail = "(log unavailable: " + e.getMessage() + ")";
         }
-        String whose = f.instance().equals(after.releaseRunId()) ? "the output of the release command ("
+        String whose = f.instance().equals(after.releaseRunId()) ? "lines of the output of the release command ("
                 + f.instance() + ")" : "log lines of " + f.instance();
         Failure enriched = new Failure(f.reason(), f.message() + "\nlast " + whose + ":\n"
                 + tail.lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse(""), f.instance());
