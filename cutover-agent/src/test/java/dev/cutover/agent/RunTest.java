@@ -138,14 +138,10 @@ class RunTest {
         h.applyRuns(spec);
         RunReport before = h.awaitRunState("d10-release", RunState.RUNNING);
 
-        h.restartAgent(() -> {
-            try {
-                open("go");
-                await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(before.pid()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        h.restartAgent(unchecked(() -> {
+            open("go");
+            await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(before.pid()));
+        }));
 
         RunReport found = h.findRun("d10-release").orElseThrow();
         assertThat(found.state()).isEqualTo(RunState.EXITED);
@@ -161,7 +157,7 @@ class RunTest {
         h.applyRuns(run("d11-release", h.app, gate("never")));
         RunReport running = h.awaitRunState("d11-release", RunState.RUNNING);
 
-        new ProcessBuilder("kill", "-KILL", "--", "-" + running.pid()).start().waitFor();
+        killGroup(running.pid());
 
         RunReport lost = h.awaitRunState("d11-release", RunState.LOST);
         assertThat(lost.exitCode()).isNull();
@@ -174,16 +170,10 @@ class RunTest {
         h.applyRuns(spec);
         RunReport running = h.awaitRunState("d12-release", RunState.RUNNING);
 
-        h.restartAgent(() -> {
-            try {
-                new ProcessBuilder("kill", "-KILL", "--", "-" + running.pid()).start().waitFor();
-                await().atMost(Harness.PATIENCE).until(() -> !ProcFs.groupAlive(running.pid()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        h.restartAgent(unchecked(() -> {
+            killGroup(running.pid());
+            await().atMost(Harness.PATIENCE).until(() -> !ProcFs.groupAlive(running.pid()));
+        }));
 
         RunReport lost = h.findRun("d12-release").orElseThrow();
         assertThat(lost.state()).isEqualTo(RunState.LOST);
@@ -222,6 +212,25 @@ class RunTest {
 
         assertThat(failed.reason()).contains("cannot fetch");
         assertThat(failed.exitCode()).isNull();
+    }
+
+    /** SIGKILL to the whole process group: the command and the wrapper that would write its exit code. */
+    private static void killGroup(long pgid) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor();
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static Runnable unchecked(Step step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
     private static void editRecord(Path file, java.util.function.Consumer<ObjectNode> edit) {

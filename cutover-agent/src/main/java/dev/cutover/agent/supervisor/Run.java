@@ -243,20 +243,10 @@ final class Run {
         state = RunState.STOPPING;
         reason = "stopping: no longer desired";
         SupervisedProcess proc = process;
-        services.tasks().execute(() -> runStop(proc));
+        // TERM, then KILL after the stop timeout; interrupted, the next agent adopts the run and stops it
+        services.tasks().execute(() -> StopSequence.runFor("run " + spec.id(), proc, List.of(Signal.TERM),
+                spec.stopTimeout(), this::setReason, this::stopped));
         services.changed().run();
-    }
-
-    private void runStop(SupervisedProcess proc) {
-        try {
-            boolean gone = StopSequence.run(proc, List.of(Signal.TERM), spec.stopTimeout(), this::setReason);
-            stopped(gone ? "stopped" : "stopped, but process group " + proc.pid() + " survived KILL");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the agent is closing; the next one adopts the run and stops it
-        } catch (RuntimeException e) {
-            log.error("run {}: stop failed", spec.id(), e);
-            setReason("stopping: failed: " + e.getMessage());
-        }
     }
 
     private synchronized void setReason(String text) {

@@ -181,26 +181,17 @@ public final class Supervisor implements AutoCloseable {
         for (int i = 0; i < desired.runs().size(); i++) {
             RunSpec r = desired.runs().get(i);
             String field = "runs[" + i + "]";
-            if (!INSTANCE_ID.matcher(r.id()).matches()) {
-                throw new IllegalArgumentException(field + ".id: " + r.id()
-                        + " (expected: 1 to 128 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-')");
-            }
+            requireId(field, r.id());
             if (!ids.add(r.id())) {
                 throw new IllegalArgumentException(field + ".id: " + r.id()
                         + " (expected: unique ids: a run's log is named by its id, like an instance's)");
             }
-            if (r.stopTimeout().isNegative() || r.stopTimeout().isZero()) {
-                throw new IllegalArgumentException(
-                        field + ".stopTimeout: " + r.stopTimeout() + " (expected: a duration above zero)");
-            }
+            requirePositive(field + ".stopTimeout", r.stopTimeout());
         }
         for (int i = 0; i < desired.instances().size(); i++) {
             InstanceSpec s = desired.instances().get(i);
             String field = "instances[" + i + "]";
-            if (!INSTANCE_ID.matcher(s.id()).matches()) {
-                throw new IllegalArgumentException(field + ".id: " + s.id()
-                        + " (expected: 1 to 128 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-')");
-            }
+            requireId(field, s.id());
             if (!ids.add(s.id())) {
                 throw new IllegalArgumentException(field + ".id: " + s.id() + " (expected: unique ids, among runs too)");
             }
@@ -211,10 +202,20 @@ public final class Supervisor implements AutoCloseable {
                     throw new IllegalArgumentException(field + "." + e.getMessage(), e);
                 }
             }
-            if (s.stopTimeout().isNegative() || s.stopTimeout().isZero()) {
-                throw new IllegalArgumentException(
-                        field + ".stopTimeout: " + s.stopTimeout() + " (expected: a duration above zero)");
-            }
+            requirePositive(field + ".stopTimeout", s.stopTimeout());
+        }
+    }
+
+    private static void requireId(String field, String id) {
+        if (!INSTANCE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException(field + ".id: " + id
+                    + " (expected: 1 to 128 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-')");
+        }
+    }
+
+    private static void requirePositive(String field, java.time.Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(field + ": " + d + " (expected: a duration above zero)");
         }
     }
 

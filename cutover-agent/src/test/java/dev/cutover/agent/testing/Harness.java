@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -85,15 +86,19 @@ public final class Harness implements AutoCloseable {
 
     /** Waits until instance {@code id} satisfies {@code condition}; returns the report that did. */
     public InstanceReport await(String id, Predicate<InstanceReport> condition) {
-        AtomicReference<InstanceReport> last = new AtomicReference<>();
+        return awaitReport("instance " + id, () -> find(id), condition);
+    }
+
+    private static <T> T awaitReport(String what, Supplier<Optional<T>> find, Predicate<T> condition) {
+        AtomicReference<T> last = new AtomicReference<>();
         try {
             Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
-                Optional<InstanceReport> r = find(id);
+                Optional<T> r = find.get();
                 r.ifPresent(last::set);
                 return r.isPresent() && condition.test(r.get());
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("instance " + id + " did not get there; last seen: " + last.get(), e);
+            throw new AssertionError(what + " did not get there; last seen: " + last.get(), e);
         }
         return last.get();
     }
@@ -108,17 +113,7 @@ public final class Harness implements AutoCloseable {
 
     /** Waits until run {@code id} satisfies {@code condition}; returns the report that did. */
     public RunReport awaitRun(String id, Predicate<RunReport> condition) {
-        AtomicReference<RunReport> last = new AtomicReference<>();
-        try {
-            Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
-                Optional<RunReport> r = findRun(id);
-                r.ifPresent(last::set);
-                return r.isPresent() && condition.test(r.get());
-            });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("run " + id + " did not get there; last seen: " + last.get(), e);
-        }
-        return last.get();
+        return awaitReport("run " + id, () -> findRun(id), condition);
     }
 
     public RunReport awaitRunState(String id, RunState state) {

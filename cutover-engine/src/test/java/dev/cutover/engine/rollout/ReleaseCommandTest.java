@@ -117,11 +117,9 @@ class ReleaseCommandTest {
         RolloutState state = RolloutState.start(3, fleet.now);
         List<String> events = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
-            fleet.apply(plan, spec);
+            Plan plan = fleet.tick(spec, state);
             events.addAll(plan.events());
             state = plan.next();
-            fleet.advance();
         }
         assertThat(events).startsWith("running release command: ./bin/migrate", "release command exited 0 after 2.0s",
                 "launched d3-web-1 (v2 web)");
@@ -167,11 +165,9 @@ class ReleaseCommandTest {
         List<String> events = new ArrayList<>();
         RolloutState state = RolloutState.start(3, fleet.now);
         for (int i = 0; i < 100 && !state.phase().finished(); i++) {
-            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
-            fleet.apply(plan, spec);
+            Plan plan = fleet.tick(spec, state);
             events.addAll(plan.events());
             state = plan.next();
-            fleet.advance();
         }
 
         assertThat(state.phase()).isEqualTo(Phase.ROLLED_BACK);
@@ -245,10 +241,7 @@ class ReleaseCommandTest {
         RolloutSpec spec = spec(p, 2, 2, COMMAND);
         RolloutState state = RolloutState.start(3, fleet.now);
         for (int i = 0; i < 60; i++) {
-            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
-            fleet.apply(plan, spec);
-            state = plan.next();
-            fleet.advance();
+            state = fleet.tick(spec, state).next();
         }
         assertThat(state.phase()).isEqualTo(Phase.RUNNING);
         assertThat(state.failure().reason()).isEqualTo(FailureReason.RELEASE_COMMAND);
@@ -259,10 +252,7 @@ class ReleaseCommandTest {
         fleet.wentOnPastRelease = true; // a person's choice: "nothing before exit 0" holds no more
         List<Map<Integer, Integer>> splits = new ArrayList<>();
         for (int i = 0; i < 300 && !state.phase().finished(); i++) {
-            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
-            fleet.apply(plan, spec);
-            state = plan.next();
-            fleet.advance();
+            state = fleet.tick(spec, state).next();
             if (splits.isEmpty() || !splits.getLast().equals(fleet.acknowledgedWeights)) {
                 splits.add(fleet.acknowledgedWeights);
             }
@@ -282,10 +272,7 @@ class ReleaseCommandTest {
         RolloutState state = RolloutState.start(3, fleet.now);
         for (int i = 0; i < 120 && !state.phase().finished(); i++) {
             fleet.paused = i >= 2 && i < 50; // paused for far longer than the 30s deadline
-            Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
-            fleet.apply(plan, spec);
-            state = plan.next();
-            fleet.advance();
+            state = fleet.tick(spec, state).next();
         }
         assertThat(state.phase()).as("it exited 0 after 60s, within its 30s deadline once the pause is taken out")
                 .isEqualTo(Phase.SUCCEEDED);

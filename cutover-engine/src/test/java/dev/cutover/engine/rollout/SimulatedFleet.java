@@ -262,6 +262,14 @@ final class SimulatedFleet {
         return view;
     }
 
+    /** One tick: plans from {@code state}, carries out the plan, lets a second pass; returns the plan. */
+    Plan tick(RolloutSpec spec, RolloutState state) {
+        Plan plan = Planner.plan(spec, state, List.copyOf(store.values()), observe(false));
+        apply(plan, spec);
+        advance();
+        return plan;
+    }
+
     /** Runs the planner until the deployment finishes or {@code maxTicks} pass; returns the last state. */
     RolloutState run(RolloutSpec spec, RolloutState start, int maxTicks, int abortAtTick, int capacityFloor) {
         RolloutState state = start;
