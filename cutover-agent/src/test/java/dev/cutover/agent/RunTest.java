@@ -161,7 +161,8 @@ class RunTest {
 
         RunReport lost = h.awaitRunState("d11-release", RunState.LOST);
         assertThat(lost.exitCode()).isNull();
-        assertThat(lost.reason()).isEqualTo("lost: its process ended (killed by signal 9) and no exit code was written");
+        assertThat(lost.reason())
+                .isEqualTo("lost: its process ended (killed by signal 9) and no exit code was written");
     }
 
     @Test

@@ -193,7 +193,8 @@ public final class Supervisor implements AutoCloseable {
             String field = "instances[" + i + "]";
             requireId(field, s.id());
             if (!ids.add(s.id())) {
-                throw new IllegalArgumentException(field + ".id: " + s.id() + " (expected: unique ids, among runs too)");
+                throw new IllegalArgumentException(field + ".id: " + s.id()
+                        + " (expected: unique ids, among runs too)");
             }
             for (String signal : s.stopSignals()) {
                 try {

@@ -6,6 +6,7 @@ import dev.cutover.model.manifest.Analysis;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a deployment waits for now. Every wait on instances can be derived again from the inventory after a crash;
@@ -34,7 +35,7 @@ public sealed interface Step {
      */
     record AwaitRelease(String run, Instant since, Instant deadline) implements Step {
         public AwaitRelease {
-            java.util.Objects.requireNonNull(run, "run");
+            Objects.requireNonNull(run, "run");
         }
     }
 
