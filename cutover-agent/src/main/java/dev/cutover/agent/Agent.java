@@ -12,6 +12,7 @@ import dev.cutover.model.agent.ExecRequest;
 import dev.cutover.model.agent.ExecStarted;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.LogChunk;
+import dev.cutover.model.agent.RunState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -20,7 +21,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One host's agent. {@link #start} adopts the processes a previous agent on the same data directory left running;
+ * One host's agent: instances, one-off runs (read their output with {@link #readLog}, like an instance's), and execs.
+ * {@link #start} adopts the processes a previous agent on the same data directory left running;
  * until the first {@link #apply} it starts and stops nothing. {@link #close()} stops the agent's own threads and
  * leaves the app processes running, to be adopted by the next agent; {@code apply} of an empty desired state stops
  * them all.
@@ -38,7 +40,7 @@ public final class Agent implements AgentClient, AutoCloseable {
         this.config = config;
         this.supervisor = supervisor;
         this.logs = LogKeeper.start(config.dataDir().resolve("logs"), config.logs(), config.clock(),
-                supervisor::instanceIds);
+                supervisor::logIds);
         this.execs = new Execs(config.dataDir().resolve("execs"), supervisor, config.clock());
     }
 
@@ -70,7 +72,8 @@ public final class Agent implements AgentClient, AutoCloseable {
 
     @Override
     public AgentReport report() {
-        return new AgentReport(config.host(), config.address(), supervisor.appliedRevision(), supervisor.report());
+        return new AgentReport(config.host(), config.address(), supervisor.appliedRevision(), supervisor.report(),
+                supervisor.runReports());
     }
 
     @Override
@@ -91,9 +94,13 @@ public final class Agent implements AgentClient, AutoCloseable {
         return instanceId;
     }
 
-    /** Nothing more will be written: the instance is stopped, failed, or no longer known. */
-    private boolean finished(String instanceId) {
-        Optional<InstancePhase> phase = supervisor.phase(instanceId);
+    /** Nothing more will be written: the instance is stopped or failed, the run has ended, or neither is known. */
+    private boolean finished(String id) {
+        Optional<RunState> run = supervisor.runState(id);
+        if (run.isPresent()) {
+            return run.get().ended();
+        }
+        Optional<InstancePhase> phase = supervisor.phase(id);
         return phase.isEmpty() || phase.get() == InstancePhase.STOPPED || phase.get() == InstancePhase.FAILED;
     }
 

@@ -7,8 +7,9 @@ import java.time.Clock;
 /**
  * How an agent runs.
  *
- * @param dataDir holds {@code builds/}, {@code releases/}, {@code instances/} (working directories), {@code logs/}
- *                and {@code state.json}; one agent per data directory
+ * @param dataDir holds {@code builds/}, {@code releases/}, {@code instances/} (working directories), {@code runs/}
+ *                (one-off runs, each with its record and working directory), {@code logs/} and {@code state.json};
+ *                one agent per data directory
  * @param host the host's name, as reported
  * @param address what the router connects to for this host's instances, e.g. {@code 127.0.0.1}
  * @param clock for timestamps in reports, probe results and log lines

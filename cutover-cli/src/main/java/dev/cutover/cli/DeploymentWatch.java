@@ -2,10 +2,16 @@ package dev.cutover.cli;
 
 import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EventView;
+import dev.cutover.model.api.ReleaseCommandView;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Prints a deployment's events as they happen until it finishes; returns the exit code its outcome deserves. */
+/**
+ * Prints a deployment's events as they happen until it finishes, with its release command's output under the event
+ * that started it; returns the exit code its outcome deserves.
+ */
 final class DeploymentWatch {
 
     private static final Duration POLL = Duration.ofMillis(250);
@@ -31,13 +37,24 @@ final class DeploymentWatch {
     static DeploymentView events(ApiClient api, DeploymentView started, PrintWriter out) {
         int seen = 0;
         boolean toldPromote = false;
+        ReleaseOutput output = new ReleaseOutput(api, out);
         DeploymentView d = started;
         while (true) {
+            ReleaseCommandView release = d.releaseCommand();
+            List<EventView> later = new ArrayList<>();
             for (EventView e : d.events()) {
-                double at = Duration.between(started.createdAt(), e.at()).toMillis() / 1000.0;
-                out.printf("  %7.1fs  %s%n", at, e.message());
                 seen = Math.max(seen, e.seq());
+                // the command's output goes right under the event that started it, before what came after it
+                if (release != null && !output.done() && e.at().isAfter(release.startedAt())) {
+                    later.add(e);
+                } else {
+                    print(started, e, out);
+                }
             }
+            if (release != null) {
+                output.follow(release);
+            }
+            later.forEach(e -> print(started, e, out));
             out.flush();
             if (d.finished() || "keep-old".equals(d.awaiting())) {
                 return d;
@@ -56,6 +73,11 @@ final class DeploymentWatch {
             }
             d = api.get("/api/deployments/" + d.id() + "?after=" + seen, DeploymentView.class);
         }
+    }
+
+    private static void print(DeploymentView started, EventView e, PrintWriter out) {
+        double at = Duration.between(started.createdAt(), e.at()).toMillis() / 1000.0;
+        out.printf("  %7.1fs  %s%n", at, e.message());
     }
 
     static int outcome(DeploymentView d, String url, PrintWriter out) {

@@ -3,6 +3,7 @@ package dev.cutover.cli;
 import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.api.ReleaseCommandView;
 import dev.cutover.model.api.ReleaseView;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -37,6 +38,12 @@ final class StatusCommand extends ApiCommand {
         if (d != null) {
             out.println("deployment:  " + d.id() + " " + d.kind() + " v" + d.release() + " (" + d.version() + "), "
                     + d.strategy() + ": " + d.phase() + (d.finished() ? "" : ", " + d.step()));
+            ReleaseCommandView rc = d.releaseCommand();
+            if (rc != null) {
+                out.println("release:     " + rc.command() + ": " + rc.state()
+                        + (rc.exitCode() == null ? "" : " (exit code " + rc.exitCode() + ")")
+                        + "; output: cutover logs " + d.app() + "/" + d.env() + " --instance " + rc.run());
+            }
             if (d.reason() != null) {
                 out.println("             failed (" + d.reason() + "): "
                         + d.message().lines().findFirst().orElse(""));

@@ -116,15 +116,16 @@ public final class Controller implements AutoCloseable {
     }
 
     /**
-     * Stops every app instance on the local agent and waits for them to end: for the demo, and for tests, which
-     * should not leave processes behind. The control loop stops first so that it does not start them again.
+     * Stops every app instance and release command on the local agent and waits for them to end: for the demo, and
+     * for tests, which should not leave processes behind. The control loop stops first so that it does not start
+     * them again.
      */
     public void stopAllApps(Duration timeout) {
         loop.close();
         agent.apply(new DesiredState(Long.MAX_VALUE, List.of()));
         long until = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < until
-                && agent.report().instances().stream().anyMatch(i -> i.phase().alive())) {
+        while (System.nanoTime() < until && (agent.report().instances().stream().anyMatch(i -> i.phase().alive())
+                || agent.report().runs().stream().anyMatch(r -> !r.state().ended()))) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

@@ -77,6 +77,27 @@ public final class ProcFs {
         return null;
     }
 
+    /**
+     * A live process that leads its own process group and works in {@code directory}: how a process is found again
+     * when its pid was never recorded (its starter stopped between starting it and writing the pid down).
+     */
+    public static Optional<ProcStat> groupLeaderIn(Path directory) {
+        Path wanted = directory.toAbsolutePath().normalize();
+        for (ProcStat s : all()) {
+            if (s.pgrp() != s.pid() || s.exited()) {
+                continue;
+            }
+            try {
+                if (Files.readSymbolicLink(PROC.resolve(Integer.toString(s.pid())).resolve("cwd")).equals(wanted)) {
+                    return Optional.of(s);
+                }
+            } catch (IOException | SecurityException e) {
+                // gone meanwhile, or not ours to look at
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Whether any process that has not exited is in process group {@code pgid}. */
     public static boolean groupAlive(long pgid) {
         for (ProcStat s : all()) {

@@ -373,20 +373,9 @@ final class Instance {
             signals.add(Signal.INT);
         }
         Duration timeout = spec.stopTimeout();
-        services.tasks().execute(() -> runStop(proc, signals, timeout));
+        services.tasks().execute(() -> StopSequence.runFor("instance " + id, proc, signals, timeout, this::setReason,
+                this::stopped));
         services.changed().run();
-    }
-
-    private void runStop(SupervisedProcess proc, List<Signal> signals, Duration timeout) {
-        try {
-            boolean gone = StopSequence.run(proc, signals, timeout, this::setReason);
-            stopped(gone ? "stopped" : "stopped, but process group " + proc.pid() + " survived KILL");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the agent is closing; the process is adopted on the next start
-        } catch (RuntimeException e) {
-            log.error("instance {}: stop failed", id, e);
-            setReason("stopping: failed: " + e.getMessage());
-        }
     }
 
     private synchronized void setReason(String text) {

@@ -32,6 +32,11 @@ record Services(
         return dataDir.resolve("instances").resolve(instanceId);
     }
 
+    RunDirectory runDirectory(String runId) {
+        return new RunDirectory(dataDir.resolve("runs").resolve(runId));
+    }
+
+    /** Instances and runs share the log directory: a run's output is read like an instance's. */
     Path logFile(String instanceId) {
         return dataDir.resolve("logs").resolve(instanceId + ".log");
     }

@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stops a process group: each signal of the sequence goes to the whole group, followed by a wait of up to the stop
@@ -16,6 +18,8 @@ import java.util.function.Consumer;
  * jobs ignore INT, for instance). If the group outlives the sequence, KILL. Blocking: run it on a virtual thread.
  */
 final class StopSequence {
+
+    private static final Logger log = LoggerFactory.getLogger(StopSequence.class);
 
     /** After a KILL, how long to wait for the group to disappear (KILL cannot be caught; this is only a bound). */
     static final Duration KILL_WAIT = Duration.ofSeconds(10);
@@ -40,6 +44,24 @@ final class StopSequence {
         progress.accept("stopping: sent KILL after " + signals + ", waiting up to " + DurationText.format(KILL_WAIT));
         proc.signalGroup(Signal.KILL);
         return awaitGroupGone(proc, KILL_WAIT);
+    }
+
+    /**
+     * Runs the sequence on the calling (virtual) thread and tells its owner how it went: each step through
+     * {@code progress}, the end through {@code done}; a failure to signal is logged with {@code what} and reported as
+     * progress. Interrupted (the agent is closing), it just stops: the next agent adopts the process.
+     */
+    static void runFor(String what, SupervisedProcess proc, List<Signal> signals, Duration timeout,
+            Consumer<String> progress, Consumer<String> done) {
+        try {
+            boolean gone = run(proc, signals, timeout, progress);
+            done.accept(gone ? "stopped" : "stopped, but process group " + proc.pid() + " survived KILL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("{}: stop failed", what, e);
+            progress.accept("stopping: failed: " + e.getMessage());
+        }
     }
 
     private static boolean awaitGroupGone(SupervisedProcess proc, Duration timeout) throws InterruptedException {

@@ -11,7 +11,11 @@ import dev.cutover.model.agent.DesiredState;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.agent.InstanceSpec;
+import dev.cutover.model.agent.RunReport;
+import dev.cutover.model.agent.RunSpec;
+import dev.cutover.model.agent.RunState;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,8 +45,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a host's instances to match the latest desired state. {@link #apply} only records the state and wakes the
- * loop; the loop thread reconciles, ticks every instance, and saves {@code state.json} when something changed.
+ * Runs a host's instances and one-off runs to match the latest desired state. {@link #apply} only records the state
+ * and wakes the loop; the loop thread reconciles, ticks every instance and run, and saves {@code state.json} when
+ * something changed (each run keeps its own record: {@link RunDirectory}).
  */
 public final class Supervisor implements AutoCloseable {
 
@@ -54,6 +59,7 @@ public final class Supervisor implements AutoCloseable {
     private final Services services;
     private final StateFile stateFile;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final AtomicReference<DesiredState> pending = new AtomicReference<>();
     private final Semaphore wake = new Semaphore(0);
     private final AtomicBoolean dirty = new AtomicBoolean();
@@ -69,7 +75,7 @@ public final class Supervisor implements AutoCloseable {
 
     private Supervisor(Path dataDir, Clock clock, BuildSource source) throws IOException {
         this.clock = clock;
-        for (String dir : List.of("builds", "releases", "instances", "logs")) {
+        for (String dir : List.of("builds", "releases", "instances", "logs", "runs")) {
             Files.createDirectories(dataDir.resolve(dir));
         }
         ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1, r -> {
@@ -93,6 +99,7 @@ public final class Supervisor implements AutoCloseable {
         this.stateFile = new StateFile(dataDir.resolve("state.json"));
         this.reaper = Reaper.start(scheduler);
         adopt(launcher);
+        restoreRuns(launcher);
         this.loop = Thread.ofPlatform().name("cutover-agent-reconcile").daemon(true).unstarted(this::run);
         loop.start();
     }
@@ -125,6 +132,40 @@ public final class Supervisor implements AutoCloseable {
         dirty.set(true);
     }
 
+    /**
+     * Finds the runs a previous agent left: adopts those still running, learns how the others ended. A directory
+     * without a record is a run that was never started; it goes.
+     */
+    private void restoreRuns(ProcessLauncher launcher) {
+        Path root = services.dataDir().resolve("runs");
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path d : dirs) {
+                String id = d.getFileName().toString();
+                if (!INSTANCE_ID.matcher(id).matches()) {
+                    deleteInBackground(d, "leftover " + id); // a forgotten run's directory, renamed away
+                    continue;
+                }
+                RunDirectory dir = new RunDirectory(d);
+                Optional<RunDirectory.RunRecord> record;
+                try {
+                    record = dir.load();
+                } catch (IOException e) {
+                    // It may have run: report it lost rather than ever start it again.
+                    log.error("run {}: unreadable record in {}; reporting it lost", id, d, e);
+                    runs.put(id, Run.unreadable(id, dir, services, e.toString()));
+                    continue;
+                }
+                if (record.isEmpty()) {
+                    deleteInBackground(d, "run " + id + " (never started)");
+                } else {
+                    runs.put(id, Run.restore(record.get(), dir, launcher, services));
+                }
+            }
+        } catch (IOException e) {
+            log.error("cannot list {}; adopting no runs", root, e);
+        }
+    }
+
     /** Records {@code desired} for the loop; a revision not above the applied (or pending) one is ignored. */
     public void apply(DesiredState desired) {
         validate(desired);
@@ -137,15 +178,23 @@ public final class Supervisor implements AutoCloseable {
 
     static void validate(DesiredState desired) {
         Set<String> ids = new HashSet<>();
+        for (int i = 0; i < desired.runs().size(); i++) {
+            RunSpec r = desired.runs().get(i);
+            String field = "runs[" + i + "]";
+            requireId(field, r.id());
+            if (!ids.add(r.id())) {
+                throw new IllegalArgumentException(field + ".id: " + r.id()
+                        + " (expected: unique ids: a run's log is named by its id, like an instance's)");
+            }
+            requirePositive(field + ".stopTimeout", r.stopTimeout());
+        }
         for (int i = 0; i < desired.instances().size(); i++) {
             InstanceSpec s = desired.instances().get(i);
             String field = "instances[" + i + "]";
-            if (!INSTANCE_ID.matcher(s.id()).matches()) {
-                throw new IllegalArgumentException(field + ".id: " + s.id()
-                        + " (expected: 1 to 128 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-')");
-            }
+            requireId(field, s.id());
             if (!ids.add(s.id())) {
-                throw new IllegalArgumentException(field + ".id: " + s.id() + " (expected: unique ids)");
+                throw new IllegalArgumentException(field + ".id: " + s.id()
+                        + " (expected: unique ids, among runs too)");
             }
             for (String signal : s.stopSignals()) {
                 try {
@@ -154,10 +203,20 @@ public final class Supervisor implements AutoCloseable {
                     throw new IllegalArgumentException(field + "." + e.getMessage(), e);
                 }
             }
-            if (s.stopTimeout().isNegative() || s.stopTimeout().isZero()) {
-                throw new IllegalArgumentException(
-                        field + ".stopTimeout: " + s.stopTimeout() + " (expected: a duration above zero)");
-            }
+            requirePositive(field + ".stopTimeout", s.stopTimeout());
+        }
+    }
+
+    private static void requireId(String field, String id) {
+        if (!INSTANCE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException(field + ".id: " + id
+                    + " (expected: 1 to 128 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-')");
+        }
+    }
+
+    private static void requirePositive(String field, java.time.Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(field + ": " + d + " (expected: a duration above zero)");
         }
     }
 
@@ -171,6 +230,16 @@ public final class Supervisor implements AutoCloseable {
                 .map(Instance::report)
                 .sorted(Comparator.comparing(InstanceReport::id))
                 .toList();
+    }
+
+    /** Every known run, by id. */
+    public List<RunReport> runReports() {
+        return runs.values().stream().map(Run::report).sorted(Comparator.comparing(RunReport::id)).toList();
+    }
+
+    /** The run's state; empty when this agent does not know it (any more). */
+    public Optional<RunState> runState(String runId) {
+        return Optional.ofNullable(runs.get(runId)).map(Run::state);
     }
 
     /** The instance's phase; empty when this agent does not know it (any more). */
@@ -213,9 +282,11 @@ public final class Supervisor implements AutoCloseable {
         return services.launcher();
     }
 
-    /** The ids of every known instance: a live view. */
-    public Set<String> instanceIds() {
-        return java.util.Collections.unmodifiableSet(instances.keySet());
+    /** The ids of every known instance and run: whose logs are kept. A new set on every call. */
+    public Set<String> logIds() {
+        Set<String> ids = new HashSet<>(instances.keySet());
+        ids.addAll(runs.keySet());
+        return ids;
     }
 
     public Path logFile(String instanceId) {
@@ -264,6 +335,16 @@ public final class Supervisor implements AutoCloseable {
                 log.error("instance {}: tick failed; continuing", instance.id(), e);
             }
         }
+        for (Run run : runs.values()) {
+            try {
+                run.tick(firstApplied);
+                if (run.forgettable()) {
+                    forget(run);
+                }
+            } catch (RuntimeException e) {
+                log.error("run {}: tick failed; continuing", run.id(), e);
+            }
+        }
         if (desired != null) {
             appliedRevision = desired.revision();
         }
@@ -278,6 +359,17 @@ public final class Supervisor implements AutoCloseable {
             ids.add(spec.id());
             instances.computeIfAbsent(spec.id(), id -> new Instance(spec, services)).desire(spec);
         }
+        Set<String> runIds = new HashSet<>();
+        for (RunSpec spec : desired.runs()) {
+            runIds.add(spec.id());
+            // by id: a run listed again is the same run, started once whatever its spec says now
+            runs.computeIfAbsent(spec.id(), id -> new Run(spec, services)).desire();
+        }
+        for (Run run : runs.values()) {
+            if (!runIds.contains(run.id())) {
+                run.undesire();
+            }
+        }
         for (Instance instance : instances.values()) {
             if (ids.contains(instance.id())) {
                 continue;
@@ -291,27 +383,42 @@ public final class Supervisor implements AutoCloseable {
         dirty.set(true);
     }
 
+    /** A run no longer wanted and no longer running: its directory goes; its log stays, like an instance's. */
+    private void forget(Run run) {
+        runs.remove(run.id());
+        run.close();
+        discard(run.directory().path(), "run " + run.id());
+    }
+
     private void forget(Instance instance) {
         instances.remove(instance.id());
         instance.close();
         services.ports().release(instance.id());
-        // Renamed away at once, so that the same id coming back gets a fresh directory; deleted in the background
-        // because an app may have left many files there.
-        Path work = services.workingDirectory(instance.id());
-        Path trash = work.resolveSibling("." + instance.id() + ".deleted-" + UUID.randomUUID());
+        discard(services.workingDirectory(instance.id()), "instance " + instance.id());
+    }
+
+    /**
+     * Renamed away at once, so that the same id coming back gets a fresh directory; deleted in the background
+     * because an app may have left many files there.
+     */
+    private void discard(Path dir, String what) {
+        Path trash = dir.resolveSibling("." + dir.getFileName() + ".deleted-" + UUID.randomUUID());
         try {
-            if (Files.exists(work)) {
-                Files.move(work, trash, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(dir)) {
+                Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+                deleteInBackground(trash, what);
             }
         } catch (IOException e) {
-            log.warn("instance {}: cannot remove {}: {}", instance.id(), work, e.toString());
-            return;
+            log.warn("{}: cannot remove {}: {}", what, dir, e.toString());
         }
+    }
+
+    private void deleteInBackground(Path dir, String what) {
         tasks.execute(() -> {
             try {
-                services.builds().deleteWorkingDirectory(trash);
+                services.builds().deleteWorkingDirectory(dir);
             } catch (IOException e) {
-                log.warn("instance {}: cannot delete {}: {}", instance.id(), trash, e.toString());
+                log.warn("{}: cannot delete {}: {}", what, dir, e.toString());
             }
         });
     }
@@ -341,6 +448,7 @@ public final class Supervisor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         instances.values().forEach(Instance::close);
+        runs.values().forEach(Run::close);
         reaper.close();
         tasks.shutdownNow();
         scheduler.shutdownNow();

@@ -10,6 +10,9 @@ import dev.cutover.model.agent.DesiredState;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.agent.InstanceSpec;
+import dev.cutover.model.agent.RunReport;
+import dev.cutover.model.agent.RunSpec;
+import dev.cutover.model.agent.RunState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +61,13 @@ public final class Harness implements AutoCloseable {
         return revision;
     }
 
+    /** Applies a desired state of these runs and no instances. */
+    public long applyRuns(RunSpec... runs) {
+        revision++;
+        agent.apply(new DesiredState(revision, List.of(), List.of(runs)));
+        return revision;
+    }
+
     /** Closes the agent (processes keep running) and starts a new one on the same data directory. */
     public void restartAgent() {
         restartAgent(() -> {});
@@ -75,21 +86,38 @@ public final class Harness implements AutoCloseable {
 
     /** Waits until instance {@code id} satisfies {@code condition}; returns the report that did. */
     public InstanceReport await(String id, Predicate<InstanceReport> condition) {
-        AtomicReference<InstanceReport> last = new AtomicReference<>();
+        return awaitReport("instance " + id, () -> find(id), condition);
+    }
+
+    private static <T> T awaitReport(String what, Supplier<Optional<T>> find, Predicate<T> condition) {
+        AtomicReference<T> last = new AtomicReference<>();
         try {
             Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
-                Optional<InstanceReport> r = find(id);
+                Optional<T> r = find.get();
                 r.ifPresent(last::set);
                 return r.isPresent() && condition.test(r.get());
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("instance " + id + " did not get there; last seen: " + last.get(), e);
+            throw new AssertionError(what + " did not get there; last seen: " + last.get(), e);
         }
         return last.get();
     }
 
     public InstanceReport awaitPhase(String id, InstancePhase phase) {
         return await(id, r -> r.phase() == phase);
+    }
+
+    public Optional<RunReport> findRun(String id) {
+        return agent.report().runs().stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    /** Waits until run {@code id} satisfies {@code condition}; returns the report that did. */
+    public RunReport awaitRun(String id, Predicate<RunReport> condition) {
+        return awaitReport("run " + id, () -> findRun(id), condition);
+    }
+
+    public RunReport awaitRunState(String id, RunState state) {
+        return awaitRun(id, r -> r.state() == state);
     }
 
     public Path workingDirectory(String id) {
@@ -122,8 +150,9 @@ public final class Harness implements AutoCloseable {
         try {
             revision++;
             agent.apply(new DesiredState(revision, List.of()));
-            Awaitility.await().atMost(PATIENCE).until(() -> agent.report().instances().stream()
-                    .allMatch(i -> i.phase() == InstancePhase.STOPPED || i.phase() == InstancePhase.FAILED));
+            Awaitility.await().atMost(PATIENCE).until(() -> agent.report().runs().isEmpty()
+                    && agent.report().instances().stream()
+                            .allMatch(i -> i.phase() == InstancePhase.STOPPED || i.phase() == InstancePhase.FAILED));
         } catch (RuntimeException e) {
             System.err.println("harness: stopping through the agent failed: " + e);
         } finally {

@@ -1,6 +1,7 @@
 package dev.cutover.agent.testing;
 
 import dev.cutover.model.agent.InstanceSpec;
+import dev.cutover.model.agent.RunSpec;
 import dev.cutover.model.manifest.HealthSpec;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,12 @@ public final class Specs {
     public static InstanceSpec worker(String id, String build, String command) {
         return new InstanceSpec(id, "shop", "production", 3, "1.4.2", "worker", command, build, Map.of(), null,
                 List.of("TERM", "KILL"), Duration.ofSeconds(5));
+    }
+
+    /** A one-off run of the release {@link #web} runs, with its config. */
+    public static RunSpec run(String id, String build, String command) {
+        return new RunSpec(id, "shop", "production", 3, "1.4.2", command, build, Map.of("FOO", "bar"),
+                Duration.ofSeconds(5));
     }
 
     public static InstanceSpec withCommand(InstanceSpec s, String command) {

@@ -9,6 +9,7 @@ import dev.cutover.engine.rollout.Plan;
 import dev.cutover.engine.rollout.Planner;
 import dev.cutover.engine.rollout.RolloutSpec;
 import dev.cutover.engine.rollout.RolloutState;
+import dev.cutover.engine.rollout.RunObservation;
 import dev.cutover.engine.rollout.Routing;
 import dev.cutover.engine.rollout.Step;
 import dev.cutover.model.agent.InstancePhase;
@@ -26,7 +27,8 @@ import java.util.Map;
  * What a deployment would do, found by running the real planner against a world where everything goes as well as
  * it can: instances pass their health checks as soon as the thresholds allow, the router acknowledges at once,
  * nothing is in flight when an instance drains, analysis sees plenty of traffic without errors, and every wait for
- * {@code cutover promote} is promoted at once (and said so). Pure: no I/O, a clock of its own.
+ * {@code cutover promote} is promoted at once (and said so), and a release command exits 0 at once (and said so).
+ * Pure: no I/O, a clock of its own.
  */
 public final class DryRun {
 
@@ -44,6 +46,7 @@ public final class DryRun {
         Map<String, InstanceRecord> store = new LinkedHashMap<>();
         Map<String, Observation> agent = new HashMap<>();
         Map<String, Instant> healthyAt = new HashMap<>();
+        Map<String, RunObservation> runs = new HashMap<>();
         for (int i = 1; i <= oldInstances; i++) {
             String id = "old-" + i;
             store.put(id, new InstanceRecord(id, spec.stable().number(), "web", true, Routing.ACTIVE));
@@ -67,9 +70,10 @@ public final class DryRun {
                     routed.put(r.id(), r.routing() == Routing.ACTIVE ? TargetState.ACTIVE : TargetState.DRAINING));
             groups.merge(spec.target().number(), new GroupObservation(10_000, 0, 1), DryRun::add);
             groups.merge(spec.stable().number(), new GroupObservation(10_000, 0, 1), DryRun::add);
-            Observations obs = new Observations(agent, routed, weights, weights, false, groups, Map.of(), false,
+            Observations obs = new Observations(agent, runs, routed, weights, weights, false, groups, Map.of(), false,
                     promotions, false, now);
             Plan plan = Planner.plan(spec, state, List.copyOf(store.values()), obs);
+            boolean releaseStarted = false;
             for (Action a : plan.actions()) {
                 switch (a) {
                     case Action.Launch l -> {
@@ -90,11 +94,20 @@ public final class DryRun {
                     case Action.SetWeights w -> weights = w.percentByRelease();
                     case Action.SetPreview p -> { }
                     case Action.MarkServing m -> { }
+                    case Action.StartRun r -> {
+                        releaseStarted = !runs.containsKey(r.run());
+                        runs.put(r.run(), new RunObservation.Exited(0, null));
+                    }
+                    case Action.StopRun r -> { }
                 }
             }
             state = plan.next();
             for (String event : plan.events()) {
                 steps.add(step(now, event.replace("d0-", "new-"), store, spec, oldInstances, weights));
+            }
+            if (releaseStarted) {
+                steps.add(step(now, "(the preview assumes the release command exits 0 at once)", store, spec,
+                        oldInstances, weights));
             }
             boolean waitsForPerson = state.step() instanceof Step.Bake b && b.until() == null && b.analysis() == null;
             if (waitsForPerson && !state.phase().finished()) {

@@ -32,4 +32,16 @@ public sealed interface Action {
 
     /** Record {@code release} as the one the environment serves (a traffic switch happened). */
     record MarkServing(int release) implements Action {}
+
+    /**
+     * Want the one-off run {@code run} started, once, with {@code release}'s build and environment: the release
+     * command. Asking again for the same id never starts a second run.
+     */
+    record StartRun(String run, int release, String command) implements Action {}
+
+    /**
+     * The run is no longer wanted: stopped if it still runs (TERM to its process group, KILL after the stop
+     * timeout), its outcome and output kept with the deployment, and then forgotten by its agent.
+     */
+    record StopRun(String run) implements Action {}
 }

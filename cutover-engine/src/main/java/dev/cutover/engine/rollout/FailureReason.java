@@ -14,6 +14,11 @@ public enum FailureReason {
     ANALYSIS,
     /** A bake ended without enough traffic to judge, and the policy says that fails. */
     INCONCLUSIVE,
+    /**
+     * The release command exited with a code other than 0, could not be started, was lost, or did not finish before
+     * the step's deadline.
+     */
+    RELEASE_COMMAND,
     /** Someone asked for it to stop. */
     ABORTED;
 

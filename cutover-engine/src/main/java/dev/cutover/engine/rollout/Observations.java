@@ -8,6 +8,7 @@ import java.util.Map;
  * Everything the planner may know of the world at one tick.
  *
  * @param instances agents' reports by instance id; an instance missing here has not been seen yet
+ * @param runs agents' reports of one-off runs by run id; a run missing here has not been seen yet, or is forgotten
  * @param routed the state of each instance in the newest routing table the router has acknowledged; an instance
  *               missing here is not routed
  * @param weights the environment's traffic split in that acknowledged table, percent by release; empty when it is
@@ -24,6 +25,7 @@ import java.util.Map;
  */
 public record Observations(
         Map<String, Observation> instances,
+        Map<String, RunObservation> runs,
         Map<String, TargetState> routed,
         Map<Integer, Integer> weights,
         Map<Integer, Integer> desiredWeights,
@@ -37,6 +39,7 @@ public record Observations(
 
     public Observations {
         instances = Map.copyOf(instances);
+        runs = Map.copyOf(runs);
         routed = Map.copyOf(routed);
         weights = Map.copyOf(weights);
         desiredWeights = Map.copyOf(desiredWeights);

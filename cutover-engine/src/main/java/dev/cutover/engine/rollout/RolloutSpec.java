@@ -9,12 +9,26 @@ import java.util.Objects;
  * {@code stable}.
  *
  * @param stable the release serving before; {@link ReleaseShape#none()} on a first deployment
+ * @param release the command to run once, in {@code target}'s environment, before anything else; null for none
  */
-public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy policy) {
+public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy policy, String release) {
     public RolloutSpec {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(stable, "stable");
         Objects.requireNonNull(policy, "policy");
+        if (release != null && release.isBlank()) {
+            throw new IllegalArgumentException("release: '" + release + "' (expected: a command, or null for none)");
+        }
+    }
+
+    /** A spec without a release command. */
+    public RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy policy) {
+        this(target, stable, policy, null);
+    }
+
+    /** The same spec with {@code command} as its release command. */
+    public RolloutSpec withRelease(String command) {
+        return new RolloutSpec(target, stable, policy, command);
     }
 
     /** A rolling spec with these timeouts: what the in-place tests use. */

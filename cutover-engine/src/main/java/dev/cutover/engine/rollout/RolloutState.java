@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param promotionsSeen how many promotions have been used up
  * @param pausedAt when a pause asked for by someone began; null when not paused
  * @param switchedAt traffic shifting: when all traffic reached the candidate; null before
+ * @param releaseDone whether the release step is over: the release command exited 0, or it failed and a person chose
+ *                    to go on. False too for a deployment without a release command, which never looks at it
  */
 public record RolloutState(long deployment, Phase phase, Step step, int nextSeq, Failure failure, Instant updatedAt,
-        int program, int promotionsSeen, Instant pausedAt, Instant switchedAt) {
+        int program, int promotionsSeen, Instant pausedAt, Instant switchedAt, boolean releaseDone) {
 
     public RolloutState {
         Objects.requireNonNull(phase, "phase");
@@ -26,51 +28,72 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
     }
 
     public static RolloutState start(long deployment, Instant now) {
-        return new RolloutState(deployment, Phase.RUNNING, new Step.Choose(), 1, null, now, 0, 0, null, null);
+        return new RolloutState(deployment, Phase.RUNNING, new Step.Choose(), 1, null, now, 0, 0, null, null, false);
+    }
+
+    /** The same state with {@code why} as its failure: the controller adds evidence to the planner's account. */
+    public RolloutState withFailure(Failure why) {
+        return new RolloutState(deployment, phase, step, nextSeq, why, updatedAt, program, promotionsSeen, pausedAt,
+                switchedAt, releaseDone);
     }
 
     RolloutState with(Step next, Instant now) {
         return new RolloutState(deployment, phase, next, nextSeq, failure, now, program, promotionsSeen, pausedAt,
-                switchedAt);
+                switchedAt, releaseDone);
     }
 
     RolloutState launched(int count, Instant now) {
         return new RolloutState(deployment, phase, step, nextSeq + count, failure, now, program, promotionsSeen,
-                pausedAt, switchedAt);
+                pausedAt, switchedAt, releaseDone);
     }
 
     RolloutState failed(Phase next, Failure why, Instant now) {
         return new RolloutState(deployment, next, new Step.Choose(), nextSeq, why, now, program, promotionsSeen, null,
-                switchedAt);
+                switchedAt, releaseDone);
+    }
+
+    /** Running forward with a failure recorded, holding at {@code step} until a person aborts or goes on. */
+    RolloutState held(Failure why, Step step, Instant now) {
+        return new RolloutState(deployment, Phase.RUNNING, step, nextSeq, why, now, program, promotionsSeen, null,
+                switchedAt, releaseDone);
     }
 
     RolloutState finished(Phase last, Instant now) {
         return new RolloutState(deployment, last, new Step.Done(), nextSeq, failure, now, program, promotionsSeen,
-                null, switchedAt);
+                null, switchedAt, releaseDone);
     }
 
     RolloutState nextProgramStep(Instant now) {
         return new RolloutState(deployment, phase, new Step.Choose(), nextSeq, failure, now, program + 1,
-                promotionsSeen, pausedAt, switchedAt);
+                promotionsSeen, pausedAt, switchedAt, releaseDone);
     }
 
     RolloutState promotionUsed(Instant now) {
         return new RolloutState(deployment, phase, step, nextSeq, failure, now, program, promotionsSeen + 1, pausedAt,
-                switchedAt);
+                switchedAt, releaseDone);
     }
 
     RolloutState switched(Instant now) {
-        return new RolloutState(deployment, phase, step, nextSeq, failure, now, program, promotionsSeen, pausedAt, now);
+        return new RolloutState(deployment, phase, step, nextSeq, failure, now, program, promotionsSeen, pausedAt, now,
+                releaseDone);
     }
 
     RolloutState pausedSince(Instant at) {
-        return new RolloutState(deployment, phase, step, nextSeq, failure, at, program, promotionsSeen, at, switchedAt);
+        return new RolloutState(deployment, phase, step, nextSeq, failure, at, program, promotionsSeen, at, switchedAt,
+                releaseDone);
+    }
+
+    RolloutState released(Instant now) {
+        return new RolloutState(deployment, phase, step, nextSeq, failure, now, program, promotionsSeen, pausedAt,
+                switchedAt, true);
     }
 
     /** Resumes after a pause: every wait and deadline of the current step moves by the time it was paused. */
     RolloutState resumed(Instant now) {
         Duration paused = pausedAt == null ? Duration.ZERO : Duration.between(pausedAt, now);
         Step shifted = switch (step) {
+            case Step.AwaitRelease r -> new Step.AwaitRelease(r.run(), r.since().plus(paused),
+                    r.deadline().plus(paused));
             case Step.AwaitReady r -> new Step.AwaitReady(r.instances(), r.since().plus(paused),
                     r.deadline().plus(paused), null);
             case Step.AwaitRouted r -> new Step.AwaitRouted(r.instances(), r.since().plus(paused),
@@ -86,10 +109,18 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
             case Step.Done d -> d;
         };
         return new RolloutState(deployment, phase, shifted, nextSeq, failure, now, program, promotionsSeen, null,
-                switchedAt);
+                switchedAt, releaseDone);
     }
 
     String instanceId(String type, int offset) {
         return "d" + deployment + "-" + type + "-" + (nextSeq + offset);
+    }
+
+    /**
+     * The id of this deployment's release command run. Stable, so that a controller that asked for the run and
+     * crashed before saving asks again for the same run, which its agent starts only once.
+     */
+    public String releaseRunId() {
+        return "d" + deployment + "-release";
     }
 }

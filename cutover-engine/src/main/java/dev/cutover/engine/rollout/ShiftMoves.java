@@ -125,7 +125,14 @@ final class ShiftMoves {
     boolean bake(Step.Bake b) {
         if (t.obs.promotions() > t.state.promotionsSeen()) {
             t.events.add("promoted");
-            t.state = t.state.promotionUsed(t.now).nextProgramStep(t.now);
+            Failure held = t.state.failure();
+            if (held != null && held.reason() == FailureReason.RELEASE_COMMAND) {
+                // going on past a failed release command: the deployment starts as if it had succeeded, from the
+                // first step of its program, and the failure is no longer what it waits on
+                t.state = t.state.promotionUsed(t.now).withFailure(null).with(new Step.Choose(), t.now);
+            } else {
+                t.state = t.state.promotionUsed(t.now).nextProgramStep(t.now);
+            }
             return true;
         }
         ReleaseShape target = t.spec.target();

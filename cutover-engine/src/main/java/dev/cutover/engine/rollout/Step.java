@@ -6,6 +6,7 @@ import dev.cutover.model.manifest.Analysis;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a deployment waits for now. Every wait on instances can be derived again from the inventory after a crash;
@@ -14,6 +15,7 @@ import java.util.Map;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Step.Choose.class, name = "choose"),
+    @JsonSubTypes.Type(value = Step.AwaitRelease.class, name = "await-release"),
     @JsonSubTypes.Type(value = Step.AwaitReady.class, name = "await-ready"),
     @JsonSubTypes.Type(value = Step.AwaitRouted.class, name = "await-routed"),
     @JsonSubTypes.Type(value = Step.AwaitDrained.class, name = "await-drained"),
@@ -26,6 +28,16 @@ public sealed interface Step {
 
     /** Between steps: look at the inventory and pick the next one. */
     record Choose() implements Step {}
+
+    /**
+     * The release command runs as {@code run}; it must exit 0 before {@code deadline}. Nothing of the new release is
+     * launched and no traffic moves until it has.
+     */
+    record AwaitRelease(String run, Instant since, Instant deadline) implements Step {
+        public AwaitRelease {
+            Objects.requireNonNull(run, "run");
+        }
+    }
 
     /**
      * Launched instances must become healthy (or running, without a port) before {@code deadline}, and stay so for

@@ -40,7 +40,8 @@ final class Tick {
             return;
         }
         if (obs.abortRequested() && state.phase() == Phase.RUNNING) {
-            String at = state.step() instanceof Step.AwaitReady r && !r.instances().isEmpty() ? r.instances().get(0) : null;
+            String at = state.step() instanceof Step.AwaitReady r && !r.instances().isEmpty() ? r.instances().get(0)
+                    : state.step() instanceof Step.AwaitRelease r ? r.run() : null;
             fail(new Failure(FailureReason.ABORTED, "aborted on request", at), true);
         }
         if (obs.paused() && state.phase() == Phase.RUNNING) {
@@ -65,6 +66,7 @@ final class Tick {
     private boolean advance() {
         return switch (state.step()) {
             case Step.Choose c -> choose();
+            case Step.AwaitRelease r -> awaitRelease(r);
             case Step.AwaitReady r -> awaitReady(r);
             case Step.AwaitRouted r -> awaitRouted(r);
             case Step.AwaitDrained d -> awaitDrained(d);
@@ -84,6 +86,9 @@ final class Tick {
     }
 
     private boolean choose() {
+        if (state.phase() == Phase.RUNNING && spec.release() != null && !state.releaseDone()) {
+            return startRelease();
+        }
         ReleaseShape goal = goal();
         List<String> types = new ArrayList<>(goal.typesInOrder());
         inventory.values().stream().filter(InstanceRecord::running).map(InstanceRecord::type).distinct()
@@ -137,6 +142,58 @@ final class Tick {
         });
         state = state.finished(last, now);
         return false;
+    }
+
+    /**
+     * The first step of a deployment with a release command, whatever its strategy: nothing is launched and no
+     * weight changes before the command has exited 0. The run's id is derived from the deployment, so a controller
+     * that asked and crashed before saving asks again for the same run, which its agent starts only once.
+     */
+    private boolean startRelease() {
+        String run = state.releaseRunId();
+        actions.add(new Action.StartRun(run, spec.target().number(), spec.release()));
+        events.add("running release command: " + spec.release());
+        state = state.with(new Step.AwaitRelease(run, now, now.plus(spec.deadline())), now);
+        return true;
+    }
+
+    private boolean awaitRelease(Step.AwaitRelease step) {
+        RunObservation seen = obs.runs().get(step.run());
+        switch (seen) {
+            case null -> { } // its agent has not reported it yet
+            case RunObservation.Running r -> { }
+            case RunObservation.Exited e when e.code() == 0 -> {
+                actions.add(new Action.StopRun(step.run())); // over: its agent may forget it
+                events.add("release command exited 0 after " + ran(e, step));
+                state = state.released(now).with(new Step.Choose(), now);
+                return true;
+            }
+            case RunObservation.Exited e -> {
+                failRelease("release command exited " + e.code() + " after " + ran(e, step), step);
+                return true;
+            }
+            case RunObservation.StartFailed f -> {
+                failRelease("release command could not be started: " + f.reason(), step);
+                return true;
+            }
+            case RunObservation.Lost l -> {
+                failRelease("release command was lost: " + l.reason(), step);
+                return true;
+            }
+        }
+        if (!now.isBefore(step.deadline())) {
+            failRelease("release command did not finish within " + seconds(spec.deadline()), step);
+            return true;
+        }
+        return false;
+    }
+
+    private void failRelease(String message, Step.AwaitRelease step) {
+        fail(new Failure(FailureReason.RELEASE_COMMAND, message, step.run()), false);
+    }
+
+    private String ran(RunObservation.Exited e, Step.AwaitRelease step) {
+        return seconds(e.ran() != null ? e.ran() : Duration.between(step.since(), now));
     }
 
     private boolean awaitReady(Step.AwaitReady step) {
@@ -336,15 +393,29 @@ final class Tick {
         if (state.phase() == Phase.RUNNING) {
             ReleaseShape stable = spec.stable();
             events.add((requested ? "" : "failed (" + why.reason().word() + "): ") + why.message());
+            boolean inRelease = state.step() instanceof Step.AwaitRelease;
+            if (state.step() instanceof Step.AwaitRelease r) {
+                // whatever ended the step, the run is not wanted any more; one still running is stopped
+                actions.add(new Action.StopRun(r.run()));
+                RunObservation seen = obs.runs().get(r.run());
+                if (seen == null || seen instanceof RunObservation.Running) {
+                    events.add("stopping the release command (TERM, then KILL after " + seconds(spec.stopTimeout())
+                            + ")");
+                }
+            }
             if (!requested && !spec.policy().autoRollback()) {
                 events.add("auto-rollback is off: waiting; cutover abort rolls back, cutover promote goes on");
-                state = new RolloutState(state.deployment(), Phase.RUNNING, new Step.Bake(now, null,
-                        now.plus(Duration.ofDays(365)), null, Map.of(), false), state.nextSeq(), why, now,
-                        state.program(), state.promotionsSeen(), null, state.switchedAt());
+                state = state.held(why, new Step.Bake(now, null, now.plus(Duration.ofDays(365)), null, Map.of(),
+                        false), now);
+                if (inRelease) {
+                    // going on from here launches the new release; the command is never run a second time
+                    state = state.released(now);
+                }
                 return;
             }
-            events.add(stable.number() == 0
-                    ? "stopping the new instances: there is no earlier release to go back to"
+            events.add(inRelease ? "nothing of v" + spec.target().number() + " was started and no traffic moved: "
+                    + "nothing to undo"
+                    : stable.number() == 0 ? "stopping the new instances: there is no earlier release to go back to"
                     : "rolling back to v" + stable.number());
             state = state.failed(Phase.ROLLING_BACK, why, now);
         } else {

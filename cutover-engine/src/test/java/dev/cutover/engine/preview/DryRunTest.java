@@ -40,6 +40,22 @@ class DryRunTest {
     }
 
     @Test
+    void theReleaseCommandComesFirstAndIsAssumedToSucceedAtOnce() {
+        List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ROLLING, List.of(), false, Duration.ZERO))
+                .withRelease("./bin/migrate"), 2, HEALTH);
+
+        assertThat(steps).extracting(PreviewStep::what).startsWith("running release command: ./bin/migrate",
+                "(the preview assumes the release command exits 0 at once)");
+        assertThat(steps.get(2).what()).startsWith("release command exited 0 after ");
+        assertThat(steps.get(3).what()).startsWith("launched new-web-1");
+        assertThat(steps.subList(0, 2)).allSatisfy(s -> {
+            assertThat(s.newInstances()).isZero();
+            assertThat(s.capacityPercent()).isEqualTo(100);
+        });
+        assertThat(steps.getLast().what()).isEqualTo("v2 is serving");
+    }
+
+    @Test
     void allAtOnceShowsItsDowntime() {
         List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ALL_AT_ONCE, List.of(), false,
                 Duration.ZERO)), 2, HEALTH);

@@ -35,8 +35,19 @@ class PlannerPropertiesTest {
             @ForAll("strategies") String strategy,
             @ForAll @IntRange(min = 1, max = 3) int batch,
             @ForAll boolean surge,
+            @ForAll @IntRange(min = 0, max = 5) int releaseKind,
+            @ForAll @IntRange(min = 1, max = 8) int releaseTicks,
             @ForAll long seed) {
         SimulatedFleet fleet = new SimulatedFleet(seed, ackDelay, startTicks);
+        // 0: no release command; then one that exits 0, exits 3, is lost, cannot start, or never ends
+        fleet.release = switch (releaseKind) {
+            case 1 -> SimulatedFleet.RunScript.exits(0, releaseTicks);
+            case 2 -> SimulatedFleet.RunScript.exits(3, releaseTicks);
+            case 3 -> SimulatedFleet.RunScript.lost(releaseTicks);
+            case 4 -> SimulatedFleet.RunScript.cannotStart();
+            default -> SimulatedFleet.RunScript.hangs();
+        };
+        boolean releaseFails = releaseKind >= 2;
         for (int i = 1; i <= oldCount; i++) {
             fleet.running("old-" + i, 1);
         }
@@ -53,7 +64,8 @@ class PlannerPropertiesTest {
         DeployPolicy policy = new DeployPolicy(strategy, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ZERO,
                 true, new DeployPolicy.Batch(batch, 0), surge, true, false,
                 strategy.equals(DeployPolicy.BLUE_GREEN) ? Duration.ofSeconds(5) : Duration.ZERO, steps, null);
-        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", newCount)), stable, policy);
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", newCount)), stable, policy,
+                releaseKind == 0 ? null : "./bin/migrate");
         boolean capacityDrops = strategy.equals(DeployPolicy.ALL_AT_ONCE)
                 || strategy.equals(DeployPolicy.ROLLING) && !surge;
         int floor = strategy.equals(DeployPolicy.ALL_AT_ONCE) ? 0
@@ -62,8 +74,15 @@ class PlannerPropertiesTest {
         RolloutState end = fleet.run(spec, RolloutState.start(1, fleet.now), 2000,
                 abort ? abortAt : Integer.MAX_VALUE, floor);
 
+        // the fleet also checks: nothing but the run is asked for before it exited 0, and never a second run
         assertThat(fleet.violations).as("safety violations").isEmpty();
         assertThat(end.phase().finished()).as("finished within 2000 ticks").isTrue();
+        assertThat(fleet.runsStarted).hasSizeLessThanOrEqualTo(releaseKind == 0 ? 0 : 1);
+        assertThat(fleet.runsWanted).as("no run left wanted once the deployment ended").isEmpty();
+        if (releaseFails) {
+            assertThat(end.phase()).isNotEqualTo(Phase.SUCCEEDED);
+            assertThat(fleet.actions).as("nothing launched").noneMatch(a -> a instanceof Action.Launch);
+        }
         switch (end.phase()) {
             case SUCCEEDED -> {
                 assertThat(fleet.acknowledgedWeights).as("split by instance count again").isEmpty();

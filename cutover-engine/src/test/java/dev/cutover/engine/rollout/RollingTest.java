@@ -141,7 +141,7 @@ class RollingTest {
         assertThat(fleet.actions.getLast()).isEqualTo(new Action.Stop("old-1"));
     }
 
-    private static List<String> kinds(List<Action> actions) {
+    static List<String> kinds(List<Action> actions) {
         return actions.stream().map(a -> switch (a) {
             case Action.Launch l -> "launch " + l.instance();
             case Action.SetRouting s -> "route " + s.instance() + " " + s.routing();
@@ -149,6 +149,8 @@ class RollingTest {
             case Action.SetWeights w -> "weights " + new java.util.TreeMap<>(w.percentByRelease());
             case Action.SetPreview p -> "preview v" + p.release();
             case Action.MarkServing m -> "serving v" + m.release();
+            case Action.StartRun r -> "start run " + r.run();
+            case Action.StopRun r -> "stop run " + r.run();
         }).toList();
     }
 }

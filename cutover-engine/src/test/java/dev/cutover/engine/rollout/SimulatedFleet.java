@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * A fleet, a store and a router in memory, moved by hand: instances become healthy after a delay (or never, for
  * releases marked bad), the router acknowledges routing changes some ticks late, draining instances finish their
- * in-flight requests over a few ticks. It checks the engine's safety properties at every tick.
+ * in-flight requests over a few ticks, a release command ends as {@link #release} says. It checks the engine's
+ * safety properties at every tick.
  */
 final class SimulatedFleet {
 
@@ -43,6 +44,16 @@ final class SimulatedFleet {
     int serving = 0;
     int preview = 0;
     final Set<Integer> badReleases = new HashSet<>();
+    /** How the release command ends, when the deployment has one. */
+    RunScript release = RunScript.exits(0, 2);
+    /** Runs started, by id: the tick each started at. A run is started once per id. */
+    final Map<String, Integer> runsStarted = new LinkedHashMap<>();
+    /** Runs started and not yet told to stop: what an agent would still be asked to run. */
+    final Set<String> runsWanted = new HashSet<>();
+    /** Set once a person went on past a failed release command: from then on, launching is what was asked. */
+    boolean wentOnPastRelease = false;
+    /** Runs told to stop while still running: gone from their agent's report a tick later. */
+    private final Map<String, Integer> runsStopping = new HashMap<>();
     final List<String> violations = new ArrayList<>();
     final List<Action> actions = new ArrayList<>();
     private final Random random;
@@ -64,16 +75,67 @@ final class SimulatedFleet {
         acknowledged = routingView();
     }
 
+    /**
+     * How a release command ends: after {@code ticks}, with {@code exitCode} (null: lost, its process gone without
+     * one), or it cannot start at all; {@code ticks} of {@link Integer#MAX_VALUE}: it never ends.
+     */
+    record RunScript(int ticks, Integer exitCode, boolean startFails) {
+        static RunScript exits(int code, int ticks) {
+            return new RunScript(ticks, code, false);
+        }
+
+        static RunScript lost(int ticks) {
+            return new RunScript(ticks, null, false);
+        }
+
+        static RunScript cannotStart() {
+            return new RunScript(1, null, true);
+        }
+
+        static RunScript hangs() {
+            return new RunScript(Integer.MAX_VALUE, null, false);
+        }
+    }
+
+    /** Whether the release command has run to exit code 0 by now. */
+    boolean released() {
+        return runsStarted.entrySet().stream().anyMatch(e -> release.exitCode() != null && release.exitCode() == 0
+                && !release.startFails() && release.ticks() != Integer.MAX_VALUE
+                && tick >= e.getValue() + release.ticks() && !runsStopping.containsKey(e.getKey()));
+    }
+
+    private Map<String, RunObservation> runReports() {
+        Map<String, RunObservation> reports = new HashMap<>();
+        for (Map.Entry<String, Integer> e : runsStarted.entrySet()) {
+            String id = e.getKey();
+            boolean forgotten = !runsWanted.contains(id)
+                    && (!runsStopping.containsKey(id) || tick > runsStopping.get(id));
+            if (forgotten) {
+                continue;
+            }
+            boolean over = release.ticks() != Integer.MAX_VALUE && tick >= e.getValue() + release.ticks();
+            reports.put(id, release.startFails() ? new RunObservation.StartFailed("build missing")
+                    : !over || runsStopping.containsKey(id) ? new RunObservation.Running()
+                    : release.exitCode() == null ? new RunObservation.Lost("gone without an exit code")
+                    : new RunObservation.Exited(release.exitCode(), Duration.ofSeconds(release.ticks())));
+        }
+        return reports;
+    }
+
     Observations observe(boolean abort) {
         boolean pending = !weightQueue.stream().allMatch(w -> w.equals(acknowledgedWeights));
-        return new Observations(agent, acknowledged, acknowledgedWeights, pendingWeights, pending, groups, inFlight,
-                abort, promotions, paused, now);
+        return new Observations(agent, runReports(), acknowledged, acknowledgedWeights, pendingWeights, pending,
+                groups, inFlight, abort, promotions, paused, now);
     }
 
     /** Carries out a plan's actions, checking that none breaks a safety property. */
     void apply(Plan plan, RolloutSpec spec) {
         for (Action a : plan.actions()) {
             actions.add(a);
+            boolean runAction = a instanceof Action.StartRun || a instanceof Action.StopRun;
+            if (spec.release() != null && !runAction && !released() && !wentOnPastRelease) {
+                violations.add("tick " + tick + ": " + a + " before the release command exited 0");
+            }
             switch (a) {
                 case Action.Launch l -> {
                     if (plan.next().phase() != Phase.RUNNING && l.release() == spec.target().number()) {
@@ -110,6 +172,22 @@ final class SimulatedFleet {
                 }
                 case Action.SetPreview p -> preview = p.release();
                 case Action.MarkServing m -> serving = m.release();
+                case Action.StartRun r -> {
+                    if (!runsStarted.isEmpty() && !runsStarted.containsKey(r.run())) {
+                        violations.add("tick " + tick + ": a second release run " + r.run() + " after "
+                                + runsStarted.keySet());
+                    } else if (runsStarted.containsKey(r.run()) && !runsWanted.contains(r.run())) {
+                        violations.add("tick " + tick + ": asked again for " + r.run() + " after it was stopped");
+                    }
+                    runsStarted.putIfAbsent(r.run(), tick);
+                    runsWanted.add(r.run());
+                }
+                case Action.StopRun r -> {
+                    boolean stillRunning = runReports().get(r.run()) instanceof RunObservation.Running;
+                    if (runsWanted.remove(r.run()) && stillRunning) {
+                        runsStopping.put(r.run(), tick + 1); // killed: it never exits 0
+                    }
+                }
             }
         }
         routerQueue.addLast(routingView());
@@ -182,6 +260,14 @@ final class SimulatedFleet {
             }
         }
         return view;
+    }
+
+    /** One tick: plans from {@code state}, carries out the plan, lets a second pass; returns the plan. */
+    Plan tick(RolloutSpec spec, RolloutState state) {
+        Plan plan = Planner.plan(spec, state, List.copyOf(store.values()), observe(false));
+        apply(plan, spec);
+        advance();
+        return plan;
     }
 
     /** Runs the planner until the deployment finishes or {@code maxTicks} pass; returns the last state. */

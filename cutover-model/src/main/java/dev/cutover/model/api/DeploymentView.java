@@ -13,6 +13,7 @@ import java.util.List;
  * @param message the human account of the failure, with its evidence
  * @param awaiting what a running deployment waits for from a person: {@code promote} (an approval or a pause),
  *                 {@code keep-old} (the new release serves; the old set is warm for an instant rollback), or null
+ * @param releaseCommand the release command, once the deployment started it; null before, and for a deployment without one
  */
 public record DeploymentView(
         long id,
@@ -30,7 +31,8 @@ public record DeploymentView(
         Instant createdAt,
         Instant finishedAt,
         List<EventView> events,
-        String awaiting) {
+        String awaiting,
+        ReleaseCommandView releaseCommand) {
 
     public boolean finished() {
         return finishedAt != null;

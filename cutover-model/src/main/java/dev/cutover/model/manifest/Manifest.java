@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param processes process types by name, in manifest order; {@code web} gets a port and traffic
  * @param build commands run before bundling
- * @param release a command run once per deployment before traffic moves, or null
+ * @param release a command run with {@code /bin/sh -c} once per deployment, in the new release's environment, before
+ *                any instance of it starts or any traffic moves; null for none
  * @param health how {@code web} instances are probed
  * @param deploy the deploy policy
  */
@@ -24,6 +25,9 @@ public record Manifest(
         }
         processes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(processes));
         build = List.copyOf(build);
+        if (release != null && release.isBlank()) {
+            throw new ManifestException("release", release, "a command, e.g. \"./bin/migrate\", or no release key");
+        }
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(deploy, "deploy");
     }

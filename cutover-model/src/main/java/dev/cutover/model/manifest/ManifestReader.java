@@ -59,7 +59,8 @@ public final class ManifestReader {
         requireObject("(top level)", root, TOP);
         Map<String, ProcessSpec> processes = processes(root.get("processes"));
         List<String> build = build(root.get("build"));
-        String release = optionalText("release", root.get("release"));
+        // a release key with no value is a mistake, not "no release command": strict like every other field
+        String release = root.has("release") ? requireCommand("release", root.get("release"), "./bin/migrate") : null;
         HealthSpec health = health(root.get("health"));
         DeployPolicy deploy = deploy(overrides.applyTo(root.get("deploy")));
         return new Manifest(processes, build, release, health, deploy);
@@ -453,8 +454,12 @@ public final class ManifestReader {
     }
 
     private static String requireCommand(String path, JsonNode node) {
+        return requireCommand(path, node, "./bin/server");
+    }
+
+    private static String requireCommand(String path, JsonNode node, String example) {
         if (node == null || !node.isTextual() || node.asText().isBlank()) {
-            throw new ManifestException(path, Nodes.describe(node), "a command, e.g. \"./bin/server\"");
+            throw new ManifestException(path, Nodes.describe(node), "a command, e.g. \"" + example + "\"");
         }
         return node.asText();
     }

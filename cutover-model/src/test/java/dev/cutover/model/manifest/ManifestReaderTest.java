@@ -31,6 +31,22 @@ class ManifestReaderTest {
     }
 
     @Test
+    void theReleaseCommandIsAString() {
+        Manifest m = ManifestReader.parseYaml("processes: { web: x }\nrelease: \"./bin/migrate --all\"\n");
+        assertThat(m.release()).isEqualTo("./bin/migrate --all");
+        assertThat(ManifestReader.parseYaml("processes: { web: x }\n").release()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"\"", "\"  \"", "", "[a, b]", "{ command: x }", "3"})
+    void aReleaseThatIsNotACommandIsRejectedNamingIt(String value) {
+        assertThatThrownBy(() -> ManifestReader.parseYaml("processes: { web: x }\nrelease: " + value + "\n"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageStartingWith("release: ")
+                .hasMessageEndingWith("(expected: a command, e.g. \"./bin/migrate\")");
+    }
+
+    @Test
     void aProcessMayBeJustACommand() {
         Manifest m = ManifestReader.parseYaml("processes:\n  web: ./server\n");
         assertThat(m.processes().get("web").instances()).isEqualTo(1);

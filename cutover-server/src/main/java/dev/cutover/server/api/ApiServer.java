@@ -29,6 +29,7 @@ import dev.cutover.store.Deployments;
 import dev.cutover.store.EnvRow;
 import dev.cutover.store.Environments;
 import dev.cutover.store.Releases;
+import dev.cutover.store.ReleaseRuns;
 import dev.cutover.store.Store;
 import dev.cutover.store.Tokens;
 import io.javalin.Javalin;
@@ -206,8 +207,8 @@ public final class ApiServer implements AutoCloseable {
             ReleaseShape stable = serving == null ? ReleaseShape.none() : catalog.get(h, env.id(), serving).shape();
             int next = env == null ? 1 : Releases.list(h, env.id()).stream().mapToInt(r -> r.number()).max().orElse(0) + 1;
             ReleaseShape target = dev.cutover.server.control.ReleaseInfo.shapeOf(next, manifest);
-            List<PreviewStep> steps = DryRun.simulate(new RolloutSpec(target, stable, manifest.deploy()),
-                    stable.count("web"), manifest.health());
+            RolloutSpec spec = new RolloutSpec(target, stable, manifest.deploy(), manifest.release());
+            List<PreviewStep> steps = DryRun.simulate(spec, stable.count("web"), manifest.health());
             long minimum = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).atMillis();
             return new PlanView(ref.app(), ref.env(), manifest.deploy().strategy(), serving == null ? 0 : serving,
                     stable.count("web"), target.count("web"), steps.stream().map(s -> new PlanView.Line(s.atMillis(),
@@ -273,10 +274,12 @@ public final class ApiServer implements AutoCloseable {
         String id = ctx.pathParam("id");
         long offset = ctx.queryParam("offset") == null ? -8192 : parseLong("offset", ctx.queryParam("offset"));
         int max = ctx.queryParam("max") == null ? 65536 : (int) Math.min(1 << 20, parseLong("max", ctx.queryParam("max")));
+        // an instance, or a release command's run: its output is an instance log too
         boolean known = store.read(h -> h.createQuery("SELECT COUNT(*) FROM instances WHERE id = :id")
-                .bind("id", id).mapTo(Integer.class).one()) > 0;
+                .bind("id", id).mapTo(Integer.class).one() > 0 || ReleaseRuns.known(h, id));
         if (!known) {
-            throw ApiException.notFound("no instance " + id + " (cutover status APP/ENV lists them)");
+            throw ApiException.notFound("no instance or release command run " + id
+                    + " (cutover status APP/ENV lists them)");
         }
         String since = ctx.queryParam("since");
         json(ctx, since == null ? agent.readLog(id, offset, max) : agent.readLog(id, sinceInstant(since), max));

@@ -9,6 +9,7 @@ import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.api.ReleaseCommandView;
 import dev.cutover.model.api.ReleaseView;
 import dev.cutover.server.control.ControlLoop;
 import dev.cutover.store.DeploymentRow;
@@ -18,6 +19,8 @@ import dev.cutover.store.Environments;
 import dev.cutover.store.InstanceRow;
 import dev.cutover.store.Instances;
 import dev.cutover.store.ReleaseRow;
+import dev.cutover.store.ReleaseRunRow;
+import dev.cutover.store.ReleaseRuns;
 import dev.cutover.store.Releases;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,14 +104,22 @@ final class Views {
                 message = f.message();
             }
         }
+        ReleaseCommandView release = ReleaseRuns.of(h, d.id()).map(Views::releaseCommand).orElse(null);
         return new DeploymentView(d.id(), env.app(), env.name(), d.release(), d.previousRelease(), version, d.kind(),
                 d.strategy(), d.phase(), step, reason, message, d.createdAt(), d.finishedAt(), events,
-                d.finishedAt() == null ? awaiting : null);
+                d.finishedAt() == null ? awaiting : null, release);
+    }
+
+    static ReleaseCommandView releaseCommand(ReleaseRunRow r) {
+        return new ReleaseCommandView(r.command(), r.run(), r.ended() ? r.outcome() : "running", r.exitCode(),
+                r.startedAt(), r.endedAt(), r.durationMillis(), r.output());
     }
 
     static String describe(RolloutState state, Instant now) {
         String step = switch (state.step()) {
             case Step.Choose c -> "choosing the next step";
+            case Step.AwaitRelease r -> "running the release command as " + r.run() + " (deadline in "
+                    + left(r.deadline(), now) + ")";
             case Step.AwaitReady r -> "waiting for " + String.join(", ", r.instances()) + " to become healthy"
                     + " (deadline in " + left(r.deadline(), now) + ")";
             case Step.AwaitRouted r -> "waiting for the router to route to " + String.join(", ", r.instances());

@@ -18,6 +18,8 @@ import dev.cutover.model.agent.AgentClient;
 import dev.cutover.model.agent.AgentReport;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.agent.LogChunk;
+import dev.cutover.model.agent.RunReport;
+import dev.cutover.engine.rollout.RunObservation;
 import dev.cutover.model.json.Json;
 import dev.cutover.model.routing.GroupStats;
 import dev.cutover.model.routing.TargetStats;
@@ -29,6 +31,7 @@ import dev.cutover.store.Deployments;
 import dev.cutover.store.Environments;
 import dev.cutover.store.InstanceRow;
 import dev.cutover.store.Instances;
+import dev.cutover.store.ReleaseRuns;
 import dev.cutover.store.Store;
 import java.io.IOException;
 import java.time.Clock;
@@ -58,6 +61,8 @@ public final class ControlLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
     static final Duration TICK = Duration.ofMillis(100);
     private static final int LOG_TAIL_BYTES = 2048;
+    /** How much of a release command's output is kept with its deployment: the end, where the errors are. */
+    static final int RELEASE_OUTPUT_BYTES = 64 * 1024;
 
     private final Store store;
     private final AgentClient agent;
@@ -69,6 +74,9 @@ public final class ControlLoop implements AutoCloseable {
     private final RoutingTables routing;
     private final ScheduledExecutorService executor;
     private final AtomicLong failedTicks = new AtomicLong();
+
+    /** The kind of deployment {@code cutover rollback} starts. */
+    private static final String ROLLBACK = "rollback";
 
     public ControlLoop(Store store, ReleaseCatalog catalog, AgentClient agent, String host, TrafficRouter router,
             String domain, Clock clock) {
@@ -110,6 +118,8 @@ public final class ControlLoop implements AutoCloseable {
         AgentReport report = agent.report();
         Map<String, InstanceReport> reports = new HashMap<>();
         report.instances().forEach(r -> reports.put(r.id(), r));
+        Map<String, RunReport> runs = new HashMap<>();
+        report.runs().forEach(r -> runs.put(r.id(), r));
         Map<String, TargetState> routed = routing.routed();
         Map<String, TargetStats> stats = router.targetStats();
         Map<String, Integer> inFlight = new HashMap<>();
@@ -118,26 +128,33 @@ public final class ControlLoop implements AutoCloseable {
         }
         Map<String, GroupStats> groupStats = router.groupStats();
         for (DeploymentRow d : store.read(Deployments::unfinished)) {
-            advance(d, reports, routed, inFlight, groupStats);
+            advance(d, reports, runs, routed, inFlight, groupStats);
         }
         store.read(h -> {
             List<InstanceRow> running = Instances.running(h);
-            desired.publish(h, running);
+            desired.publish(h, running, ReleaseRuns.wanted(h));
             routing.publish(Environments.all(h), running, reports, report);
             return null;
         });
     }
 
-    private void advance(DeploymentRow d, Map<String, InstanceReport> reports, Map<String, TargetState> routed,
-            Map<String, Integer> inFlight, Map<String, GroupStats> groupStats) {
+    private void advance(DeploymentRow d, Map<String, InstanceReport> reports, Map<String, RunReport> runs,
+            Map<String, TargetState> routed, Map<String, Integer> inFlight, Map<String, GroupStats> groupStats) {
         Instant now = clock.instant();
         RolloutSpec spec = store.read(h -> {
             ReleaseInfo target = catalog.get(h, d.envId(), d.release());
             ReleaseShape stable = d.previousRelease() == null
                     ? ReleaseShape.none() : catalog.get(h, d.envId(), d.previousRelease()).shape();
-            return new RolloutSpec(target.shape(), stable, target.manifest().deploy());
+            // going back must never be blocked by a command: a rollback runs none (docs/decisions.md)
+            String release = d.kind().equals(ROLLBACK) ? null : target.manifest().release();
+            return new RolloutSpec(target.shape(), stable, target.manifest().deploy(), release);
         });
         RolloutState state = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
+        String runId = state.releaseRunId();
+        Map<String, RunObservation> runObserved = new HashMap<>();
+        if (runs.containsKey(runId)) {
+            runObserved.put(runId, observe(runs.get(runId)));
+        }
         List<InstanceRecord> inventory = store.read(h -> Instances.runningIn(h, d.envId())).stream()
                 .map(r -> new InstanceRecord(r.id(), r.release(), r.type(), r.running(), Routing.valueOf(r.routing())))
                 .toList();
@@ -151,7 +168,8 @@ public final class ControlLoop implements AutoCloseable {
         EnvRow env = store.read(h -> Environments.get(h, d.envId()));
         Map<Integer, Integer> desiredWeights = env.weights();
         String environment = env.app() + "/" + env.name();
-        Observations obs = new Observations(observed, routed, routing.acknowledgedWeights(d.envId()), desiredWeights,
+        Observations obs = new Observations(observed, runObserved, routed, routing.acknowledgedWeights(d.envId()),
+                desiredWeights,
                 routing.weightsPending(d.envId()), groups(environment, groupStats), inFlight, d.abortRequested(),
                 d.promotions(), d.paused(), now);
         Plan plan = Planner.plan(spec, state, inventory, obs);
@@ -165,6 +183,13 @@ public final class ControlLoop implements AutoCloseable {
             events.add("evidence: " + next.failure().message());
         }
         String json = writeState(next);
+        // read before the transaction: the agent is not the store, and a slow read must not hold the write lock
+        Map<String, RunEnd> ends = new HashMap<>();
+        for (Action a : plan.actions()) {
+            if (a instanceof Action.StopRun s) {
+                ends.put(s.run(), end(s.run(), runs.get(s.run())));
+            }
+        }
         store.tx(h -> {
             for (Action a : plan.actions()) {
                 switch (a) {
@@ -174,6 +199,12 @@ public final class ControlLoop implements AutoCloseable {
                     case Action.SetWeights w -> Environments.setWeights(h, d.envId(), w.percentByRelease());
                     case Action.SetPreview p -> Environments.setPreview(h, d.envId(), p.release());
                     case Action.MarkServing m -> Environments.setServing(h, d.envId(), m.release());
+                    case Action.StartRun r -> ReleaseRuns.start(h, d.id(), r.run(), r.command(), now);
+                    case Action.StopRun s -> {
+                        RunEnd e = ends.get(s.run());
+                        ReleaseRuns.end(h, d.id(), now, e.outcome().word(), e.exitCode(), e.durationMillis(),
+                                e.output());
+                    }
                 }
             }
             Phase phase = next.phase();
@@ -187,6 +218,35 @@ public final class ControlLoop implements AutoCloseable {
         if (next.phase().finished()) {
             LOG.info("deployment {} of v{} finished: {}", d.id(), d.release(), next.phase().word());
         }
+    }
+
+    /** What an agent's report of a run tells the planner. */
+    static RunObservation observe(RunReport r) {
+        Duration ran = r.startedAt() != null && r.endedAt() != null ? Duration.between(r.startedAt(), r.endedAt())
+                : null;
+        return switch (r.state()) {
+            case STARTING, RUNNING, STOPPING -> new RunObservation.Running();
+            case EXITED -> r.exitCode() == null ? new RunObservation.Lost(r.reason())
+                    : new RunObservation.Exited(r.exitCode(), ran);
+            case FAILED -> new RunObservation.StartFailed(r.reason());
+            case LOST -> new RunObservation.Lost(r.reason());
+        };
+    }
+
+    /** How a release command ended, and the end of its output, when its deployment lets it go. */
+    private record RunEnd(ReleaseOutcome outcome, Integer exitCode, Long durationMillis, String output) {}
+
+    private RunEnd end(String run, RunReport report) {
+        String output;
+        try {
+            output = agent.readLog(run, -RELEASE_OUTPUT_BYTES, RELEASE_OUTPUT_BYTES).text();
+        } catch (IOException | RuntimeException e) {
+            output = "(output unavailable: " + e.getMessage() + ")";
+        }
+        ReleaseOutcome outcome = ReleaseOutcome.of(report);
+        Long ran = report != null && report.startedAt() != null && report.endedAt() != null
+                ? Duration.between(report.startedAt(), report.endedAt()).toMillis() : null;
+        return new RunEnd(outcome, outcome == ReleaseOutcome.STOPPED ? null : report.exitCode(), ran, output);
     }
 
     /**
@@ -206,7 +266,10 @@ public final class ControlLoop implements AutoCloseable {
         return groups;
     }
 
-    /** On the tick a deployment fails, its failure message gains the failing instance's last log lines. */
+    /**
+     * On the tick a deployment fails, its failure message gains the last log lines of the failing instance, or of
+     * the release command.
+     */
     private RolloutState withEvidence(RolloutState before, RolloutState after) {
         Failure f = after.failure();
         if (f == null || before.failure() != null || f.instance() == null) {
@@ -219,10 +282,11 @@ public final class ControlLoop implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             tail = "(log unavailable: " + e.getMessage() + ")";
         }
-        Failure enriched = new Failure(f.reason(), f.message() + "\nlast log lines of " + f.instance() + ":\n"
+        String whose = f.instance().equals(after.releaseRunId()) ? "lines of the output of the release command ("
+                + f.instance() + ")" : "log lines of " + f.instance();
+        Failure enriched = new Failure(f.reason(), f.message() + "\nlast " + whose + ":\n"
                 + tail.lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse(""), f.instance());
-        return new RolloutState(after.deployment(), after.phase(), after.step(), after.nextSeq(), enriched,
-                after.updatedAt(), after.program(), after.promotionsSeen(), after.pausedAt(), after.switchedAt());
+        return after.withFailure(enriched);
     }
 
     /** A deployment's saved engine state. */

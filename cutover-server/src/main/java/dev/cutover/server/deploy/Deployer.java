@@ -201,12 +201,7 @@ public final class Deployer {
 
     private Manifest manifestOf(String build, ManifestReader.DeployOverrides overrides) {
         try (InputStream in = blobs.open(build)) {
-            Manifest m = Bundle.manifestOf(in, overrides);
-            if (m.release() != null) {
-                throw new ManifestException("release", m.release(),
-                        "no release command: running one before traffic moves is not available in this version");
-            }
-            return m;
+            return Bundle.manifestOf(in, overrides);
         } catch (ManifestException e) {
             throw ApiException.badRequest(e.field(), e.getMessage());
         } catch (IOException e) {

@@ -11,6 +11,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
@@ -76,6 +80,22 @@ final class RunningServer implements AutoCloseable {
             return Json.mapper().readValue(r.out(), EnvStatus.class);
         } catch (IOException e) {
             throw new AssertionError("status printed no JSON: " + r.out(), e);
+        }
+    }
+
+    /** A GET of the API, as JSON into {@code type}. */
+    <T> T api(String path, Class<T> type) throws IOException, InterruptedException {
+        return api(controller.apiUrl(), controller.token(), path, type);
+    }
+
+    static <T> T api(String apiUrl, String token, String path, Class<T> type) throws IOException, InterruptedException {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(apiUrl + path))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("GET " + path + ": " + r.statusCode() + " " + r.body());
+            }
+            return Json.mapper().readValue(r.body(), type);
         }
     }
 
