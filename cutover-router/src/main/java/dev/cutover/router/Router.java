@@ -158,7 +158,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 .channel(transport.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.AUTO_READ, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new FrontendInitializer(() -> snapshot, pools, health, metrics, accessLog, timeouts,
                         clients, tls));

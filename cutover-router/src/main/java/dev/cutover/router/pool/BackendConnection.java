@@ -79,11 +79,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         timer.disarm();
     }
 
-    /** The request is sent: the target has {@code timeoutNanos} to start its response. */
-    public void awaitResponse(long timeoutNanos) {
+    /** The request is sent: the target must start its response by {@code deadlineNanos} ({@link System#nanoTime()}). */
+    public void awaitResponse(long deadlineNanos) {
         if (state == State.HEAD) {
             awaitingResponse = true;
-            timer.armIn(timeoutNanos);
+            timer.arm(deadlineNanos);
         }
     }
 
@@ -110,9 +110,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return channel != null && channel.isActive();
     }
 
-    /** Pooled: the idle timeout runs. */
-    void pooled() {
-        timer.armIn(idleTimeoutNanos);
+    /** Pooled at {@code nowNanos}: the idle timeout runs from then. */
+    void pooled(long nowNanos) {
+        timer.arm(nowNanos + idleTimeoutNanos);
     }
 
     void close() {

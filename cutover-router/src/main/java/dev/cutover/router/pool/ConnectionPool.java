@@ -100,6 +100,11 @@ public final class ConnectionPool {
      * new requests.
      */
     public void release(BackendConnection connection, boolean reusable) {
+        release(connection, reusable, System.nanoTime());
+    }
+
+    /** {@link #release(BackendConnection, boolean)} with the time already read by the caller. */
+    public void release(BackendConnection connection, boolean reusable, long nowNanos) {
         connection.detach();
         LiveTarget target = connection.target();
         if (reusable && connection.isReusable() && target.takesNewRequests()) {
@@ -107,7 +112,7 @@ public final class ConnectionPool {
             if (!channel.config().isAutoRead()) {
                 channel.config().setAutoRead(true);
             }
-            connection.pooled();
+            connection.pooled(nowNanos);
             idle.computeIfAbsent(target, t -> new ArrayDeque<>()).addLast(connection);
         } else {
             connection.close();

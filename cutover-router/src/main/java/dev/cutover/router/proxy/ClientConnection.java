@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: reads request heads, routes each to an {@link Exchange} or answers it itself, hands the
- * exchange the request body as the target takes it, and keeps the connection alive between requests. The channel
- * reads only when this handler asks (auto-read off), so a pipelined request waits, in the socket or in the bytes
- * already read, until the response before it is done, and a body is read only as fast as the target takes it.
+ * exchange the request body as the target takes it, and keeps the connection alive between requests. A pipelined
+ * request waits in the bytes already read until the response before it is done; a body is handed over only as fast
+ * as the target takes it. The channel reads on its own (auto-read) until more than {@link #MAX_BUFFERED} bytes wait
+ * here unconsumed, then stops until they are taken: so backpressure reaches the client, and a connection in the
+ * usual request-response rhythm never pays for re-arming its socket's read interest (two epoll_ctl calls a request).
  *
  * <pre>
  *   head ──▶ body ──▶ awaiting response ──▶ head (keep-alive)
@@ -39,6 +41,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     /** The most body the router reads and drops to keep a connection open when a target answered early. */
     private static final long MAX_DISCARD = 1 << 20;
+    /** Unconsumed bytes beyond which the connection stops reading until they are taken. */
+    static final int MAX_BUFFERED = 64 * 1024;
 
     private enum State { HEAD, BODY, AWAIT_RESPONSE, DISCARD, TUNNEL, CLOSED }
 
@@ -84,7 +88,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         }
         idle = new LazyTimer(ctx.channel().eventLoop(), this::onIdle);
         idle.armIn(context.clientIdleTimeoutNanos());
-        ctx.read();
+        ctx.channel().config().setAutoRead(true);
         ctx.fireChannelActive();
     }
 
@@ -100,6 +104,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         }
         append(buf);
         process();
+        if (in != null && in.readableBytes() > MAX_BUFFERED && state != State.CLOSED) {
+            ctx.channel().config().setAutoRead(false);
+        }
     }
 
     /** Runs the state machine until it must wait; calls made from inside it (by an exchange) loop here instead. */
@@ -320,17 +327,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     }
 
     @Override
-    public void exchangeSucceeded(ChannelFuture lastWrite, boolean keepAlive) {
+    public void exchangeSucceeded(ChannelFuture lastWrite, boolean keepAlive, long nowNanos) {
         exchange = null;
         if (keepAlive && !routerClosing) {
             if (state == State.BODY) {
                 // The target answered before the body ended; what is left of it is read and dropped.
                 state = State.DISCARD;
                 discarded = 0;
-                idle.armIn(context.clientIdleTimeoutNanos());
+                idle.arm(nowNanos + context.clientIdleTimeoutNanos());
                 process();
             } else {
-                nextRequest();
+                nextRequest(nowNanos);
             }
             return;
         }
@@ -404,6 +411,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     }
 
     private void nextRequest() {
+        nextRequest(System.nanoTime());
+    }
+
+    private void nextRequest(long nowNanos) {
         head = null;
         requestId = null;
         chunks = null;
@@ -412,13 +423,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             return;
         }
         state = State.HEAD;
-        idle.armIn(context.clientIdleTimeoutNanos());
+        idle.arm(nowNanos + context.clientIdleTimeoutNanos());
         process();
     }
 
+    /** More bytes are wanted: reading resumes if it was stopped because too many waited here. */
     private void readMore() {
-        if (ctx.channel().isActive()) {
-            ctx.read();
+        if (!ctx.channel().config().isAutoRead() && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 

@@ -216,7 +216,9 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
             }
             takeBody();
         } else {
-            connection.awaitResponse(context.responseTimeoutNanos());
+            // A bodyless request is sent a few microseconds after it started: its start is a close enough origin
+            // for a timeout of seconds, and saves reading the clock again.
+            connection.awaitResponse(startNanos + context.responseTimeoutNanos());
         }
     }
 
@@ -281,7 +283,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         // A failed write closes the target connection, which reports through onConnectionClosed.
         connection.channel().writeAndFlush(part, connection.channel().voidPromise());
         if (last) {
-            connection.awaitResponse(context.responseTimeoutNanos());
+            connection.awaitResponse(System.nanoTime() + context.responseTimeoutNanos());
             return false;
         }
         if (connection.channel().isWritable()) {
@@ -457,14 +459,22 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     /** The target's part is over: count it and free its connection, then finish the client's response. */
     private void complete(ByteBuf last) {
         done = true;
+        long now = System.nanoTime();
         targetHead.release();
         BackendConnection used = connection;
         connection = null;
         endAttempt(true, false);
         // A target that answered before reading the whole body left the connection mid-request: not reusable.
-        pool.release(used, targetKeepAlive && requestComplete);
+        pool.release(used, targetKeepAlive && requestComplete, now);
         // Counted before the last write, so that a client that has its response also sees it counted.
-        record(status, null);
+        record(status, null, now);
+        if (heldHead != null && last.readableBytes() <= ForwardedHead.SMALL_BODY
+                && heldHead.writableBytes() >= last.readableBytes()) {
+            // The whole response arrived at once: head and body leave in one buffer.
+            heldHead.writeBytes(last);
+            last.release();
+            last = Unpooled.EMPTY_BUFFER;
+        }
         relayHead();
         if (clientKeepAlive) {
             if (last.isReadable()) {
@@ -473,9 +483,9 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
                 last.release();
             }
             client.flush();
-            owner.exchangeSucceeded(null, true);
+            owner.exchangeSucceeded(null, true, now);
         } else {
-            owner.exchangeSucceeded(client.writeAndFlush(last), false);
+            owner.exchangeSucceeded(client.writeAndFlush(last), false, now);
         }
     }
 
@@ -532,7 +542,11 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
 
     /** Counts the answered request in its group's metrics (the route's when no group was picked) and logs it. */
     private void record(int answeredStatus, Failure failure) {
-        long nanos = System.nanoTime() - startNanos;
+        record(answeredStatus, failure, System.nanoTime());
+    }
+
+    private void record(int answeredStatus, Failure failure, long nowNanos) {
+        long nanos = nowNanos - startNanos;
         String tag = failure == null ? null : failure.tag();
         (lastGroup != null ? lastGroup.metrics() : route.unpicked()).record(answeredStatus, nanos, tag);
         AccessLog accessLog = context.accessLog();

@@ -13,8 +13,9 @@ interface ExchangeOwner {
      *
      * @param lastWrite completes when its last byte is written; null when the connection stays open
      * @param keepAlive whether the response promised the client to keep the connection open
+     * @param nowNanos when it ended ({@link System#nanoTime()}), for the idle timeout that starts
      */
-    void exchangeSucceeded(ChannelFuture lastWrite, boolean keepAlive);
+    void exchangeSucceeded(ChannelFuture lastWrite, boolean keepAlive, long nowNanos);
 
     /**
      * No response was relayed; the router answers for the target.

@@ -32,6 +32,9 @@ final class ForwardedHead {
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] HEX = ascii("0123456789abcdef");
 
+    /** The largest body copied behind its response head rather than written as a buffer of its own. */
+    static final int SMALL_BODY = 4096;
+
     private ForwardedHead() {}
 
     /** The client's id if it sent a sane one, else 16 random bytes in hex. */
@@ -113,7 +116,11 @@ final class ForwardedHead {
         boolean dropLength = head.framing() == ResponseHead.Framing.CHUNKED
                 || head.framing() == ResponseHead.Framing.UNTIL_CLOSE;
         boolean dropCoding = http10Client;
-        ByteBuf out = alloc.directBuffer(head.length() + 96 + requestId.length);
+        // Room for a small body too: the exchange appends one that arrives with its head, so the response goes out
+        // as one buffer (one write instead of a gathering write of two).
+        long smallBody = head.framing() == ResponseHead.Framing.LENGTH && head.contentLength() <= SMALL_BODY
+                ? head.contentLength() : 0;
+        ByteBuf out = alloc.directBuffer(head.length() + 96 + requestId.length + (int) smallBody);
         out.writeBytes(STATUS_11);
         writeStatus(out, head.status());
         out.writeByte(' ');

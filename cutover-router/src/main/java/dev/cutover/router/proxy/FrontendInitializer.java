@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The pipeline of a client connection: for HTTPS, the TLS handshake with the certificate picked by the name the
- * client asks for (SNI); then the proxy, which reads the bytes itself. The channel is expected to have auto-read
- * off. Every channel joins {@code clients} so that the router can send it {@link RouterClosing} and wait for it
+ * client asks for (SNI); then the proxy, which reads the bytes itself (and stops the channel's reading when
+ * bytes pile up unconsumed). Every channel joins {@code clients} so that the router can send it {@link RouterClosing} and wait for it
  * to close.
  */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {

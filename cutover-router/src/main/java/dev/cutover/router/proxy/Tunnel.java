@@ -70,7 +70,14 @@ final class Tunnel implements ResponseListener {
         if (!targetChannel.config().isAutoRead()) {
             targetChannel.config().setAutoRead(true);
         }
-        client.read();
+        readClient(true);
+    }
+
+    /** The client is read while the target can take more (or nothing goes to it any more). */
+    private void readClient(boolean read) {
+        if (client.channel().config().isAutoRead() != read) {
+            client.channel().config().setAutoRead(read);
+        }
     }
 
     /** Bytes from the client, for the target. */
@@ -99,9 +106,10 @@ final class Tunnel implements ResponseListener {
 
     private void readClient() {
         if (targetChannel.isWritable() || closeSentToTarget) {
-            client.read();
+            readClient(true);
         } else {
             clientReadPaused = true;
+            readClient(false);
         }
     }
 
@@ -140,7 +148,7 @@ final class Tunnel implements ResponseListener {
     public void onTargetWritabilityChanged(boolean writable) {
         if (writable && clientReadPaused && phase != Phase.CLOSED) {
             clientReadPaused = false;
-            client.read();
+            readClient(true);
         }
     }
 
@@ -179,7 +187,7 @@ final class Tunnel implements ResponseListener {
     private void sendCloseToTarget() {
         closeSentToTarget = true;
         targetChannel.writeAndFlush(WebSocketFrames.goingAway(client.alloc(), true), targetChannel.voidPromise());
-        client.read();
+        readClient(true);
         closeIfBothSent();
     }
 
