@@ -3,6 +3,7 @@ package dev.cutover.model.manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import dev.cutover.model.routing.RouteOptions;
 
 /**
  * A bundle's {@code cutover.yml} (or what a {@code Procfile} or an {@code application} executable stands for).
@@ -13,9 +14,12 @@ import java.util.Objects;
  *                any instance of it starts or any traffic moves; null for none
  * @param health how {@code web} instances are probed
  * @param deploy the deploy policy
+ * @param routing how the router treats the environment's requests (balance, HTTPS redirect, body limit); the
+ *                serving release's applies
  */
 public record Manifest(
-        Map<String, ProcessSpec> processes, List<String> build, String release, HealthSpec health, DeployPolicy deploy) {
+        Map<String, ProcessSpec> processes, List<String> build, String release, HealthSpec health, DeployPolicy deploy,
+        RouteOptions routing) {
 
     public static final String WEB = "web";
 
@@ -30,5 +34,13 @@ public record Manifest(
         }
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(deploy, "deploy");
+        // A manifest stored before routing options existed reads back with none: the defaults.
+        routing = routing == null ? RouteOptions.DEFAULT : routing;
+    }
+
+    /** Without routing options: the defaults. */
+    public Manifest(Map<String, ProcessSpec> processes, List<String> build, String release, HealthSpec health,
+            DeployPolicy deploy) {
+        this(processes, build, release, health, deploy, RouteOptions.DEFAULT);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cutover.model.routing.Balance;
+import dev.cutover.model.routing.RouteOptions;
 import dev.cutover.model.yaml.Nodes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ public final class ManifestReader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROCESS_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
-    private static final Set<String> TOP = Set.of("processes", "build", "release", "health", "deploy");
+    private static final Set<String> TOP = Set.of("processes", "build", "release", "health", "deploy", "routing");
+    private static final Set<String> ROUTING = Set.of("balance", "redirect-https", "max-body-size");
     private static final Set<String> PROCESS = Set.of("command", "instances", "stop-signals", "overlap");
     private static final Set<String> HEALTH =
             Set.of("path", "tcp", "command", "interval", "timeout", "healthy-threshold", "unhealthy-threshold",
@@ -63,7 +66,7 @@ public final class ManifestReader {
         String release = root.has("release") ? requireCommand("release", root.get("release"), "./bin/migrate") : null;
         HealthSpec health = health(root.get("health"));
         DeployPolicy deploy = deploy(overrides.applyTo(root.get("deploy")));
-        return new Manifest(processes, build, release, health, deploy);
+        return new Manifest(processes, build, release, health, deploy, routing(root.get("routing")));
     }
 
     /** A manifest from a {@code Procfile} or an {@code application} executable, with deploy overrides. */
@@ -72,7 +75,7 @@ public final class ManifestReader {
             return base;
         }
         return new Manifest(base.processes(), base.build(), base.release(), base.health(),
-                deploy(overrides.applyTo(null)));
+                deploy(overrides.applyTo(null)), base.routing());
     }
 
     /**
@@ -237,6 +240,39 @@ public final class ManifestReader {
             commands.add(requireCommand("build[" + i + "]", node.get(i)));
         }
         return commands;
+    }
+
+    /** {@code routing: { balance: round-robin, redirect-https: true, max-body-size: 10m }}; all optional. */
+    private static RouteOptions routing(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return RouteOptions.DEFAULT;
+        }
+        requireObject("routing", node, ROUTING);
+        Balance balance = Balance.LEAST_OUTSTANDING;
+        JsonNode b = node.get("balance");
+        if (b != null && !b.isNull()) {
+            balance = b.isTextual() ? Balance.ofWord(b.asText()) : null;
+            if (balance == null) {
+                throw new ManifestException("routing.balance", Nodes.describe(b), "least-outstanding or round-robin");
+            }
+        }
+        boolean redirect = false;
+        JsonNode r = node.get("redirect-https");
+        if (r != null && !r.isNull()) {
+            if (!r.isBoolean()) {
+                throw new ManifestException("routing.redirect-https", Nodes.describe(r), "true or false");
+            }
+            redirect = r.asBoolean();
+        }
+        long maxBody = -1;
+        JsonNode m = node.get("max-body-size");
+        if (m != null && !m.isNull()) {
+            maxBody = m.isIntegralNumber() || m.isTextual() ? SizeText.parseOrMinusOne(m.asText()) : -1;
+            if (maxBody < 0) {
+                throw new ManifestException("routing.max-body-size", Nodes.describe(m), SizeText.EXPECTED);
+            }
+        }
+        return new RouteOptions(balance, redirect, maxBody);
     }
 
     private static HealthSpec health(JsonNode node) {

@@ -14,6 +14,7 @@ import dev.cutover.model.routing.TargetState;
 import dev.cutover.router.routing.RoutingSnapshot;
 import dev.cutover.model.yaml.Nodes;
 import dev.cutover.model.manifest.DurationText;
+import dev.cutover.model.manifest.SizeText;
 import dev.cutover.router.tls.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,6 @@ public final class RoutesFile {
             "redirect-https", "max-body-size");
     private static final Set<String> TLS = Set.of("port", "certificates", "reload-interval");
     private static final Set<String> CERTIFICATE = Set.of("cert", "key");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)");
     private static final Set<String> GROUP = Set.of("name", "weight", "targets");
     /** A DNS name (letters, digits, '-', '.'), optionally behind a {@code *.} wildcard. */
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
@@ -184,23 +184,11 @@ public final class RoutesFile {
 
     /** A size in bytes: an integer, or digits with k, m or g (powers of 1024). */
     static long size(String field, JsonNode node) {
-        String expected = "a size in bytes, or with k, m or g (KiB, MiB, GiB), e.g. 10m";
-        String text = node.isIntegralNumber() ? node.asText() : node.isTextual() ? node.asText().trim() : null;
-        var m = text == null ? null : SIZE.matcher(text.toLowerCase(java.util.Locale.ROOT));
-        if (m == null || !m.matches()) {
-            throw new RoutesFileException(field, Nodes.describe(node), expected);
+        long value = node.isIntegralNumber() || node.isTextual() ? SizeText.parseOrMinusOne(node.asText()) : -1;
+        if (value < 0) {
+            throw new RoutesFileException(field, Nodes.describe(node), SizeText.EXPECTED);
         }
-        long value = Long.parseLong(m.group(1));
-        int shift = switch (m.group(2)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-        };
-        if (value > (Long.MAX_VALUE >> shift)) {
-            throw new RoutesFileException(field, Nodes.describe(node), expected);
-        }
-        return value << shift;
+        return value;
     }
 
     private static Route route(String path, JsonNode node) {

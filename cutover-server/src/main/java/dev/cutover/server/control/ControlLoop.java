@@ -22,6 +22,7 @@ import dev.cutover.model.agent.RunReport;
 import dev.cutover.engine.rollout.RunObservation;
 import dev.cutover.model.json.Json;
 import dev.cutover.model.routing.GroupStats;
+import dev.cutover.model.routing.RouteOptions;
 import dev.cutover.model.routing.TargetStats;
 import dev.cutover.store.EnvRow;
 import dev.cutover.model.routing.TargetState;
@@ -34,6 +35,7 @@ import dev.cutover.store.Instances;
 import dev.cutover.store.ReleaseRuns;
 import dev.cutover.store.Store;
 import java.io.IOException;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,7 +135,7 @@ public final class ControlLoop implements AutoCloseable {
         store.read(h -> {
             List<InstanceRow> running = Instances.running(h);
             desired.publish(h, running, ReleaseRuns.wanted(h));
-            routing.publish(Environments.all(h), running, reports, report);
+            routing.publish(Environments.all(h), running, reports, report, env -> routeOptions(h, env, running));
             return null;
         });
     }
@@ -247,6 +249,19 @@ public final class ControlLoop implements AutoCloseable {
         Long ran = report != null && report.startedAt() != null && report.endedAt() != null
                 ? Duration.between(report.startedAt(), report.endedAt()).toMillis() : null;
         return new RunEnd(outcome, outcome == ReleaseOutcome.STOPPED ? null : report.exitCode(), ran, output);
+    }
+
+    /**
+     * The routing options of the release that serves the environment; before a first deployment succeeded, those of
+     * the newest release it runs.
+     */
+    private RouteOptions routeOptions(Handle h, EnvRow env, List<InstanceRow> running) {
+        Integer release = env.servingRelease();
+        if (release == null) {
+            release = running.stream().filter(r -> r.envId() == env.id()).mapToInt(InstanceRow::release).max()
+                    .stream().boxed().findFirst().orElse(null);
+        }
+        return release == null ? RouteOptions.DEFAULT : catalog.get(h, env.id(), release).manifest().routing();
     }
 
     /**

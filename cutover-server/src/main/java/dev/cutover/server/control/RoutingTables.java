@@ -5,6 +5,7 @@ import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.model.routing.Route;
+import dev.cutover.model.routing.RouteOptions;
 import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.model.routing.Target;
 import dev.cutover.model.routing.TargetGroup;
@@ -51,7 +52,12 @@ final class RoutingTables {
         return new EnvRef(app, env).hostLabel() + "." + domain;
     }
 
-    void publish(List<EnvRow> envs, List<InstanceRow> running, Map<String, InstanceReport> reports, AgentReport agent) {
+    /**
+     * @param options each environment's routing options (balance, HTTPS redirect, body limit), from the manifest
+     *                of the release that serves it
+     */
+    void publish(List<EnvRow> envs, List<InstanceRow> running, Map<String, InstanceReport> reports, AgentReport agent,
+            java.util.function.Function<EnvRow, RouteOptions> options) {
         Map<Long, List<InstanceRow>> byEnv = new HashMap<>();
         for (InstanceRow row : running) {
             if (!row.routing().equals("NONE")) {
@@ -62,7 +68,7 @@ final class RoutingTables {
         Map<Long, Map<Integer, Integer>> weights = new HashMap<>();
         for (EnvRow env : envs) {
             List<InstanceRow> rows = byEnv.getOrDefault(env.id(), List.of());
-            Route main = route(env, rows, reports, agent.address());
+            Route main = route(env, rows, reports, agent.address(), options.apply(env));
             routes.add(main);
             weights.put(env.id(), env.weights());
             if (env.previewRelease() != 0) {
@@ -83,10 +89,12 @@ final class RoutingTables {
         List<TargetGroup> groups = main.groups().stream().filter(g -> g.name().equals(group))
                 .map(g -> new TargetGroup(g.name(), 1, g.targets())).toList();
         return new Route(env.app() + "/" + env.name() + " preview",
-                List.of(new EnvRef(env.app(), env.name()).hostLabel() + "-preview." + domain), "/", groups);
+                List.of(new EnvRef(env.app(), env.name()).hostLabel() + "-preview." + domain), "/", groups,
+                main.options());
     }
 
-    private Route route(EnvRow env, List<InstanceRow> rows, Map<String, InstanceReport> reports, String address) {
+    private Route route(EnvRow env, List<InstanceRow> rows, Map<String, InstanceReport> reports, String address,
+            RouteOptions options) {
         boolean anyHealthy = rows.stream().anyMatch(r -> r.routing().equals("ACTIVE")
                 && phase(reports, r.id()) == InstancePhase.HEALTHY);
         Map<Integer, List<Target>> byRelease = new TreeMap<>();
@@ -107,7 +115,7 @@ final class RoutingTables {
         byRelease.forEach((release, targets) -> groups.add(new TargetGroup("v" + release, env.weights().isEmpty()
                 ? (int) targets.stream().filter(t -> t.state() == TargetState.ACTIVE).count()
                 : env.weights().getOrDefault(release, 0), targets)));
-        return new Route(env.app() + "/" + env.name(), List.of(hostname(env.app(), env.name())), "/", groups);
+        return new Route(env.app() + "/" + env.name(), List.of(hostname(env.app(), env.name())), "/", groups, options);
     }
 
     /** The state of each instance in the newest table the router has acknowledged. */

@@ -42,9 +42,14 @@ final class RunningServer implements AutoCloseable {
     }
 
     static RunningServer start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null);
+    }
+
+    /** With an HTTPS listener too; {@code tls} null for none. */
+    static RunningServer start(Path dir, dev.cutover.router.tls.TlsConfig tls) throws IOException, InterruptedException {
         System.setProperty("CUTOVER_HOME", dir.resolve("home").toString());
         Controller c = Controller.start(new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, "127.0.0.1", 0,
-                "localhost", Clock.systemUTC(), null));
+                "localhost", Clock.systemUTC(), tls));
         return new RunningServer(c, dir);
     }
 
