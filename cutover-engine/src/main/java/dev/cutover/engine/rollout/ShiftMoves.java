@@ -140,6 +140,12 @@ final class ShiftMoves {
             }
             return false;
         }
+        if (b.baseline().entrySet().stream().anyMatch(e -> countsLess(t.obs.groups().get(e.getKey()), e.getValue()))) {
+            // The router restarted (in cutover server it restarts with the controller) and counts from zero again:
+            // judge the traffic since then, not the difference between two routers' counts.
+            b = new Step.Bake(b.since(), b.until(), b.deadline(), a, Map.of(), b.analysisStep());
+            t.state = t.state.with(b, t.now);
+        }
         GroupObservation candidate = group(target).since(b.baseline().get(target.number()));
         GroupObservation stableSeen = stable.number() == 0 ? null
                 : group(stable).since(b.baseline().get(stable.number()));
@@ -232,6 +238,12 @@ final class ShiftMoves {
         long warm = t.live(ReleaseShape.WEB).stream()
                 .filter(r -> r.release() == stable.number() && r.routing() == Routing.ACTIVE).count();
         return warm >= stable.count(ReleaseShape.WEB);
+    }
+
+    /** Counts only grow while one router counts: fewer than before means another router counts now. */
+    private static boolean countsLess(GroupObservation now, GroupObservation before) {
+        GroupObservation seen = now == null ? GroupObservation.NONE : now;
+        return seen.requests() < before.requests() || seen.errors() < before.errors();
     }
 
     private GroupObservation group(ReleaseShape release) {

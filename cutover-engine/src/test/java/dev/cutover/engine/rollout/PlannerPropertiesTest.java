@@ -2,11 +2,8 @@ package dev.cutover.engine.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Map;
 import dev.cutover.model.manifest.DeployPolicy;
-import dev.cutover.model.manifest.TrafficStep;
-import java.util.List;
+import java.time.Duration;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -22,7 +19,6 @@ class PlannerPropertiesTest {
         return Arbitraries.of(DeployPolicy.STRATEGIES);
     }
 
-
     @Property(tries = 500)
     void safeWhateverHappens(
             @ForAll @IntRange(min = 0, max = 6) int oldCount,
@@ -36,50 +32,15 @@ class PlannerPropertiesTest {
             @ForAll @IntRange(min = 1, max = 3) int batch,
             @ForAll boolean surge,
             @ForAll long seed) {
-        SimulatedFleet fleet = new SimulatedFleet(seed, ackDelay, startTicks);
-        for (int i = 1; i <= oldCount; i++) {
-            fleet.running("old-" + i, 1);
-        }
-        if (newReleaseBad) {
-            fleet.badReleases.add(2);
-        }
-        ReleaseShape stable = oldCount == 0 ? ReleaseShape.none() : new ReleaseShape(1, Map.of("web", oldCount));
-        List<TrafficStep> steps = switch (strategy) {
-            case DeployPolicy.CANARY -> DeployPolicy.canary(20, Duration.ofSeconds(5));
-            case DeployPolicy.LINEAR -> DeployPolicy.linear(25, Duration.ofSeconds(3));
-            case DeployPolicy.STEPS -> List.of(new TrafficStep.SetWeight(30), new TrafficStep.Pause(Duration.ofSeconds(2)));
-            default -> List.of();
-        };
-        DeployPolicy policy = new DeployPolicy(strategy, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ZERO,
-                true, new DeployPolicy.Batch(batch, 0), surge, true, false,
-                strategy.equals(DeployPolicy.BLUE_GREEN) ? Duration.ofSeconds(5) : Duration.ZERO, steps, null);
-        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", newCount)), stable, policy);
-        boolean capacityDrops = strategy.equals(DeployPolicy.ALL_AT_ONCE)
-                || strategy.equals(DeployPolicy.ROLLING) && !surge;
-        int floor = strategy.equals(DeployPolicy.ALL_AT_ONCE) ? 0
-                : Math.max(0, Math.min(oldCount, newCount) - (capacityDrops ? batch : 0));
+        RandomRollout rollout = new RandomRollout(strategy, oldCount, newCount, ackDelay, startTicks, newReleaseBad,
+                batch, surge, Duration.ofSeconds(15), null, seed);
+        SimulatedFleet fleet = rollout.fleet();
 
-        RolloutState end = fleet.run(spec, RolloutState.start(1, fleet.now), 2000,
-                abort ? abortAt : Integer.MAX_VALUE, floor);
+        RolloutState end = fleet.run(rollout.spec(), RolloutState.start(1, fleet.now), 2000,
+                abort ? abortAt : Integer.MAX_VALUE, rollout.capacityFloor());
 
         assertThat(fleet.violations).as("safety violations").isEmpty();
         assertThat(end.phase().finished()).as("finished within 2000 ticks").isTrue();
-        switch (end.phase()) {
-            case SUCCEEDED -> {
-                assertThat(fleet.acknowledgedWeights).as("split by instance count again").isEmpty();
-                assertThat(fleet.runningWeb()).hasSize(newCount);
-                assertThat(fleet.runningWeb()).allMatch(r -> r.release() == 2 && r.routing() == Routing.ACTIVE);
-            }
-            case ROLLED_BACK -> {
-                assertThat(fleet.acknowledgedWeights).as("the stable release takes all traffic").isEmpty();
-                assertThat(fleet.runningWeb()).hasSize(oldCount);
-                assertThat(fleet.runningWeb()).allMatch(r -> r.release() == 1 && r.routing() == Routing.ACTIVE);
-            }
-            case FAILED -> assertThat(fleet.runningWeb()).isEmpty();
-            case RUNNING, ROLLING_BACK -> throw new AssertionError("not finished: " + end);
-        }
-        if (newReleaseBad && newCount > 0) {
-            assertThat(end.phase()).isNotEqualTo(Phase.SUCCEEDED);
-        }
+        rollout.assertEndsConsistent(fleet, end);
     }
 }

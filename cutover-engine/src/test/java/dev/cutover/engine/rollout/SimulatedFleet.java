@@ -33,6 +33,7 @@ final class SimulatedFleet {
     private final Deque<Map<Integer, Integer>> weightQueue = new ArrayDeque<>();
     private Map<Integer, Integer> pendingWeights = Map.of();
     Map<Integer, Integer> acknowledgedWeights = Map.of();
+    private boolean routerCatchingUp = false;
     final Map<Integer, GroupObservation> groups = new HashMap<>();
     /** Share of 5xx each release answers with. */
     final Map<Integer, Double> errorRates = new HashMap<>();
@@ -79,15 +80,25 @@ final class SimulatedFleet {
                     if (plan.next().phase() != Phase.RUNNING && l.release() == spec.target().number()) {
                         violations.add("tick " + tick + ": launched " + l.instance() + " of the failed release");
                     }
-                    store.putIfAbsent(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true,
-                            Routing.NONE));
-                    agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
-                    readyAtTick.put(l.instance(), tick + 1 + random.nextInt(maxStartTicks));
+                    InstanceRecord known = store.get(l.instance());
+                    if (known == null) {
+                        store.put(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true,
+                                Routing.NONE));
+                        agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
+                        readyAtTick.put(l.instance(), tick + 1 + random.nextInt(maxStartTicks));
+                    } else if (!known.running() || known.release() != l.release() || !known.type().equals(l.type())) {
+                        // the store ignores a Launch of a known id (ON CONFLICT DO NOTHING); the planner asking for
+                        // one means it thinks it starts a second instance under a name already used
+                        violations.add("tick " + tick + ": launched " + l.instance() + " as v" + l.release() + " "
+                                + l.type() + ", but that id is already " + (known.running() ? "running" : "stopped")
+                                + " as v" + known.release() + " " + known.type());
+                    }
                 }
                 case Action.SetRouting s -> {
                     InstanceRecord r = store.get(s.instance());
                     store.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), r.running(), s.routing()));
-                    if (s.routing() == Routing.DRAINING) {
+                    if (s.routing() == Routing.DRAINING && r.routing() != Routing.DRAINING) {
+                        // requests it was given before; a repeated drain (after a crash) brings no new ones
                         inFlight.put(r.id(), random.nextInt(4));
                     }
                 }
@@ -116,6 +127,31 @@ final class SimulatedFleet {
         weightQueue.addLast(pendingWeights);
     }
 
+    /**
+     * The router restarted, as it does with the controller in {@code cutover server}: it lost its table (it routes
+     * nothing until it acknowledges the next one), the tables on their way to it, its connections (and so the
+     * requests in flight) and its counts, which start again from zero.
+     */
+    void restartRouter() {
+        routerQueue.clear();
+        weightQueue.clear();
+        acknowledged = Map.of();
+        acknowledgedWeights = Map.of();
+        inFlight.clear();
+        groups.clear();
+        routerCatchingUp = true;
+    }
+
+    /** Whether the router restarted and has not acknowledged a table since: it routes nothing yet. */
+    boolean routerCatchingUp() {
+        return routerCatchingUp;
+    }
+
+    /** The instances the controller wants running, as it reads them from its store for the planner. */
+    List<InstanceRecord> wanted() {
+        return store.values().stream().filter(InstanceRecord::running).toList();
+    }
+
     /** One second passes: instances start, the router catches up, in-flight requests finish. */
     void advance() {
         tick++;
@@ -123,6 +159,7 @@ final class SimulatedFleet {
         while (routerQueue.size() > ackDelayTicks) {
             acknowledged = routerQueue.removeFirst();
             acknowledgedWeights = weightQueue.removeFirst();
+            routerCatchingUp = false;
         }
         sendTraffic();
         for (InstanceRecord r : store.values()) {

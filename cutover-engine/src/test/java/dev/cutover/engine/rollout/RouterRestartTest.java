@@ -1,0 +1,49 @@
+package dev.cutover.engine.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.model.manifest.Analysis;
+import dev.cutover.model.manifest.DeployPolicy;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A router that restarts (with the controller, in {@code cutover server}) comes back with its counts at zero. A
+ * bake that began before judges its candidate on the traffic since the restart, not on the difference between the
+ * new router's counts and the old one's.
+ */
+class RouterRestartTest {
+
+    @Test
+    void aCanaryComparedWithTheStableGroupStillPassesWhenTheRouterRestartsMidBake() {
+        SimulatedFleet fleet = new SimulatedFleet(21, 1, 2);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        fleet.requestsPerTick = 100;
+        // both releases answer 10% errors: the candidate is no worse than the stable release
+        fleet.errorRates.put(1, 0.1);
+        fleet.errorRates.put(2, 0.1);
+        Analysis compared = new Analysis(0.05, null, true, 20, Analysis.Inconclusive.WAIT);
+        DeployPolicy policy = StrategiesTest.policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false,
+                Duration.ZERO, DeployPolicy.canary(20, Duration.ofSeconds(30)), compared);
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 2)), new ReleaseShape(1, Map.of("web", 2)),
+                policy);
+        RolloutState state = RolloutState.start(4, fleet.now);
+        int baked = 0;
+        for (int i = 0; i < 300 && !state.phase().finished(); i++) {
+            Plan plan = Planner.plan(spec, state, fleet.wanted(), fleet.observe(false));
+            fleet.apply(plan, spec);
+            state = plan.next();
+            if (state.step() instanceof Step.Bake && ++baked == 10) {
+                fleet.restartRouter();
+            }
+            fleet.advance();
+        }
+
+        assertThat(baked).as("restarted mid-bake").isGreaterThan(10);
+        assertThat(state.phase()).as(String.valueOf(state.failure())).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(2).hasSize(2);
+    }
+}
