@@ -92,4 +92,18 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
     String instanceId(String type, int offset) {
         return "d" + deployment + "-" + type + "-" + (nextSeq + offset);
     }
+
+    /** The number in an instance id this deployment named ({@code d12-web-3}: 3); 0 for any other id. */
+    int numberOf(String instanceId) {
+        String prefix = "d" + deployment + "-";
+        int dash = instanceId.lastIndexOf('-');
+        if (!instanceId.startsWith(prefix) || dash < prefix.length()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(instanceId.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 }

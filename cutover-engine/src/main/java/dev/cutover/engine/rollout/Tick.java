@@ -33,6 +33,12 @@ final class Tick {
         this.obs = obs;
         this.now = obs.now();
         inventory.forEach(r -> this.inventory.put(r.id(), r));
+        // An instance this deployment named at or past its next number was launched by a tick whose state was never
+        // saved: name the next one after it, or two instances would share an id.
+        int named = inventory.stream().mapToInt(r -> state.numberOf(r.id())).max().orElse(0);
+        if (named >= state.nextSeq()) {
+            this.state = state.launched(named + 1 - state.nextSeq(), now);
+        }
     }
 
     void run() {
@@ -265,7 +271,8 @@ final class Tick {
     }
 
     private boolean awaitWeights(Step.AwaitWeights step) {
-        if (obs.splitIs(step.weights())) {
+        // another split asked for since: a tick that asked for it was carried out, and its state never saved
+        if (obs.splitIs(step.weights()) || !desiredWeights().equals(step.weights())) {
             state = state.with(new Step.Choose(), now);
             return true;
         }
@@ -389,6 +396,16 @@ final class Tick {
 
     void setWeights(Map<Integer, Integer> weights) {
         actions.add(new Action.SetWeights(weights));
+    }
+
+    /** The split asked for: by this tick, else as the controller last asked for it. */
+    Map<Integer, Integer> desiredWeights() {
+        for (Action a : actions.reversed()) {
+            if (a instanceof Action.SetWeights w) {
+                return w.percentByRelease();
+            }
+        }
+        return obs.desiredWeights();
     }
 
     List<InstanceRecord> live(String type) {

@@ -8,6 +8,9 @@ import dev.cutover.model.manifest.TrafficStep;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 
 /**
  * A deployment drawn at random for the property tests: v1 with {@code oldCount} instances replaced by v2 with
@@ -19,6 +22,24 @@ import java.util.Map;
  */
 record RandomRollout(String strategy, int oldCount, int newCount, int ackDelay, int startTicks, boolean newReleaseBad,
         int batch, boolean surge, Duration deadline, Analysis analysis, long seed) {
+
+    /**
+     * Every strategy; fleets of 0 to 6 instances before and after; acknowledgements 0 to 3 ticks late; instances that
+     * start within 1 to 8 ticks, or never pass their health check; batches of 1 to 3, with or without surge; bakes
+     * judged by {@code analysis} or not at all.
+     */
+    static Arbitrary<RandomRollout> any(Duration deadline, Analysis analysis) {
+        Arbitrary<Integer> count = Arbitraries.integers().between(0, 6);
+        Arbitrary<Boolean> flag = Arbitraries.of(true, false);
+        Arbitrary<RandomRollout> shapes = Combinators.combine(Arbitraries.of(DeployPolicy.STRATEGIES), count, count,
+                Arbitraries.integers().between(0, 3), Arbitraries.integers().between(1, 8), flag,
+                Arbitraries.integers().between(1, 3), flag).as((strategy, oldCount, newCount, ackDelay, startTicks,
+                        bad, batch, surge) -> new RandomRollout(strategy, oldCount, newCount, ackDelay, startTicks, bad,
+                        batch, surge, deadline, null, 0));
+        return Combinators.combine(shapes, flag, Arbitraries.longs()).as((r, judged, seed) -> new RandomRollout(
+                r.strategy, r.oldCount, r.newCount, r.ackDelay, r.startTicks, r.newReleaseBad, r.batch, r.surge,
+                deadline, judged ? analysis : null, seed));
+    }
 
     /** The fleet as v1 left it. */
     SimulatedFleet fleet() {

@@ -207,6 +207,13 @@ final class SimulatedFleet {
         return (int) acknowledged.values().stream().filter(s -> s == TargetState.ACTIVE).count();
     }
 
+    /** The routed instances that get requests: those of a release the acknowledged split gives a share. */
+    int servingActive() {
+        return (int) acknowledged.entrySet().stream().filter(e -> e.getValue() == TargetState.ACTIVE
+                && (acknowledgedWeights.isEmpty()
+                        || acknowledgedWeights.getOrDefault(store.get(e.getKey()).release(), 0) > 0)).count();
+    }
+
     List<InstanceRecord> runningWeb() {
         return store.values().stream().filter(r -> r.running() && r.type().equals("web")).toList();
     }
