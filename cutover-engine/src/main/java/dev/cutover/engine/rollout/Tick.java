@@ -117,10 +117,12 @@ final class Tick {
 
     /**
      * Before the final phase: the traffic split back to "by instance count", no preview. Both the split asked for
-     * and the one acknowledged count: a split asked for just before a failure may not be acknowledged yet.
+     * and the one acknowledged count: a split asked for just before a failure may not be acknowledged yet, and an
+     * older one may still be on its way to the router (after a tick that asked for "by instance count" was carried
+     * out and never saved).
      */
     private boolean settle(ReleaseShape goal) {
-        if (!obs.weights().isEmpty() || !obs.desiredWeights().isEmpty()) {
+        if (!obs.splitIs(Map.of())) {
             if (!obs.desiredWeights().isEmpty()) {
                 setWeights(Map.of());
             }

@@ -61,6 +61,20 @@ class CrashBetweenActingAndSavingTest {
         assertSucceededSafely(rollout, run);
     }
 
+    @Test
+    void aDeploymentDoesNotEndWhileAnOlderSplitIsStillOnItsWayToTheRouter() {
+        // the abort at tick 2 asks for "by instance count" and is never saved; the next tick aborts again and finds
+        // nothing left to ask for, while the router has yet to apply the split pinned at tick 0
+        RandomRollout rollout = new RandomRollout(DeployPolicy.IMMUTABLE, 1, 0, 3, 1, false, 1, true, DEADLINE,
+                null, 0);
+
+        Run run = CrashRecoveryPropertiesTest.run(rollout, Map.of(2, Crash.AFTER_ACTING), false, 2);
+
+        assertThat(run.fleet().violations).isEmpty();
+        assertThat(run.end().phase()).isEqualTo(Phase.ROLLED_BACK);
+        rollout.assertEndsConsistent(run.fleet(), run.end());
+    }
+
     private static void assertSucceededSafely(RandomRollout rollout, Run run) {
         assertThat(run.fleet().violations).isEmpty();
         assertThat(run.end().failure()).isNull();
