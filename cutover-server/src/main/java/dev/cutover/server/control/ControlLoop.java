@@ -36,8 +36,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,8 @@ public final class ControlLoop implements AutoCloseable {
     private final RoutingTables routing;
     private final ScheduledExecutorService executor;
     private final AtomicLong failedTicks = new AtomicLong();
+    /** Unfinished deployments this process has ticked and saved; touched only by the loop's thread. */
+    private final Set<Long> resumed = new HashSet<>();
 
     public ControlLoop(Store store, ReleaseCatalog catalog, AgentClient agent, String host, TrafficRouter router,
             String domain, Clock clock) {
@@ -137,7 +141,9 @@ public final class ControlLoop implements AutoCloseable {
                     ? ReleaseShape.none() : catalog.get(h, d.envId(), d.previousRelease()).shape();
             return new RolloutSpec(target.shape(), stable, target.manifest().deploy());
         });
-        RolloutState state = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
+        RolloutState saved = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
+        // the first tick of a deployment in this process, after a restart: the time it was down counts for no wait
+        RolloutState state = resumed.contains(d.id()) ? saved : saved.restarted(now);
         List<InstanceRecord> inventory = store.read(h -> Instances.runningIn(h, d.envId())).stream()
                 .map(r -> new InstanceRecord(r.id(), r.release(), r.type(), r.running(), Routing.valueOf(r.routing())))
                 .toList();
@@ -155,8 +161,9 @@ public final class ControlLoop implements AutoCloseable {
                 routing.weightsPending(d.envId()), groups(environment, groupStats), inFlight, d.abortRequested(),
                 d.promotions(), d.paused(), now);
         Plan plan = Planner.plan(spec, state, inventory, obs);
-        if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(state)
+        if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(saved)
                 && !d.state().equals("{}")) {
+            resumed.add(d.id());
             return;
         }
         RolloutState next = withEvidence(state, plan.next());
@@ -184,7 +191,9 @@ public final class ControlLoop implements AutoCloseable {
             }
             return null;
         });
+        resumed.add(d.id());
         if (next.phase().finished()) {
+            resumed.remove(d.id());
             LOG.info("deployment {} of v{} finished: {}", d.id(), d.release(), next.phase().word());
         }
     }
