@@ -118,9 +118,16 @@ final class Run {
         desired = false;
     }
 
-    /** Not wanted and nothing of it runs: its agent may forget it. */
+    /**
+     * How long a run that ended stays reported after it is no longer wanted. A controller that let go of the run and
+     * died before it saved so reads the outcome again, rather than waiting for a report that would never come.
+     */
+    static final Duration KEEP_REPORT_AFTER_END = Duration.ofMinutes(10);
+
+    /** Not wanted, nothing of it runs, and it ended long enough ago (or never started): its agent may forget it. */
     synchronized boolean forgettable() {
-        return !desired && process == null && !launching && !stopping;
+        return !desired && process == null && !launching && !stopping
+                && (endedAt == null || !services.clock().instant().isBefore(endedAt.plus(KEEP_REPORT_AFTER_END)));
     }
 
     /** Advances the run; {@code mayAct} is false until the first desired state after the agent started. */

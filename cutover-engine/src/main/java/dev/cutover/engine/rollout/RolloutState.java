@@ -112,6 +112,36 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
                 switchedAt, releaseDone);
     }
 
+    /**
+     * After the controller restarted: the wait it was in gets its whole deadline again from {@code now}, when that is
+     * later. While it was down nothing watched the instances or the router (in {@code cutover server} the agent and
+     * the router restart with it), so the time it was down says nothing about them; a release that does not get
+     * healthy still fails, a deadline later. Timed bakes and keep-old are not deadlines and keep their end.
+     */
+    public RolloutState restarted(Instant now) {
+        Step again = switch (step) {
+            case Step.AwaitRelease r -> new Step.AwaitRelease(r.run(), r.since(), later(r.since(), r.deadline(), now));
+            case Step.AwaitReady r -> new Step.AwaitReady(r.instances(), r.since(),
+                    later(r.since(), r.deadline(), now), r.healthySince());
+            case Step.AwaitRouted r -> new Step.AwaitRouted(r.instances(), r.since(),
+                    later(r.since(), r.deadline(), now));
+            case Step.AwaitWeights w -> new Step.AwaitWeights(w.weights(), w.since(),
+                    later(w.since(), w.deadline(), now));
+            case Step.Bake b -> new Step.Bake(b.since(), b.until(), later(b.since(), b.deadline(), now), b.analysis(),
+                    b.baseline(), b.analysisStep());
+            case Step.AwaitDrained d -> d; // the drained requests died with the router: nothing is left to wait for
+            case Step.KeepOld k -> k;
+            case Step.Choose c -> c;
+            case Step.Done d -> d;
+        };
+        return again.equals(step) ? this : with(again, now);
+    }
+
+    private static Instant later(Instant since, Instant deadline, Instant now) {
+        Instant again = now.plus(Duration.between(since, deadline));
+        return again.isAfter(deadline) ? again : deadline;
+    }
+
     String instanceId(String type, int offset) {
         return "d" + deployment + "-" + type + "-" + (nextSeq + offset);
     }
@@ -122,5 +152,19 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
      */
     public String releaseRunId() {
         return "d" + deployment + "-release";
+    }
+
+    /** The number in an instance id this deployment named ({@code d12-web-3}: 3); 0 for any other id. */
+    int numberOf(String instanceId) {
+        String prefix = "d" + deployment + "-";
+        int dash = instanceId.lastIndexOf('-');
+        if (!instanceId.startsWith(prefix) || dash < prefix.length()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(instanceId.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

@@ -39,7 +39,12 @@ final class ShiftMoves {
         ReleaseShape stable = t.spec.stable();
         String type = ReleaseShape.WEB;
         Map<Integer, Integer> pinned = Map.of(stable.number(), 100, target.number(), 0);
-        if (t.obs.desiredWeights().isEmpty() && t.state.switchedAt() == null) {
+        List<InstanceRecord> candidates = t.live(type).stream().filter(r -> r.release() == target.number()).toList();
+        if (t.desiredWeights().isEmpty() && t.state.switchedAt() == null) {
+            if (candidates.stream().anyMatch(r -> r.routing() == Routing.ACTIVE)) {
+                // switched, drained the old set and settled in a tick whose state was never saved: nothing is left
+                return false;
+            }
             t.setWeights(pinned);
             if (t.spec.policy().preview()) {
                 t.actions.add(new Action.SetPreview(target.number()));
@@ -50,7 +55,6 @@ final class ShiftMoves {
             t.state = t.state.with(new Step.AwaitWeights(pinned, t.now, t.now.plus(t.spec.deadline())), t.now);
             return true;
         }
-        List<InstanceRecord> candidates = t.live(type).stream().filter(r -> r.release() == target.number()).toList();
         List<String> pending = candidates.stream().filter(r -> r.routing() == Routing.NONE).map(InstanceRecord::id)
                 .toList();
         if (!pending.isEmpty()) {
@@ -147,6 +151,21 @@ final class ShiftMoves {
             }
             return false;
         }
+        int share = t.desiredWeights().getOrDefault(target.number(), 0);
+        if (t.state.failure() == null && share > bakedShare(target)) {
+            // A tick that passed this bake and moved traffic on was carried out, and its state never saved: judging
+            // again now would judge other traffic than the bake's.
+            t.events.add("the bake had passed before a restart; going on from " + share + "% of traffic on v"
+                    + target.number());
+            t.state = t.state.nextProgramStep(t.now);
+            return true;
+        }
+        if (b.baseline().entrySet().stream().anyMatch(e -> countsLess(t.obs.groups().get(e.getKey()), e.getValue()))) {
+            // The router restarted (in cutover server it restarts with the controller) and counts from zero again:
+            // judge the traffic since then, not the difference between two routers' counts.
+            b = new Step.Bake(b.since(), b.until(), b.deadline(), a, Map.of(), b.analysisStep());
+            t.state = t.state.with(b, t.now);
+        }
         GroupObservation candidate = group(target).since(b.baseline().get(target.number()));
         GroupObservation stableSeen = stable.number() == 0 ? null
                 : group(stable).since(b.baseline().get(stable.number()));
@@ -239,6 +258,24 @@ final class ShiftMoves {
         long warm = t.live(ReleaseShape.WEB).stream()
                 .filter(r -> r.release() == stable.number() && r.routing() == Routing.ACTIVE).count();
         return warm >= stable.count(ReleaseShape.WEB);
+    }
+
+    /** The candidate's share of traffic while the current program step bakes: the last split the program set. */
+    private int bakedShare(ReleaseShape target) {
+        int share = 0;
+        List<TrafficStep> program = program(t.spec.policy());
+        for (int i = 0; i < Math.min(t.state.program(), program.size()); i++) {
+            if (program.get(i) instanceof TrafficStep.SetWeight w) {
+                share = w.percent();
+            }
+        }
+        return share;
+    }
+
+    /** Counts only grow while one router counts: fewer than before means another router counts now. */
+    private static boolean countsLess(GroupObservation now, GroupObservation before) {
+        GroupObservation seen = now == null ? GroupObservation.NONE : now;
+        return seen.requests() < before.requests() || seen.errors() < before.errors();
     }
 
     private GroupObservation group(ReleaseShape release) {

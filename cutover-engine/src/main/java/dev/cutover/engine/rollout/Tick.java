@@ -33,6 +33,12 @@ final class Tick {
         this.obs = obs;
         this.now = obs.now();
         inventory.forEach(r -> this.inventory.put(r.id(), r));
+        // An instance this deployment named at or past its next number was launched by a tick whose state was never
+        // saved: name the next one after it, or two instances would share an id.
+        int named = inventory.stream().mapToInt(r -> state.numberOf(r.id())).max().orElse(0);
+        if (named >= state.nextSeq()) {
+            this.state = state.launched(named + 1 - state.nextSeq(), now);
+        }
     }
 
     void run() {
@@ -116,10 +122,12 @@ final class Tick {
 
     /**
      * Before the final phase: the traffic split back to "by instance count", no preview. Both the split asked for
-     * and the one acknowledged count: a split asked for just before a failure may not be acknowledged yet.
+     * and the one acknowledged count: a split asked for just before a failure may not be acknowledged yet, and an
+     * older one may still be on its way to the router (after a tick that asked for "by instance count" was carried
+     * out and never saved).
      */
     private boolean settle(ReleaseShape goal) {
-        if (!obs.weights().isEmpty() || !obs.desiredWeights().isEmpty()) {
+        if (!obs.splitIs(Map.of())) {
             if (!obs.desiredWeights().isEmpty()) {
                 setWeights(Map.of());
             }
@@ -322,7 +330,8 @@ final class Tick {
     }
 
     private boolean awaitWeights(Step.AwaitWeights step) {
-        if (obs.splitIs(step.weights())) {
+        // another split asked for since: a tick that asked for it was carried out, and its state never saved
+        if (obs.splitIs(step.weights()) || !desiredWeights().equals(step.weights())) {
             state = state.with(new Step.Choose(), now);
             return true;
         }
@@ -460,6 +469,16 @@ final class Tick {
 
     void setWeights(Map<Integer, Integer> weights) {
         actions.add(new Action.SetWeights(weights));
+    }
+
+    /** The split asked for: by this tick, else as the controller last asked for it. */
+    Map<Integer, Integer> desiredWeights() {
+        for (Action a : actions.reversed()) {
+            if (a instanceof Action.SetWeights w) {
+                return w.percentByRelease();
+            }
+        }
+        return obs.desiredWeights();
     }
 
     List<InstanceRecord> live(String type) {

@@ -34,6 +34,7 @@ final class SimulatedFleet {
     private final Deque<Map<Integer, Integer>> weightQueue = new ArrayDeque<>();
     private Map<Integer, Integer> pendingWeights = Map.of();
     Map<Integer, Integer> acknowledgedWeights = Map.of();
+    private boolean routerCatchingUp = false;
     final Map<Integer, GroupObservation> groups = new HashMap<>();
     /** Share of 5xx each release answers with. */
     final Map<Integer, Double> errorRates = new HashMap<>();
@@ -52,6 +53,10 @@ final class SimulatedFleet {
     final Set<String> runsWanted = new HashSet<>();
     /** Set once a person went on past a failed release command: from then on, launching is what was asked. */
     boolean wentOnPastRelease = false;
+    /** Runs let go of after they ended: still reported, as an agent keeps an ended run's report for a while. */
+    private final Map<String, Integer> runsLetGoAfterEnd = new HashMap<>();
+    /** How many ticks an ended run stays reported once let go of (the agent keeps it 10 minutes). */
+    private static final int ENDED_RUN_REPORTED_FOR = 600;
     /** Runs told to stop while still running: gone from their agent's report a tick later. */
     private final Map<String, Integer> runsStopping = new HashMap<>();
     final List<String> violations = new ArrayList<>();
@@ -97,6 +102,18 @@ final class SimulatedFleet {
         }
     }
 
+    /** The run is no longer wanted: killed if still running, else reported a while longer and then forgotten. */
+    private void letGo(String run) {
+        boolean stillRunning = runReports().get(run) instanceof RunObservation.Running;
+        if (runsWanted.remove(run)) {
+            if (stillRunning) {
+                runsStopping.put(run, tick + 1); // killed: it never exits 0
+            } else {
+                runsLetGoAfterEnd.put(run, tick);
+            }
+        }
+    }
+
     /** Whether the release command has run to exit code 0 by now. */
     boolean released() {
         return runsStarted.entrySet().stream().anyMatch(e -> release.exitCode() != null && release.exitCode() == 0
@@ -109,7 +126,8 @@ final class SimulatedFleet {
         for (Map.Entry<String, Integer> e : runsStarted.entrySet()) {
             String id = e.getKey();
             boolean forgotten = !runsWanted.contains(id)
-                    && (!runsStopping.containsKey(id) || tick > runsStopping.get(id));
+                    && (!runsStopping.containsKey(id) || tick > runsStopping.get(id))
+                    && (!runsLetGoAfterEnd.containsKey(id) || tick > runsLetGoAfterEnd.get(id) + ENDED_RUN_REPORTED_FOR);
             if (forgotten) {
                 continue;
             }
@@ -141,15 +159,25 @@ final class SimulatedFleet {
                     if (plan.next().phase() != Phase.RUNNING && l.release() == spec.target().number()) {
                         violations.add("tick " + tick + ": launched " + l.instance() + " of the failed release");
                     }
-                    store.putIfAbsent(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true,
-                            Routing.NONE));
-                    agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
-                    readyAtTick.put(l.instance(), tick + 1 + random.nextInt(maxStartTicks));
+                    InstanceRecord known = store.get(l.instance());
+                    if (known == null) {
+                        store.put(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true,
+                                Routing.NONE));
+                        agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
+                        readyAtTick.put(l.instance(), tick + 1 + random.nextInt(maxStartTicks));
+                    } else if (!known.running() || known.release() != l.release() || !known.type().equals(l.type())) {
+                        // the store ignores a Launch of a known id (ON CONFLICT DO NOTHING); the planner asking for
+                        // one means it thinks it starts a second instance under a name already used
+                        violations.add("tick " + tick + ": launched " + l.instance() + " as v" + l.release() + " "
+                                + l.type() + ", but that id is already " + (known.running() ? "running" : "stopped")
+                                + " as v" + known.release() + " " + known.type());
+                    }
                 }
                 case Action.SetRouting s -> {
                     InstanceRecord r = store.get(s.instance());
                     store.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), r.running(), s.routing()));
-                    if (s.routing() == Routing.DRAINING) {
+                    if (s.routing() == Routing.DRAINING && r.routing() != Routing.DRAINING) {
+                        // requests it was given before; a repeated drain (after a crash) brings no new ones
                         inFlight.put(r.id(), random.nextInt(4));
                     }
                 }
@@ -176,22 +204,50 @@ final class SimulatedFleet {
                     if (!runsStarted.isEmpty() && !runsStarted.containsKey(r.run())) {
                         violations.add("tick " + tick + ": a second release run " + r.run() + " after "
                                 + runsStarted.keySet());
-                    } else if (runsStarted.containsKey(r.run()) && !runsWanted.contains(r.run())) {
-                        violations.add("tick " + tick + ": asked again for " + r.run() + " after it was stopped");
+                    } else if (runsStarted.containsKey(r.run()) && !runsWanted.contains(r.run())
+                            && !runReports().containsKey(r.run())) {
+                        // Asked again while its agent still reports it, a run is the same run and never starts
+                        // again; once its agent forgot it, it would run a second time.
+                        violations.add("tick " + tick + ": asked again for " + r.run() + " after its agent forgot it");
                     }
                     runsStarted.putIfAbsent(r.run(), tick);
                     runsWanted.add(r.run());
                 }
-                case Action.StopRun r -> {
-                    boolean stillRunning = runReports().get(r.run()) instanceof RunObservation.Running;
-                    if (runsWanted.remove(r.run()) && stillRunning) {
-                        runsStopping.put(r.run(), tick + 1); // killed: it never exits 0
-                    }
-                }
+                case Action.StopRun r -> letGo(r.run());
             }
+        }
+        if (plan.next().phase().finished()) {
+            // As the controller does in the transaction that saves the final phase: the run is over with its
+            // deployment, whatever the planner asked.
+            List.copyOf(runsWanted).forEach(this::letGo);
         }
         routerQueue.addLast(routingView());
         weightQueue.addLast(pendingWeights);
+    }
+
+    /**
+     * The router restarted, as it does with the controller in {@code cutover server}: it lost its table (it routes
+     * nothing until it acknowledges the next one), the tables on their way to it, its connections (and so the
+     * requests in flight) and its counts, which start again from zero.
+     */
+    void restartRouter() {
+        routerQueue.clear();
+        weightQueue.clear();
+        acknowledged = Map.of();
+        acknowledgedWeights = Map.of();
+        inFlight.clear();
+        groups.clear();
+        routerCatchingUp = true;
+    }
+
+    /** Whether the router restarted and has not acknowledged a table since: it routes nothing yet. */
+    boolean routerCatchingUp() {
+        return routerCatchingUp;
+    }
+
+    /** The instances the controller wants running, as it reads them from its store for the planner. */
+    List<InstanceRecord> wanted() {
+        return store.values().stream().filter(InstanceRecord::running).toList();
     }
 
     /** One second passes: instances start, the router catches up, in-flight requests finish. */
@@ -201,6 +257,7 @@ final class SimulatedFleet {
         while (routerQueue.size() > ackDelayTicks) {
             acknowledged = routerQueue.removeFirst();
             acknowledgedWeights = weightQueue.removeFirst();
+            routerCatchingUp = false;
         }
         sendTraffic();
         for (InstanceRecord r : store.values()) {
@@ -246,6 +303,13 @@ final class SimulatedFleet {
 
     int routedActive() {
         return (int) acknowledged.values().stream().filter(s -> s == TargetState.ACTIVE).count();
+    }
+
+    /** The routed instances that get requests: those of a release the acknowledged split gives a share. */
+    int servingActive() {
+        return (int) acknowledged.entrySet().stream().filter(e -> e.getValue() == TargetState.ACTIVE
+                && (acknowledgedWeights.isEmpty()
+                        || acknowledgedWeights.getOrDefault(store.get(e.getKey()).release(), 0) > 0)).count();
     }
 
     List<InstanceRecord> runningWeb() {

@@ -41,8 +41,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +78,8 @@ public final class ControlLoop implements AutoCloseable {
     private final RoutingTables routing;
     private final ScheduledExecutorService executor;
     private final AtomicLong failedTicks = new AtomicLong();
+    /** Unfinished deployments this process has ticked and saved; touched only by the loop's thread. */
+    private final Set<Long> resumed = new HashSet<>();
 
     /** The kind of deployment {@code cutover rollback} starts. */
     private static final String ROLLBACK = "rollback";
@@ -151,7 +155,9 @@ public final class ControlLoop implements AutoCloseable {
             String release = d.kind().equals(ROLLBACK) ? null : target.manifest().release();
             return new RolloutSpec(target.shape(), stable, target.manifest().deploy(), release);
         });
-        RolloutState state = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
+        RolloutState saved = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
+        // the first tick of a deployment in this process, after a restart: the time it was down counts for no wait
+        RolloutState state = resumed.contains(d.id()) ? saved : saved.restarted(now);
         String runId = state.releaseRunId();
         Map<String, RunObservation> runObserved = new HashMap<>();
         if (runs.containsKey(runId)) {
@@ -175,8 +181,9 @@ public final class ControlLoop implements AutoCloseable {
                 routing.weightsPending(d.envId()), groups(environment, groupStats), inFlight, d.abortRequested(),
                 d.promotions(), d.paused(), now);
         Plan plan = Planner.plan(spec, state, inventory, obs);
-        if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(state)
+        if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(saved)
                 && !d.state().equals("{}")) {
+            resumed.add(d.id());
             return;
         }
         RolloutState next = withEvidence(state, plan.next());
@@ -191,6 +198,12 @@ public final class ControlLoop implements AutoCloseable {
             if (a instanceof Action.StopRun s) {
                 ends.put(s.run(), end(s.run(), runs.get(s.run())));
             }
+        }
+        // A deployment that ends lets its release command go whatever the planner asked: no run outlives its
+        // deployment, even one a tick started and never saved (ReleaseRuns.end counts only the first end).
+        boolean endsRun = next.phase().finished() && spec.release() != null && !ends.containsKey(runId);
+        if (endsRun) {
+            ends.put(runId, end(runId, runs.get(runId)));
         }
         store.tx(h -> {
             for (Action a : plan.actions()) {
@@ -209,6 +222,10 @@ public final class ControlLoop implements AutoCloseable {
                     }
                 }
             }
+            if (endsRun) {
+                RunEnd e = ends.get(runId);
+                ReleaseRuns.end(h, d.id(), now, e.outcome().word(), e.exitCode(), e.durationMillis(), e.output());
+            }
             Phase phase = next.phase();
             Deployments.save(h, d.id(), phase.word(), json, phase.finished() ? now : null);
             Deployments.addEvents(h, d.id(), now, events);
@@ -217,7 +234,9 @@ public final class ControlLoop implements AutoCloseable {
             }
             return null;
         });
+        resumed.add(d.id());
         if (next.phase().finished()) {
+            resumed.remove(d.id());
             LOG.info("deployment {} of v{} finished: {}", d.id(), d.release(), next.phase().word());
         }
     }

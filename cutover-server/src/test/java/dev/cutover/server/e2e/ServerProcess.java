@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -97,6 +99,24 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         return pids;
+    }
+
+    /** The app processes by the instance whose directory they run in ({@code DATA/agent/instances/ID}). */
+    Map<String, List<Long>> appProcessesByInstance() throws IOException {
+        Path instances = dir.resolve("data/agent/instances").toAbsolutePath();
+        Map<String, List<Long>> byInstance = new TreeMap<>();
+        for (long pid : appProcesses()) {
+            try {
+                Path cwd = Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid), "cwd"));
+                if (cwd.startsWith(instances) && !cwd.equals(instances)) {
+                    String id = instances.relativize(cwd).getName(0).toString();
+                    byInstance.computeIfAbsent(id, k -> new ArrayList<>()).add(pid);
+                }
+            } catch (IOException | SecurityException gone) {
+                // exited meanwhile
+            }
+        }
+        return byInstance;
     }
 
     @Override
