@@ -74,7 +74,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
         this.config = config;
         this.accessLog = accessLog;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        this.workers = new MultiThreadIoEventLoopGroup(config.workerThreads(),
                 transport.ioHandlerFactory());
         this.pools = new ConnectionPools(workers, transport.channelType(), config.connectTimeout(),
                 config.targetIdleTimeout(), config.maxConnectionsPerTarget());

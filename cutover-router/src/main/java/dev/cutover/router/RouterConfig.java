@@ -21,6 +21,7 @@ import java.util.Objects;
  *                        after each failed probe, up to {@link #MAX_EJECTION_BACKOFF_FACTOR} times this
  * @param accessLog where to write the access log: a file path, {@code -} for standard output, {@code null} for none
  * @param tls the HTTPS listener and its certificates; {@code null} for none
+ * @param workers event loop threads, each serving its share of the connections; 0 for one per CPU
  */
 public record RouterConfig(
         String bindAddress,
@@ -34,7 +35,8 @@ public record RouterConfig(
         int maxConnectionsPerTarget,
         Duration ejectionBackoff,
         String accessLog,
-        TlsConfig tls) {
+        TlsConfig tls,
+        int workers) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
@@ -73,6 +75,9 @@ public record RouterConfig(
             throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: at most "
                     + Integer.MAX_VALUE + " ms)");
         }
+        if (workers < 0 || workers > 256) {
+            throw new IllegalArgumentException("workers: " + workers + " (expected: 0 for one per CPU, or 1 to 256)");
+        }
         if (maxConnectionsPerTarget < 1) {
             throw new IllegalArgumentException(
                     "maxConnectionsPerTarget: " + maxConnectionsPerTarget + " (expected: 1 or more)");
@@ -83,52 +88,63 @@ public record RouterConfig(
     public RouterConfig(String bindAddress, int port, Duration connectTimeout, Duration responseTimeout,
             Duration idleTimeout, int maxConnectionsPerTarget) {
         this(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, idleTimeout, DEFAULT_TUNNEL_IDLE_TIMEOUT,
-                DEFAULT_TUNNEL_DRAIN_GRACE, maxConnectionsPerTarget, DEFAULT_EJECTION_BACKOFF, null, null);
+                DEFAULT_TUNNEL_DRAIN_GRACE, maxConnectionsPerTarget, DEFAULT_EJECTION_BACKOFF, null, null, 0);
     }
 
     /** The defaults: connect 2s, response 60s, idle 60s both sides, 1024 connections per target, backoff 1s. */
     public static RouterConfig defaults(String bindAddress, int port) {
         return new RouterConfig(bindAddress, port, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
                 DEFAULT_IDLE_TIMEOUT, DEFAULT_TARGET_IDLE_TIMEOUT, DEFAULT_TUNNEL_IDLE_TIMEOUT,
-                DEFAULT_TUNNEL_DRAIN_GRACE, DEFAULT_MAX_CONNECTIONS_PER_TARGET, DEFAULT_EJECTION_BACKOFF, null, null);
+                DEFAULT_TUNNEL_DRAIN_GRACE, DEFAULT_MAX_CONNECTIONS_PER_TARGET, DEFAULT_EJECTION_BACKOFF, null, null, 0);
     }
 
     public RouterConfig withPort(int newPort) {
         return new RouterConfig(bindAddress, newPort, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
     }
 
     public RouterConfig withResponseTimeout(Duration timeout) {
         return new RouterConfig(bindAddress, port, connectTimeout, timeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
     }
 
     /** The same idle timeout for client connections and pooled target connections. */
     public RouterConfig withIdleTimeout(Duration timeout) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, timeout, timeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
     }
 
     public RouterConfig withTunnelTimeouts(Duration idle, Duration drainGrace) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                idle, drainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls);
+                idle, drainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
     }
 
     public RouterConfig withEjectionBackoff(Duration backoff) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, backoff, accessLog, tls);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, backoff, accessLog, tls, workers);
     }
 
     /** With an access log written to a file, or to standard output for {@code -}; {@code null} turns it off. */
     public RouterConfig withAccessLog(String target) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, target, tls);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, target, tls, workers);
     }
 
     /** With an HTTPS listener; {@code null} for none. */
     public RouterConfig withTls(TlsConfig newTls) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls, workers);
+    }
+
+    /** With {@code n} event loop threads; 0 for one per CPU. */
+    public RouterConfig withWorkers(int n) {
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, n);
+    }
+
+    /** The event loop threads to start: {@code workers}, or one per CPU. */
+    public int workerThreads() {
+        return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     private static void requirePositive(String field, Duration value) {

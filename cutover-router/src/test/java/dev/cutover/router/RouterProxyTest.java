@@ -48,6 +48,24 @@ class RouterProxyTest {
     }
 
     @Test
+    void oneConnectionCanAskForSeveralHostsInTurn() throws Exception {
+        router.apply(table(1,
+                route("shop/production", "shop.example.com", group("v1", 1, active("b1", blue))),
+                route("blog/production", "blog.example.com", group("v1", 1, active("g1", green)))));
+
+        try (HttpConnection c = HttpConnection.open(router.port())) {
+            assertThat(c.get("shop.example.com", "/").text()).isEqualTo("blue");
+            assertThat(c.get("shop.example.com", "/").text()).isEqualTo("blue");
+            assertThat(c.get("blog.example.com", "/").text()).isEqualTo("green");
+            assertThat(c.get("nope.example.com", "/").status()).isEqualTo(404);
+            assertThat(c.get("Shop.Example.com:80", "/").text()).isEqualTo("blue");
+            c.sendRaw("GET http://blog.example.com/ HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            assertThat(c.read(false).text()).as("absolute form without Host").isEqualTo("green");
+            assertThat(c.get("shop.example.com", "/").text()).isEqualTo("blue");
+        }
+    }
+
+    @Test
     void unknownHostGets404NamingTheHost() throws Exception {
         router.apply(table(1, shop(active("b1", blue))));
 

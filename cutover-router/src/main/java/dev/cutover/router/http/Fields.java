@@ -2,7 +2,9 @@ package dev.cutover.router.http;
 
 /**
  * The header fields of one head, as an index into its bytes: for each field the name's and the value's range (the
- * value without surrounding whitespace) and its {@link Field}. Immutable once parsed.
+ * value without surrounding whitespace) and its {@link Field}. Parsed again for each head of a connection, into the
+ * same index array, so that a keep-alive connection allocates nothing for its fields; read it only while the head it
+ * was parsed from is the current one.
  */
 public final class Fields {
 
@@ -16,15 +18,11 @@ public final class Fields {
     private static final int VALUE_LEN = 3;
     private static final int KIND = 4;
 
-    private final byte[] bytes;
-    private final int[] index;
-    private final int count;
+    private byte[] bytes = new byte[0];
+    private int[] index = new int[STRIDE * 8];
+    private int count;
 
-    private Fields(byte[] bytes, int[] index, int count) {
-        this.bytes = bytes;
-        this.index = index;
-        this.count = count;
-    }
+    Fields() {}
 
     public int count() {
         return count;
@@ -139,15 +137,9 @@ public final class Fields {
      * Parses the header lines of {@code a} from {@code from} (the start of the first field line) to the empty line
      * that ends the head, which must end at {@code end}.
      */
-    static Fields parse(byte[] a, int from, int end) throws MalformedHttpException {
-        // Sized by the line count (the last line is the empty one), so the index is allocated once, exactly.
-        int lines = 0;
-        for (int i = from; i < end; i++) {
-            if (a[i] == '\n') {
-                lines++;
-            }
-        }
-        int[] index = new int[STRIDE * Math.max(1, Math.min(lines - 1, MAX_FIELDS + 1))];
+    void parse(byte[] a, int from, int end) throws MalformedHttpException {
+        bytes = a;
+        count = 0;
         int count = 0;
         int p = from;
         while (true) {
@@ -211,9 +203,8 @@ public final class Fields {
             count++;
             p = lf + 1;
         }
-        Fields fields = new Fields(a, index, count);
-        fields.markNamedInConnection();
-        return fields;
+        this.count = count;
+        markNamedInConnection();
     }
 
     /** Fields a {@code Connection} header lists are hop-by-hop too: marks them, unless they are the router's. */

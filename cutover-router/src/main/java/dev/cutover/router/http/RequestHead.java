@@ -15,42 +15,45 @@ public final class RequestHead {
 
     private static final int MAX_REQUEST_ID = 128;
 
-    private final byte[] bytes;
-    private final int length;
-    private final Method method;
-    private final int methodLength;
-    private final int targetStart;
-    private final int targetEnd;
-    private final boolean http10;
-    private final Fields fields;
-    private final String hostHeader;
-    private final String host;
-    private final long contentLength;
-    private final boolean chunked;
-    private final boolean keepAlive;
-    private final boolean webSocket;
-    private final boolean expectContinue;
-    private final int requestIdField;
+    private byte[] bytes = new byte[0];
+    private int length;
+    private Method method;
+    private int methodLength;
+    private int targetStart;
+    private int targetEnd;
+    private boolean http10;
+    private final Fields fields = new Fields();
+    private String hostHeader;
+    private String host;
+    private long contentLength;
+    private boolean chunked;
+    private boolean keepAlive;
+    private boolean webSocket;
+    private boolean expectContinue;
+    private int requestIdField;
+    /** The Host field of the previous head parsed here, with what it gave: a connection's requests share it. */
+    private byte[] lastHostBytes = new byte[0];
+    private String lastHostHeader;
+    private String lastHost;
 
-    private RequestHead(byte[] bytes, int length, Method method, int methodLength, int targetStart, int targetEnd,
-            boolean http10, Fields fields, String hostHeader, String host, long contentLength, boolean chunked,
-            boolean keepAlive, boolean webSocket, boolean expectContinue, int requestIdField) {
-        this.bytes = bytes;
-        this.length = length;
-        this.method = method;
-        this.methodLength = methodLength;
-        this.targetStart = targetStart;
-        this.targetEnd = targetEnd;
-        this.http10 = http10;
-        this.fields = fields;
-        this.hostHeader = hostHeader;
-        this.host = host;
-        this.contentLength = contentLength;
-        this.chunked = chunked;
-        this.keepAlive = keepAlive;
-        this.webSocket = webSocket;
-        this.expectContinue = expectContinue;
-        this.requestIdField = requestIdField;
+    /**
+     * An empty head, to {@link #read} heads into: a client connection keeps one and reads each of its requests into
+     * it, reusing its arrays. Its values are those of the last head read, valid until the next.
+     */
+    public RequestHead() {}
+
+    /**
+     * Reads the head of {@code length} bytes at {@code buf}'s reader index (and moves the index past it) into this
+     * object, replacing the previous head.
+     *
+     * @throws MalformedHttpException when the router must refuse it; this object then holds no valid head
+     */
+    public void read(io.netty.buffer.ByteBuf buf, int length) throws MalformedHttpException {
+        if (bytes.length < length) {
+            bytes = new byte[Math.max(length, Math.min(2 * bytes.length, MAX_REQUEST_LINE + MAX_HEADER_SECTION + 4))];
+        }
+        buf.readBytes(bytes, 0, length);
+        parseOwn(length);
     }
 
     /**
@@ -59,6 +62,14 @@ public final class RequestHead {
      * @throws MalformedHttpException when the router must refuse it
      */
     public static RequestHead parse(byte[] a, int length) throws MalformedHttpException {
+        RequestHead head = new RequestHead();
+        head.bytes = a;
+        head.parseOwn(length);
+        return head;
+    }
+
+    private void parseOwn(int length) throws MalformedHttpException {
+        byte[] a = bytes;
         int lf = Fields.indexOf(a, (byte) '\n', 0, length);
         if (lf < 0) {
             throw MalformedHttpException.malformed("no request line");
@@ -103,20 +114,15 @@ public final class RequestHead {
         if (method == Method.CONNECT) {
             throw MalformedHttpException.malformed("CONNECT is not served");
         }
-        Fields fields = Fields.parse(a, lf + 1, length);
+        fields.parse(a, lf + 1, length);
 
         int hosts = fields.count(Field.HOST);
         if (hosts > 1) {
             throw MalformedHttpException.malformed("more than one Host header");
         }
-        String hostHeader = hosts == 0 ? null : fields.value(fields.first(Field.HOST));
+        String hostHeader = hosts == 0 ? null : hostHeader(a, fields.first(Field.HOST));
         if (hostHeader == null && !http10) {
             throw MalformedHttpException.malformed("no Host header");
-        }
-        if (hostHeader != null && !Authority.isValid(hostHeader)) {
-            int f = fields.first(Field.HOST);
-            throw MalformedHttpException.malformed("Host header is not a host name or address: '"
-                    + HttpChars.printable(a, fields.valueStart(f), fields.valueLength(f)) + "'");
         }
         String routingAuthority = hostHeader;
         if (a[targetStart] != '/') {
@@ -187,9 +193,43 @@ public final class RequestHead {
                 fields.valueLength(requestIdField))) {
             requestIdField = -1;
         }
-        return new RequestHead(a, length, method, sp1, targetStart, sp2, http10, fields, hostHeader,
-                Authority.host(routingAuthority), contentLength, chunked, keepAlive, webSocket, expectContinue,
-                requestIdField);
+        this.length = length;
+        this.method = method;
+        this.methodLength = sp1;
+        this.targetStart = targetStart;
+        this.targetEnd = sp2;
+        this.http10 = http10;
+        this.hostHeader = hostHeader;
+        this.host = routingAuthority != null && routingAuthority == lastHostHeader ? lastHost
+                : Authority.host(routingAuthority);
+        this.contentLength = contentLength;
+        this.chunked = chunked;
+        this.keepAlive = keepAlive;
+        this.webSocket = webSocket;
+        this.expectContinue = expectContinue;
+        this.requestIdField = requestIdField;
+    }
+
+    /**
+     * The value of the Host field {@code f}, checked. The same bytes as the previous head's give the same string
+     * without a new one or a new check: the requests of a keep-alive connection nearly always name one host.
+     */
+    private String hostHeader(byte[] a, int f) throws MalformedHttpException {
+        int from = fields.valueStart(f);
+        int len = fields.valueLength(f);
+        if (lastHostHeader != null && java.util.Arrays.equals(a, from, from + len, lastHostBytes, 0,
+                lastHostBytes.length)) {
+            return lastHostHeader;
+        }
+        String value = HttpChars.ascii(a, from, len);
+        if (!Authority.isValid(value)) {
+            throw MalformedHttpException.malformed("Host header is not a host name or address: '"
+                    + HttpChars.printable(a, from, len) + "'");
+        }
+        lastHostBytes = java.util.Arrays.copyOfRange(a, from, from + len);
+        lastHostHeader = value;
+        lastHost = Authority.host(value);
+        return value;
     }
 
     /** The authority of {@code http://authority/path}, or {@code null} if the target is not of that form. */

@@ -22,29 +22,35 @@ public final class ResponseHead {
         UNTIL_CLOSE
     }
 
-    private final byte[] bytes;
-    private final int length;
-    private final int status;
-    private final int reasonStart;
-    private final int reasonEnd;
-    private final Fields fields;
-    private final Framing framing;
-    private final long contentLength;
-    private final boolean keepAlive;
-    private final boolean eventStream;
+    private byte[] bytes = new byte[0];
+    private int length;
+    private int status;
+    private int reasonStart;
+    private int reasonEnd;
+    private final Fields fields = new Fields();
+    private Framing framing;
+    private long contentLength;
+    private boolean keepAlive;
+    private boolean eventStream;
 
-    private ResponseHead(byte[] bytes, int length, int status, int reasonStart, int reasonEnd, Fields fields,
-            Framing framing, long contentLength, boolean keepAlive, boolean eventStream) {
-        this.bytes = bytes;
-        this.length = length;
-        this.status = status;
-        this.reasonStart = reasonStart;
-        this.reasonEnd = reasonEnd;
-        this.fields = fields;
-        this.framing = framing;
-        this.contentLength = contentLength;
-        this.keepAlive = keepAlive;
-        this.eventStream = eventStream;
+    /**
+     * An empty head, to {@link #read} heads into: a connection to a target keeps one and reads each response head
+     * into it, reusing its arrays. Its values are those of the last head read, valid until the next.
+     */
+    public ResponseHead() {}
+
+    /**
+     * Reads the head of {@code length} bytes at {@code buf}'s reader index (and moves the index past it) into this
+     * object, replacing the previous head.
+     *
+     * @param toHead whether it answers a HEAD request, which has no body whatever the head says
+     */
+    public void read(io.netty.buffer.ByteBuf buf, int length, boolean toHead) throws MalformedHttpException {
+        if (bytes.length < length) {
+            bytes = new byte[Math.max(length, Math.min(2 * bytes.length, MAX_HEAD))];
+        }
+        buf.readBytes(bytes, 0, length);
+        parseOwn(length, toHead);
     }
 
     /**
@@ -53,6 +59,14 @@ public final class ResponseHead {
      * @param toHead whether it answers a HEAD request, which has no body whatever the head says
      */
     public static ResponseHead parse(byte[] a, int length, boolean toHead) throws MalformedHttpException {
+        ResponseHead head = new ResponseHead();
+        head.bytes = a;
+        head.parseOwn(length, toHead);
+        return head;
+    }
+
+    private void parseOwn(int length, boolean toHead) throws MalformedHttpException {
+        byte[] a = bytes;
         int lf = Fields.indexOf(a, (byte) '\n', 0, length);
         if (lf < 0) {
             throw MalformedHttpException.malformed("no status line");
@@ -92,7 +106,7 @@ public final class ResponseHead {
                 }
             }
         }
-        Fields fields = Fields.parse(a, lf + 1, length);
+        fields.parse(a, lf + 1, length);
 
         long contentLength = -1;
         int lengths = fields.count(Field.CONTENT_LENGTH);
@@ -136,8 +150,14 @@ public final class ResponseHead {
         int type = fields.first(Field.CONTENT_TYPE);
         boolean eventStream = type >= 0 && startsWithLower(a, fields.valueStart(type), fields.valueLength(type),
                 "text/event-stream");
-        return new ResponseHead(a, length, status, reasonStart, lineEnd, fields, framing,
-                framing == Framing.LENGTH ? contentLength : -1, keepAlive, eventStream);
+        this.length = length;
+        this.status = status;
+        this.reasonStart = reasonStart;
+        this.reasonEnd = lineEnd;
+        this.framing = framing;
+        this.contentLength = framing == Framing.LENGTH ? contentLength : -1;
+        this.keepAlive = keepAlive;
+        this.eventStream = eventStream;
     }
 
     private static boolean endsWithChunked(byte[] a, int from, int len) {

@@ -38,6 +38,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private final LiveTarget target;
     private final long idleTimeoutNanos;
     private final HeadScanner scanner = HeadScanner.forResponses();
+    /** Each response head is read into this one object: a listener reads it only while it is handed the head. */
+    private final ResponseHead head = new ResponseHead();
     private Channel channel;
     private ChannelHandlerContext ctx;
     private LazyTimer timer;
@@ -219,14 +221,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             }
             return null;
         }
-        byte[] bytes = new byte[length];
-        source.readBytes(bytes);
         scanner.reset();
         ByteBuf rest = source;
         cumulation = null;
-        ResponseHead head;
         try {
-            head = ResponseHead.parse(bytes, length, toHead);
+            head.read(source, length, toHead);
         } catch (MalformedHttpException e) {
             rest.release();
             throw e;

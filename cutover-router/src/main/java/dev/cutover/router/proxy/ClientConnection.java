@@ -58,8 +58,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     /** Bytes read and not yet consumed: the rest of a head, body bytes not yet taken, a pipelined request. */
     private ByteBuf in;
     private final HeadScanner scanner = HeadScanner.forRequests();
+    /** Each request head is read into this one object; {@code head} points at it while a request is current. */
+    private final RequestHead parsed = new RequestHead();
     private RequestHead head;
     private byte[] requestId;
+    /** Where ids are made for requests that bring none: one request at a time uses it. */
+    private final byte[] generatedId = new byte[32];
     private Exchange exchange;
     private Tunnel tunnel;
     private long bodyRemaining;
@@ -157,16 +161,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             readMore();
             return false;
         }
-        byte[] bytes = new byte[length];
-        in.readBytes(bytes);
-        releaseIfConsumed();
         scanner.reset();
-        RequestHead parsed;
         try {
-            parsed = RequestHead.parse(bytes, length);
+            parsed.read(in, length);
         } catch (MalformedHttpException e) {
             reject(Failure.of(e.kind()), e.getMessage());
             return false;
+        } finally {
+            releaseIfConsumed();
         }
         idle.disarm();
         onRequest(parsed);
@@ -187,7 +189,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     private void onRequest(RequestHead parsed) {
         head = parsed;
-        requestId = ForwardedHead.requestId(parsed);
+        requestId = ForwardedHead.requestId(parsed, generatedId);
         chunks = parsed.chunked() ? new ChunkedFraming() : null;
         bodyRemaining = parsed.chunked() ? -1 : Math.max(0, parsed.contentLength());
         bodyRead = 0;

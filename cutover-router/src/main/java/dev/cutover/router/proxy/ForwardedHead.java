@@ -37,20 +37,26 @@ final class ForwardedHead {
 
     private ForwardedHead() {}
 
-    /** The client's id if it sent a sane one, else 16 random bytes in hex. */
-    static byte[] requestId(RequestHead head) {
+    /**
+     * The client's id if it sent a sane one (a new array), else 16 random bytes in hex written into {@code reuse}
+     * (32 bytes, the connection's: valid for the request it was made for).
+     */
+    static byte[] requestId(RequestHead head, byte[] reuse) {
         int f = head.requestIdField();
         if (f >= 0) {
             byte[] id = new byte[head.fields().valueLength(f)];
             System.arraycopy(head.bytes(), head.fields().valueStart(f), id, 0, id.length);
             return id;
         }
-        return randomRequestId();
+        return randomRequestId(reuse);
     }
 
     /** 16 random bytes in hex. */
     static byte[] randomRequestId() {
-        byte[] id = new byte[32];
+        return randomRequestId(new byte[32]);
+    }
+
+    private static byte[] randomRequestId(byte[] id) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long a = random.nextLong();
         long b = random.nextLong();

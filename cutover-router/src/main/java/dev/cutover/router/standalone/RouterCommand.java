@@ -54,6 +54,11 @@ public final class RouterCommand implements Callable<Integer> {
                     + "(default: 5s)")
     String tunnelDrainGrace;
 
+    @Option(names = "--workers", defaultValue = "0", paramLabel = "N",
+            description = "Event loop threads; 0 for one per CPU (default: 0). On a machine shared with the apps or "
+                    + "the load, fewer can serve more")
+    int workers;
+
     @Option(names = "--max-connections-per-target", defaultValue = "1024", paramLabel = "N",
             description = "Open connections to one target, busy or idle (default: 1024)")
     int maxConnectionsPerTarget;
@@ -89,7 +94,7 @@ public final class RouterCommand implements Callable<Integer> {
                     duration("--target-idle-timeout", targetIdleTimeout),
                     duration("--websocket-idle-timeout", tunnelIdleTimeout),
                     durationOrZero("--websocket-drain-grace", tunnelDrainGrace), maxConnectionsPerTarget,
-                    duration("--ejection-backoff", ejectionBackoff), accessLog, null);
+                    duration("--ejection-backoff", ejectionBackoff), accessLog, null, workers);
             interval = duration("--reload-interval", reloadInterval);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
