@@ -11,24 +11,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.model.routing.Balance;
 import dev.cutover.model.routing.Route;
 import dev.cutover.model.routing.RouteOptions;
-import dev.cutover.router.tls.TestCertificates;
-import dev.cutover.router.tls.TestCertificates.KeyKind;
 import dev.cutover.router.tls.TlsConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.cutover.testkit.tls.Certificates;
+import dev.cutover.testkit.tls.Certificates.KeyKind;
+import dev.cutover.testkit.tls.TlsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,11 +43,11 @@ class RouterTlsTest {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        shop = TestCertificates.make(dir, "shop", HOST, KeyKind.EC_PKCS8);
-        TlsConfig.CertificateFiles wildcard = TestCertificates.make(dir, "wildcard", "*.api.example.com",
-                KeyKind.RSA_PKCS8);
-        TlsConfig.CertificateFiles legacy = TestCertificates.make(dir, "legacy", "legacy.example.com",
-                KeyKind.RSA_PKCS1);
+        shop = files(Certificates.make(dir, "shop", HOST, KeyKind.EC_PKCS8));
+        TlsConfig.CertificateFiles wildcard = files(Certificates.make(dir, "wildcard", "*.api.example.com",
+                KeyKind.RSA_PKCS8));
+        TlsConfig.CertificateFiles legacy = files(Certificates.make(dir, "legacy", "legacy.example.com",
+                KeyKind.RSA_PKCS1));
         TlsConfig tls = new TlsConfig(0, List.of(shop, wildcard, legacy), Duration.ofHours(1));
         router = Router.start(RouterConfig.defaults("127.0.0.1", 0).withTls(tls));
         backend = TestBackend.start("blue");
@@ -105,14 +97,14 @@ class RouterTlsTest {
     void changedCertificateFilesAreServedWithoutARestartAndABadEditKeepsTheOldOnes() throws Exception {
         X509Certificate before = handshake(HOST);
         Path fresh = Files.createDirectories(dir.resolve("fresh"));
-        TlsConfig.CertificateFiles renewed = TestCertificates.make(fresh, "shop", HOST, KeyKind.EC_PKCS8);
+        TlsConfig.CertificateFiles renewed = files(Certificates.make(fresh, "shop", HOST, KeyKind.EC_PKCS8));
         Files.copy(renewed.cert(), shop.cert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(renewed.key(), shop.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         assertThat(router.certificates().reloadIfChanged()).isTrue();
         X509Certificate after = handshake(HOST);
         assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber())
-                .isEqualTo(TestCertificates.read(renewed.cert()).getSerialNumber());
+                .isEqualTo(Certificates.read(renewed.cert()).getSerialNumber());
 
         Files.writeString(shop.key(), "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
         assertThat(router.certificates().reloadIfChanged()).isFalse();
@@ -131,48 +123,25 @@ class RouterTlsTest {
                 .hasMessageContaining("expected: a PEM private key");
     }
 
+    private static TlsConfig.CertificateFiles files(Certificates.Pair pair) {
+        return new TlsConfig.CertificateFiles(pair.cert(), pair.key());
+    }
+
     private X509Certificate handshake(String name) throws Exception {
         try (SSLSocket socket = connect(name)) {
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            return TlsClient.served(socket);
         }
     }
 
     private SSLSocket connect(String name) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", router.httpsPort());
-        socket.setSoTimeout(20_000);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(name == null ? List.of() : List.of(new SNIHostName(name)));
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
+        return TlsClient.connect(router.httpsPort(), name);
     }
 
     private static String get(SSLSocket socket, String host, String path) throws Exception {
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return TlsClient.exchange(socket, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
 
     private static List<String> names(X509Certificate certificate) throws Exception {
-        return certificate.getSubjectAlternativeNames().stream().map(n -> (String) n.get(1)).toList();
-    }
-
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+        return TlsClient.dnsNames(certificate);
     }
 }
