@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "logs", description = {
         "Show the output of an environment's instances, merged in time order, each line prefixed with its instance.",
+        "The latest deployment's release command is one of them (type 'release').",
         "With -f, keep printing: instances a deploy starts are added, those it stops end."})
 final class LogsCommand extends ApiCommand {
 
@@ -44,7 +45,8 @@ final class LogsCommand extends ApiCommand {
     @Option(names = "--instance", paramLabel = "ID", description = "Only this instance (also once it has stopped)")
     String instance;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "Only instances of this process type, e.g. web")
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only instances of this process type, e.g. web; "
+            + "'release' for the release command")
     String type;
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N",
@@ -79,9 +81,9 @@ final class LogsCommand extends ApiCommand {
             offsets.put(instance, null);
             order.add(instance);
         } else {
-            for (InstanceView i : instances(api, ref)) {
-                offsets.put(i.id(), null);
-                order.add(i.id());
+            for (String id : sources(api, ref)) {
+                offsets.put(id, null);
+                order.add(id);
             }
         }
         List<Line> first = new ArrayList<>();
@@ -99,10 +101,10 @@ final class LogsCommand extends ApiCommand {
             sleep();
             if (instance == null && System.currentTimeMillis() - lastRefresh >= REFRESH_MS) {
                 lastRefresh = System.currentTimeMillis();
-                for (InstanceView i : instances(api, ref)) {
-                    if (!offsets.containsKey(i.id()) && !done.contains(i.id())) {
-                        offsets.put(i.id(), 0L); // new since we started: all of its output
-                        order.add(i.id());
+                for (String id : sources(api, ref)) {
+                    if (!offsets.containsKey(id) && !done.contains(id)) {
+                        offsets.put(id, 0L); // new since we started: all of its output
+                        order.add(id);
                     }
                 }
             }
@@ -138,10 +140,27 @@ final class LogsCommand extends ApiCommand {
         }
     }
 
-    private List<InstanceView> instances(ApiClient api, EnvRef ref) {
+    /**
+     * What to read: the environment's instances (of {@code --type}), and the release command of its latest
+     * deployment (its process type is {@code release}): a migration's output belongs with the app's.
+     */
+    private List<String> sources(ApiClient api, EnvRef ref) {
         EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
-        return status.instances().stream().filter(i -> type == null || type.equals(i.type())).toList();
+        List<String> ids = new ArrayList<>();
+        var run = status.deployment() == null ? null : status.deployment().releaseCommand();
+        if (run != null && run.run() != null && (type == null || type.equals(RELEASE_TYPE))) {
+            ids.add(run.run());
+        }
+        for (InstanceView i : status.instances()) {
+            if (type == null || type.equals(i.type())) {
+                ids.add(i.id());
+            }
+        }
+        return ids;
     }
+
+    /** What {@code --type} calls the release command. */
+    static final String RELEASE_TYPE = "release";
 
     /** Reads what to show first of one instance into {@code into}; returns the offset to follow from. */
     private long readFirst(ApiClient api, String id, int order, List<Line> into) {

@@ -124,6 +124,10 @@ class ReleaseCommandIT {
             assertThat(server.status("shop").deployment().releaseCommand()).isEqualTo(d1.releaseCommand());
             assertThat(server.cli("logs", "shop", "--instance", "d1-release").out())
                     .contains("[d1-release] migrated to v1 with Hello");
+            assertThat(server.cli("logs", "shop").out()).as("the environment's logs include the command's")
+                    .contains("[d1-release] migrated to v1 with Hello").contains("[d1-web-1]");
+            assertThat(server.cli("logs", "shop", "--type", "release").out())
+                    .contains("[d1-release] migrated to v1 with Hello").doesNotContain("[d1-web-1]");
 
             // a config change is a new release: its command runs, with the new config
             var greeting = server.cli("config", "set", "shop", "GREETING=Howdy", "--wait");
