@@ -4,14 +4,14 @@
 # Then holds 10,000 idle keep-alive client connections open on the Cutover router and measures it under load.
 #
 # Usage: bench/router.sh            (as root, or with sudo available for apt-get; see docs/router.md)
-# Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 IDLE=10000 SKIP_INSTALL=1
+# Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 WARMUP_PASSES=3 IDLE=10000 SKIP_INSTALL=1
 #                      PROXY_THREADS=1 PROXIES="haproxy nginx cutover"  SKIP_IDLE=1
 #
 # PROXY_THREADS is the number of threads (HAProxy nbthread, nginx worker_processes, Cutover --workers) each proxy
 # runs, the same for all three. The default, 1, is the best setting for all three on a 2-CPU machine that also runs
 # wrk and the backend (measured: HAProxy 82.8k req/s with 1 thread, 78.7k with 2), and the only sensible one when
 # pinned, where each proxy gets one CPU. The warm-up lets the JVM's compilers finish with the hot path: the same
-# 30 s of load for every proxy.
+# 30 s of load for every proxy, in three passes.
 #
 # For each proxy and mode it prints req/s, p50/p99 latency (wrk --latency) and the proxy's CPU time per request:
 # the growth of utime+stime in /proc/PID/stat (all threads; all worker processes for nginx) during the wrk run,
@@ -24,6 +24,7 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 WARMUP="${WARMUP:-30}"
+WARMUP_PASSES="${WARMUP_PASSES:-3}"
 PROXY_THREADS="${PROXY_THREADS:-1}"
 IDLE="${IDLE:-10000}"
 PROXIES="${PROXIES:-haproxy nginx cutover}"
@@ -295,7 +296,7 @@ main() {
     port_free "$port" || { say "port $port is in use; stop what listens there first"; exit 1; }
   done
   say "machine: $(nproc) CPUs, $(uname -r); $(nginx -v 2>&1); $(haproxy -v | head -1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-  say "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, warm-up ${WARMUP}s each, $PROXY_THREADS thread(s) per proxy"
+  say "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, warm-up ${WARMUP}s each in $WARMUP_PASSES passes, $PROXY_THREADS thread(s) per proxy"
   start_backend
   local proxy
   for proxy in $PROXIES; do
@@ -305,9 +306,15 @@ main() {
       cutover) start_cutover ;;
     esac
   done
-  for proxy in $PROXIES; do
-    # Warm-up, not recorded: fills pools and lets the JVM compile its hot path.
-    run_wrk "$proxy" unpinned "$WARMUP" no
+  # Warm-up, not recorded: fills pools and lets the JVM compile its hot path. It is cut into passes over the
+  # proxies, like the rounds, so that each proxy has also seen its connections close and a busy spell follow an
+  # idle one before anything is measured. With one unbroken warm-up, the JIT met those paths for the first time
+  # in the first measured round, threw away the compiled hot path and rebuilt it under load (docs/router.md).
+  local pass
+  for pass in $(seq 1 "$WARMUP_PASSES"); do
+    for proxy in $PROXIES; do
+      run_wrk "$proxy" unpinned "$(((WARMUP + WARMUP_PASSES - 1) / WARMUP_PASSES))" no
+    done
   done
   : >"$work/results"
   local round mode order
