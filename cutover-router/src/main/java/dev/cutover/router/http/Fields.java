@@ -134,12 +134,20 @@ public final class Fields {
     }
 
     /**
+     * {@code a}, or a larger array when a head of {@code length} bytes does not fit: at least twice as large, up to
+     * {@code max} (a head is never longer). The bytes are not copied; the head is read in whole.
+     */
+    static byte[] room(byte[] a, int length, int max) {
+        return a.length >= length ? a : new byte[Math.max(length, Math.min(2 * a.length, max))];
+    }
+
+    /**
      * Parses the header lines of {@code a} from {@code from} (the start of the first field line) to the empty line
      * that ends the head, which must end at {@code end}.
      */
     void parse(byte[] a, int from, int end) throws MalformedHttpException {
         bytes = a;
-        count = 0;
+        this.count = 0; // a head that fails to parse leaves no fields of the previous one
         int count = 0;
         int p = from;
         while (true) {

@@ -49,9 +49,7 @@ public final class RequestHead {
      * @throws MalformedHttpException when the router must refuse it; this object then holds no valid head
      */
     public void read(io.netty.buffer.ByteBuf buf, int length) throws MalformedHttpException {
-        if (bytes.length < length) {
-            bytes = new byte[Math.max(length, Math.min(2 * bytes.length, MAX_REQUEST_LINE + MAX_HEADER_SECTION + 4))];
-        }
+        bytes = Fields.room(bytes, length, MAX_REQUEST_LINE + MAX_HEADER_SECTION + 4);
         buf.readBytes(bytes, 0, length);
         parseOwn(length);
     }

@@ -46,9 +46,7 @@ public final class ResponseHead {
      * @param toHead whether it answers a HEAD request, which has no body whatever the head says
      */
     public void read(io.netty.buffer.ByteBuf buf, int length, boolean toHead) throws MalformedHttpException {
-        if (bytes.length < length) {
-            bytes = new byte[Math.max(length, Math.min(2 * bytes.length, MAX_HEAD))];
-        }
+        bytes = Fields.room(bytes, length, MAX_HEAD);
         buf.readBytes(bytes, 0, length);
         parseOwn(length, toHead);
     }

@@ -164,8 +164,8 @@ public final class RouterCommand implements Callable<Integer> {
         }, "cutover-router-shutdown"));
         // What start-up left live (classes' data, configuration, the table: about 8 MB) is moved to the old
         // generation now, in one collection, before the first request rather than during the first minutes of load:
-        // until the collector tenures it on its own, every young collection copies it again, and those pauses
-        // measured 10-17 ms against under 1.5 ms once it is gone (docs/router.md).
+        // until the collector tenures it on its own, every young collection copies it again: pauses measured
+        // 10-17 ms under load without this collection, 1.7-6 ms with it (docs/router.md).
         System.gc();
         System.out.println("cutover router listening on " + bind + ":" + router.port()
                 + (router.httpsPort() > 0 ? " and HTTPS " + bind + ":" + router.httpsPort() + " (certificates for "
