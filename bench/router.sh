@@ -4,14 +4,18 @@
 # Then holds 10,000 idle keep-alive client connections open on the Cutover router and measures it under load.
 #
 # Usage: bench/router.sh            (as root, or with sudo available for apt-get; see docs/router.md)
-# Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 WARMUP_PASSES=3 IDLE=10000 SKIP_INSTALL=1
+# Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 WARMUP_PASSES=3 WARMUP_CHURN=6
+#                      IDLE=10000 SKIP_INSTALL=1
 #                      PROXY_THREADS=1 PROXIES="haproxy nginx cutover"  SKIP_IDLE=1
 #
 # PROXY_THREADS is the number of threads (HAProxy nbthread, nginx worker_processes, Cutover --workers) each proxy
 # runs, the same for all three. The default, 1, is the best setting for all three on a 2-CPU machine that also runs
 # wrk and the backend (measured: HAProxy 82.8k req/s with 1 thread, 78.7k with 2), and the only sensible one when
 # pinned, where each proxy gets one CPU. The warm-up lets the JVM's compilers finish with the hot path: the same
-# 30 s of load for every proxy, in three passes.
+# 30 s of keep-alive load for every proxy, in three passes, and after each of them a third of WARMUP_CHURN seconds
+# of load that asks for Connection: close, so that the code that opens and closes client connections is compiled
+# too. Without it, the 64 connections wrk opens at the start of each run went through that code still
+# interpreted, and it showed at p99 (docs/router.md).
 #
 # For each proxy and mode it prints req/s, p50/p99 latency (wrk --latency) and the proxy's CPU time per request:
 # the growth of utime+stime in /proc/PID/stat (all threads; all worker processes for nginx) during the wrk run,
@@ -25,6 +29,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 WARMUP="${WARMUP:-30}"
 WARMUP_PASSES="${WARMUP_PASSES:-3}"
+WARMUP_CHURN="${WARMUP_CHURN:-6}"
 PROXY_THREADS="${PROXY_THREADS:-1}"
 IDLE="${IDLE:-10000}"
 PROXIES="${PROXIES:-haproxy nginx cutover}"
@@ -247,6 +252,14 @@ run_wrk() {
     "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$errors" >&2
 }
 
+# Not recorded: load on new connections (the proxy closes each after its response), unpinned, for the warm-up.
+churn_wrk() {
+  local proxy="$1" seconds="$2"
+  pin "0-$(($(nproc) - 1))" "$(pid_of "$proxy")"; pin "0-$(($(nproc) - 1))" "$backend_pid"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -H "Connection: close" "http://127.0.0.1:$(port_of "$proxy")/" \
+    >/dev/null 2>&1
+}
+
 summary() {
   local mode="$1"
   awk -v mode="$mode" '
@@ -296,7 +309,8 @@ main() {
     port_free "$port" || { say "port $port is in use; stop what listens there first"; exit 1; }
   done
   say "machine: $(nproc) CPUs, $(uname -r); $(nginx -v 2>&1); $(haproxy -v | head -1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-  say "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, warm-up ${WARMUP}s each in $WARMUP_PASSES passes, $PROXY_THREADS thread(s) per proxy"
+  say "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, warm-up ${WARMUP}s each in $WARMUP_PASSES passes" \
+    "(and ${WARMUP_CHURN}s on new connections), $PROXY_THREADS thread(s) per proxy"
   start_backend
   local proxy
   for proxy in $PROXIES; do
@@ -310,10 +324,16 @@ main() {
   # proxies, like the rounds, so that each proxy has also seen its connections close and a busy spell follow an
   # idle one before anything is measured. With one unbroken warm-up, the JIT met those paths for the first time
   # in the first measured round, threw away the compiled hot path and rebuilt it under load (docs/router.md).
+  # Each pass ends with connection churn, for the code that opens and closes client connections: wrk opens 64
+  # at the start of every run and closes them at its end, and that code, met 64 times in a run, stayed
+  # interpreted through the first rounds.
   local pass
   for pass in $(seq 1 "$WARMUP_PASSES"); do
     for proxy in $PROXIES; do
       run_wrk "$proxy" unpinned "$(((WARMUP + WARMUP_PASSES - 1) / WARMUP_PASSES))" no
+      if [ "$WARMUP_CHURN" -gt 0 ]; then
+        churn_wrk "$proxy" "$(((WARMUP_CHURN + WARMUP_PASSES - 1) / WARMUP_PASSES))"
+      fi
     done
   done
   : >"$work/results"
