@@ -5,7 +5,7 @@
 #
 # Usage: bench/router.sh            (as root, or with sudo available for apt-get; see docs/router.md)
 # Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 WARMUP_PASSES=3 WARMUP_CHURN=6
-#                      IDLE=10000 SKIP_INSTALL=1
+#                      PACED_ROUNDS=2 PACE_MS=1 IDLE=10000 SKIP_INSTALL=1
 #                      PROXY_THREADS=1 PROXIES="haproxy nginx cutover"  SKIP_IDLE=1
 #
 # PROXY_THREADS is the number of threads (HAProxy nbthread, nginx worker_processes, Cutover --workers) each proxy
@@ -20,7 +20,9 @@
 # For each proxy and mode it prints req/s, p50/p99 latency (wrk --latency) and the proxy's CPU time per request:
 # the growth of utime+stime in /proc/PID/stat (all threads; all worker processes for nginx) during the wrk run,
 # divided by the requests wrk completed. "pinned" puts the proxy on CPU 0 and the backend and wrk on CPU 1
-# (taskset); "unpinned" lets the scheduler place everything on all CPUs.
+# (taskset); "unpinned" lets the scheduler place everything on all CPUs. "paced" is pinned too, but each wrk
+# connection waits PACE_MS after each response before its next request (wrk's delay()), so every proxy gets about
+# the same load, below what it can take: its p99 is then compared at equal throughput.
 set -euo pipefail
 
 ROUNDS="${ROUNDS:-3}"
@@ -30,6 +32,8 @@ THREADS="${THREADS:-2}"
 WARMUP="${WARMUP:-30}"
 WARMUP_PASSES="${WARMUP_PASSES:-3}"
 WARMUP_CHURN="${WARMUP_CHURN:-6}"
+PACED_ROUNDS="${PACED_ROUNDS:-2}"
+PACE_MS="${PACE_MS:-1}"
 PROXY_THREADS="${PROXY_THREADS:-1}"
 IDLE="${IDLE:-10000}"
 PROXIES="${PROXIES:-haproxy nginx cutover}"
@@ -227,15 +231,17 @@ port_of() {
 # run_wrk PROXY MODE SECONDS -> appends "proxy mode rps p50us p99us cpu_us_per_req errors" to $work/results
 run_wrk() {
   local proxy="$1" mode="$2" seconds="$3" record="${4:-yes}"
-  local pid port wrk_prefix="" before after out
+  local pid port wrk_prefix="" before after out script=()
   pid="$(pid_of "$proxy")"; port="$(port_of "$proxy")"
-  if [ "$mode" = pinned ]; then
+  [ "$mode" = paced ] && script=(-s "$work/pace.lua")
+  if [ "$mode" = pinned ] || [ "$mode" = paced ]; then
     pin 0 "$pid"; pin 1 "$backend_pid"; wrk_prefix="taskset -c 1"
   else
     pin "0-$(($(nproc) - 1))" "$pid"; pin "0-$(($(nproc) - 1))" "$backend_pid"
   fi
   before="$(cpu_ticks "$pid")"
-  out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "http://127.0.0.1:$port/" 2>&1)"
+  out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "${script[@]}" \
+    "http://127.0.0.1:$port/" 2>&1)"
   after="$(cpu_ticks "$pid")"
   [ "$record" = yes ] || return 0
   local requests rps p50 p99 errors hz
@@ -347,9 +353,21 @@ main() {
       for proxy in $order; do run_wrk "$proxy" "$mode" "$DURATION"; done
     done
   done
+  # The same offered load for every proxy: each connection waits PACE_MS after each response before it sends the
+  # next request, so the tail is compared at about the same req/s rather than at each proxy's own maximum.
+  if [ "$PACED_ROUNDS" -gt 0 ]; then
+    printf 'function delay() return %d end\n' "$PACE_MS" >"$work/pace.lua"
+    for round in $(seq 1 "$PACED_ROUNDS"); do
+      order="$PROXIES"
+      [ $((round % 2)) -eq 0 ] && order="$(tr ' ' '\n' <<<"$PROXIES" | tac | tr '\n' ' ')"
+      say "round $round, paced (${PACE_MS} ms between a response and the next request on each connection), pinned"
+      for proxy in $order; do run_wrk "$proxy" paced "$DURATION"; done
+    done
+  fi
   cp "$work/results" "$work/main-results"
   summary unpinned
   summary pinned
+  if [ "$PACED_ROUNDS" -gt 0 ]; then summary paced; fi
   if [ -z "${SKIP_IDLE:-}" ] && [[ " $PROXIES " == *" cutover "* ]]; then
     idle_scenario
   fi
