@@ -228,19 +228,24 @@ port_of() {
   esac
 }
 
-# run_wrk PROXY MODE SECONDS -> appends "proxy mode rps p50us p99us cpu_us_per_req errors" to $work/results
+# run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req errors" to $work/results
+# MODE: unpinned, pinned, paced (pinned, with the pace script) or churn (unpinned, Connection: close); RECORD=no
+# runs the load without recording it (the warm-up).
 run_wrk() {
   local proxy="$1" mode="$2" seconds="$3" record="${4:-yes}"
-  local pid port wrk_prefix="" before after out script=()
+  local pid port wrk_prefix="" before after out load=()
   pid="$(pid_of "$proxy")"; port="$(port_of "$proxy")"
-  [ "$mode" = paced ] && script=(-s "$work/pace.lua")
+  case "$mode" in
+    paced) load=(-s "$work/pace.lua") ;;
+    churn) load=(-H "Connection: close") ;; # new connections: the proxy closes each after its response
+  esac
   if [ "$mode" = pinned ] || [ "$mode" = paced ]; then
     pin 0 "$pid"; pin 1 "$backend_pid"; wrk_prefix="taskset -c 1"
   else
     pin "0-$(($(nproc) - 1))" "$pid"; pin "0-$(($(nproc) - 1))" "$backend_pid"
   fi
   before="$(cpu_ticks "$pid")"
-  out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "${script[@]}" \
+  out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "${load[@]}" \
     "http://127.0.0.1:$port/" 2>&1)"
   after="$(cpu_ticks "$pid")"
   [ "$record" = yes ] || return 0
@@ -258,12 +263,9 @@ run_wrk() {
     "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$errors" >&2
 }
 
-# Not recorded: load on new connections (the proxy closes each after its response), unpinned, for the warm-up.
-churn_wrk() {
-  local proxy="$1" seconds="$2"
-  pin "0-$(($(nproc) - 1))" "$(pid_of "$proxy")"; pin "0-$(($(nproc) - 1))" "$backend_pid"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -H "Connection: close" "http://127.0.0.1:$(port_of "$proxy")/" \
-    >/dev/null 2>&1
+# The proxies in the order of round N: alternating, so that no proxy always runs first or last.
+round_order() {
+  if [ $(($1 % 2)) -eq 0 ]; then tr ' ' '\n' <<<"$PROXIES" | tac | tr '\n' ' '; else echo "$PROXIES"; fi
 }
 
 summary() {
@@ -338,16 +340,14 @@ main() {
     for proxy in $PROXIES; do
       run_wrk "$proxy" unpinned "$(((WARMUP + WARMUP_PASSES - 1) / WARMUP_PASSES))" no
       if [ "$WARMUP_CHURN" -gt 0 ]; then
-        churn_wrk "$proxy" "$(((WARMUP_CHURN + WARMUP_PASSES - 1) / WARMUP_PASSES))"
+        run_wrk "$proxy" churn "$(((WARMUP_CHURN + WARMUP_PASSES - 1) / WARMUP_PASSES))" no
       fi
     done
   done
   : >"$work/results"
   local round mode order
   for round in $(seq 1 "$ROUNDS"); do
-    # Alternate the order from round to round so that no proxy always runs first or last.
-    order="$PROXIES"
-    [ $((round % 2)) -eq 0 ] && order="$(tr ' ' '\n' <<<"$PROXIES" | tac | tr '\n' ' ')"
+    order="$(round_order "$round")"
     for mode in unpinned pinned; do
       say "round $round, $mode"
       for proxy in $order; do run_wrk "$proxy" "$mode" "$DURATION"; done
@@ -358,8 +358,7 @@ main() {
   if [ "$PACED_ROUNDS" -gt 0 ]; then
     printf 'function delay() return %d end\n' "$PACE_MS" >"$work/pace.lua"
     for round in $(seq 1 "$PACED_ROUNDS"); do
-      order="$PROXIES"
-      [ $((round % 2)) -eq 0 ] && order="$(tr ' ' '\n' <<<"$PROXIES" | tac | tr '\n' ' ')"
+      order="$(round_order "$round")"
       say "round $round, paced (${PACE_MS} ms between a response and the next request on each connection), pinned"
       for proxy in $order; do run_wrk "$proxy" paced "$DURATION"; done
     done
