@@ -6,7 +6,7 @@
 # Usage: bench/router.sh            (as root, or with sudo available for apt-get; see docs/router.md)
 # Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 WARMUP_PASSES=3 WARMUP_CHURN=6
 #                      PACED_ROUNDS=2 PACE_MS=1 IDLE=10000 SKIP_INSTALL=1
-#                      PROXY_THREADS=1 PROXIES="haproxy nginx cutover"  SKIP_IDLE=1
+#                      PROXY_THREADS=1 PROXIES="haproxy nginx cutover"  SKIP_IDLE=1 BACKEND_NICE=0
 #
 # PROXY_THREADS is the number of threads (HAProxy nbthread, nginx worker_processes, Cutover --workers) each proxy
 # runs, the same for all three. The default, 1, is the best setting for all three on a 2-CPU machine that also runs
@@ -23,6 +23,11 @@
 # (taskset); "unpinned" lets the scheduler place everything on all CPUs. "paced" is pinned too, but each wrk
 # connection waits PACE_MS after each response before its next request (wrk's delay()), so every proxy gets about
 # the same load, below what it can take: its p99 is then compared at equal throughput.
+#
+# Each row also gives how busy CPUs 0 and 1 were during the run (/proc/stat). Pinned, CPU 0 is the proxy's alone and
+# CPU 1 carries wrk and the backend: a proxy whose CPU was not fully busy while CPU 1 was ran into what wrk and the
+# backend can carry, and its latency then includes their queue, not only its own (docs/router.md). BACKEND_NICE
+# (root only) runs the backend at that nice value, so that on their shared CPU it is not kept waiting behind wrk.
 set -euo pipefail
 
 ROUNDS="${ROUNDS:-3}"
@@ -37,6 +42,7 @@ PACE_MS="${PACE_MS:-1}"
 PROXY_THREADS="${PROXY_THREADS:-1}"
 IDLE="${IDLE:-10000}"
 PROXIES="${PROXIES:-haproxy nginx cutover}"
+BACKEND_NICE="${BACKEND_NICE:-0}"
 
 BACKEND_PORT=18080
 HAPROXY_PORT=18081
@@ -126,6 +132,14 @@ start_backend() {
   nginx -c "$work/backend/nginx.conf" -p "$work/backend" &
   backend_pid=$!; pids+=("$backend_pid")
   wait_for_port "$BACKEND_PORT" "backend nginx"
+  if [ "$BACKEND_NICE" != 0 ]; then
+    local p i
+    for i in $(seq 1 50); do pgrep -P "$backend_pid" >/dev/null && break; sleep 0.1; done # its worker
+    for p in $(all_threads "$backend_pid"); do
+      renice -n "$BACKEND_NICE" -p "$p" >/dev/null 2>&1 ||
+        { say "could not renice the backend to $BACKEND_NICE (needs root); it runs at nice 0"; break; }
+    done
+  fi
 }
 
 start_haproxy() {
@@ -197,6 +211,12 @@ cpu_ticks() {
   echo "$total"
 }
 
+# Busy and idle ticks of CPUs 0 and 1 (/proc/stat), one line each: "busy idle". Pinned, CPU 0 is the proxy's and
+# CPU 1 carries wrk and the backend; a proxy whose CPU is less than fully busy was held back by the other side.
+cpu_busy_ticks() {
+  awk '$1 == "cpu0" || $1 == "cpu1" { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat
+}
+
 all_threads() { local pid="$1" p; for p in "$pid" $(pgrep -P "$pid" || true); do echo "$p"; done; }
 
 pin() { # pin PID(+children, all threads) to CPU list
@@ -233,7 +253,7 @@ port_of() {
 # runs the load without recording it (the warm-up).
 run_wrk() {
   local proxy="$1" mode="$2" seconds="$3" record="${4:-yes}"
-  local pid port wrk_prefix="" before after out load=()
+  local pid port wrk_prefix="" before after cpus_before cpus_after out load=()
   pid="$(pid_of "$proxy")"; port="$(port_of "$proxy")"
   case "$mode" in
     paced) load=(-s "$work/pace.lua") ;;
@@ -244,10 +264,10 @@ run_wrk() {
   else
     pin "0-$(($(nproc) - 1))" "$pid"; pin "0-$(($(nproc) - 1))" "$backend_pid"
   fi
-  before="$(cpu_ticks "$pid")"
+  before="$(cpu_ticks "$pid")"; cpus_before="$(cpu_busy_ticks)"
   out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "${load[@]}" \
     "http://127.0.0.1:$port/" 2>&1)"
-  after="$(cpu_ticks "$pid")"
+  after="$(cpu_ticks "$pid")"; cpus_after="$(cpu_busy_ticks)"
   [ "$record" = yes ] || return 0
   local requests rps p50 p99 errors hz
   requests="$(awk '/requests in/ {print $1}' <<<"$out")"
@@ -258,9 +278,12 @@ run_wrk() {
   hz="$(getconf CLK_TCK)"
   local cpu_us
   cpu_us="$(awk -v d="$((after - before))" -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", d / hz * 1e6 / n }')"
-  echo "$proxy $mode $rps $p50 $p99 $cpu_us" >>"$work/results"
-  printf '  %-8s %-9s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  %s\n' \
-    "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$errors" >&2
+  local busy0 busy1
+  read -r busy0 busy1 < <(paste <(echo "$cpus_before") <(echo "$cpus_after") |
+    awk '{ printf "%.0f ", 100 * ($3 - $1) / (($3 - $1) + ($4 - $2)) }'; echo)
+  echo "$proxy $mode $rps $p50 $p99 $cpu_us $busy0 $busy1" >>"$work/results"
+  printf '  %-8s %-9s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  busy cpu0 %3s%% cpu1 %3s%%  %s\n' \
+    "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$busy0" "$busy1" "$errors" >&2
 }
 
 # The proxies in the order of round N: alternating, so that no proxy always runs first or last.
@@ -271,11 +294,12 @@ round_order() {
 summary() {
   local mode="$1"
   awk -v mode="$mode" '
-    $2 == mode { n[$1]++; rps[$1] += $3; p50[$1] += $4; p99[$1] += $5; cpu[$1] += $6 }
+    $2 == mode { n[$1]++; rps[$1] += $3; p50[$1] += $4; p99[$1] += $5; cpu[$1] += $6; b0[$1] += $7; b1[$1] += $8 }
     END {
       printf "\n%s (mean of %d rounds)\n", mode, (n["cutover"] > 0 ? n["cutover"] : n["haproxy"])
-      printf "  %-8s %12s %10s %10s %14s\n", "proxy", "req/s", "p50 us", "p99 us", "cpu us/req"
-      for (p in n) printf "  %-8s %12.0f %10.0f %10.0f %14.1f\n", p, rps[p]/n[p], p50[p]/n[p], p99[p]/n[p], cpu[p]/n[p]
+      printf "  %-8s %12s %10s %10s %14s %8s %8s\n", "proxy", "req/s", "p50 us", "p99 us", "cpu us/req", "cpu0 %", "cpu1 %"
+      for (p in n) printf "  %-8s %12.0f %10.0f %10.0f %14.1f %8.0f %8.0f\n", p, rps[p]/n[p], p50[p]/n[p], p99[p]/n[p], \
+        cpu[p]/n[p], b0[p]/n[p], b1[p]/n[p]
       if (n["cutover"] && n["haproxy"]) printf "  cutover/haproxy: req/s %.2f  p99 %.2f  cpu/req %.2f\n", \
         (rps["cutover"]/n["cutover"]) / (rps["haproxy"]/n["haproxy"]), (p99["cutover"]/n["cutover"]) / (p99["haproxy"]/n["haproxy"]), \
         (cpu["cutover"]/n["cutover"]) / (cpu["haproxy"]/n["haproxy"])
@@ -318,7 +342,7 @@ main() {
   done
   say "machine: $(nproc) CPUs, $(uname -r); $(nginx -v 2>&1); $(haproxy -v | head -1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
   say "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, warm-up ${WARMUP}s each in $WARMUP_PASSES passes" \
-    "(and ${WARMUP_CHURN}s on new connections), $PROXY_THREADS thread(s) per proxy"
+    "(and ${WARMUP_CHURN}s on new connections), $PROXY_THREADS thread(s) per proxy, backend at nice $BACKEND_NICE"
   start_backend
   local proxy
   for proxy in $PROXIES; do
