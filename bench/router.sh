@@ -27,7 +27,8 @@
 # Each row also gives how busy CPUs 0 and 1 were during the run (/proc/stat). Pinned, CPU 0 is the proxy's alone and
 # CPU 1 carries wrk and the backend: a proxy whose CPU was not fully busy while CPU 1 was ran into what wrk and the
 # backend can carry, and its latency then includes their queue, not only its own (docs/router.md). BACKEND_NICE
-# (root only) runs the backend at that nice value, so that on their shared CPU it is not kept waiting behind wrk.
+# (root only) runs the backend at that nice value in every mode, to see how much the way wrk and the backend share a
+# CPU weighs on the figures; the default, 0, leaves it to the scheduler.
 set -euo pipefail
 
 ROUNDS="${ROUNDS:-3}"
@@ -248,7 +249,8 @@ port_of() {
   esac
 }
 
-# run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req errors" to $work/results
+# run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req cpu0_busy% cpu1_busy%"
+# to $work/results, and prints the row with wrk's error counts, if any.
 # MODE: unpinned, pinned, paced (pinned, with the pace script) or churn (unpinned, Connection: close); RECORD=no
 # runs the load without recording it (the warm-up).
 run_wrk() {
@@ -280,7 +282,7 @@ run_wrk() {
   cpu_us="$(awk -v d="$((after - before))" -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", d / hz * 1e6 / n }')"
   local busy0 busy1
   read -r busy0 busy1 < <(paste <(echo "$cpus_before") <(echo "$cpus_after") |
-    awk '{ printf "%.0f ", 100 * ($3 - $1) / (($3 - $1) + ($4 - $2)) }'; echo)
+    awk '{ printf "%.0f ", 100 * ($3 - $1) / (($3 - $1) + ($4 - $2)) } END { print "" }')
   echo "$proxy $mode $rps $p50 $p99 $cpu_us $busy0 $busy1" >>"$work/results"
   printf '  %-8s %-9s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  busy cpu0 %3s%% cpu1 %3s%%  %s\n' \
     "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$busy0" "$busy1" "$errors" >&2
