@@ -5,7 +5,7 @@
 #
 # Usage: bench/router.sh            (as root, or with sudo available for apt-get; see docs/router.md)
 # Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 WARMUP_PASSES=3 WARMUP_CHURN=6
-#                      PACED_ROUNDS=2 PACE_MS=1 IDLE=10000 SKIP_INSTALL=1
+#                      PACED_ROUNDS=2 PACE_MS=1 NEWCONN_ROUNDS=2 IDLE=10000 SKIP_INSTALL=1
 #                      PROXY_THREADS=1 PROXIES="haproxy nginx cutover"  SKIP_IDLE=1 BACKEND_NICE=0
 #
 # PROXY_THREADS is the number of threads (HAProxy nbthread, nginx worker_processes, Cutover --workers) each proxy
@@ -22,7 +22,9 @@
 # divided by the requests wrk completed. "pinned" puts the proxy on CPU 0 and the backend and wrk on CPU 1
 # (taskset); "unpinned" lets the scheduler place everything on all CPUs. "paced" is pinned too, but each wrk
 # connection waits PACE_MS after each response before its next request (wrk's delay()), so every proxy gets about
-# the same load, below what it can take: its p99 is then compared at equal throughput.
+# the same load, below what it can take: its p99 is then compared at equal throughput. "newconn" is pinned too, with
+# every request on a new connection (wrk sends Connection: close and the proxy closes after its response): what
+# accepting, setting up and closing a connection costs each proxy.
 #
 # Each row also gives how busy CPUs 0 and 1 were during the run (/proc/stat). Pinned, CPU 0 is the proxy's alone and
 # CPU 1 carries wrk and the backend: a proxy whose CPU was not fully busy while CPU 1 was ran into what wrk and the
@@ -40,6 +42,7 @@ WARMUP_PASSES="${WARMUP_PASSES:-3}"
 WARMUP_CHURN="${WARMUP_CHURN:-6}"
 PACED_ROUNDS="${PACED_ROUNDS:-2}"
 PACE_MS="${PACE_MS:-1}"
+NEWCONN_ROUNDS="${NEWCONN_ROUNDS:-2}"
 PROXY_THREADS="${PROXY_THREADS:-1}"
 IDLE="${IDLE:-10000}"
 PROXIES="${PROXIES:-haproxy nginx cutover}"
@@ -251,7 +254,8 @@ port_of() {
 
 # run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req cpu0_busy% cpu1_busy%"
 # to $work/results, and prints the row with wrk's error counts, if any.
-# MODE: unpinned, pinned, paced (pinned, with the pace script) or churn (unpinned, Connection: close); RECORD=no
+# MODE: unpinned, pinned, paced (pinned, with the pace script), newconn (pinned, Connection: close) or churn
+# (unpinned, Connection: close); RECORD=no
 # runs the load without recording it (the warm-up).
 run_wrk() {
   local proxy="$1" mode="$2" seconds="$3" record="${4:-yes}"
@@ -259,9 +263,9 @@ run_wrk() {
   pid="$(pid_of "$proxy")"; port="$(port_of "$proxy")"
   case "$mode" in
     paced) load=(-s "$work/pace.lua") ;;
-    churn) load=(-H "Connection: close") ;; # new connections: the proxy closes each after its response
+    churn | newconn) load=(-H "Connection: close") ;; # new connections: the proxy closes each after its response
   esac
-  if [ "$mode" = pinned ] || [ "$mode" = paced ]; then
+  if [ "$mode" = pinned ] || [ "$mode" = paced ] || [ "$mode" = newconn ]; then
     pin 0 "$pid"; pin 1 "$backend_pid"; wrk_prefix="taskset -c 1"
   else
     pin "0-$(($(nproc) - 1))" "$pid"; pin "0-$(($(nproc) - 1))" "$backend_pid"
@@ -389,10 +393,17 @@ main() {
       for proxy in $order; do run_wrk "$proxy" paced "$DURATION"; done
     done
   fi
+  # A new connection for every request, pinned: accept, set-up and close on the proxy's CPU.
+  for round in $(seq 1 "$NEWCONN_ROUNDS"); do
+    order="$(round_order "$round")"
+    say "round $round, newconn (Connection: close, a new connection per request), pinned"
+    for proxy in $order; do run_wrk "$proxy" newconn "$DURATION"; done
+  done
   cp "$work/results" "$work/main-results"
   summary unpinned
   summary pinned
   if [ "$PACED_ROUNDS" -gt 0 ]; then summary paced; fi
+  if [ "$NEWCONN_ROUNDS" -gt 0 ]; then summary newconn; fi
   if [ -z "${SKIP_IDLE:-}" ] && [[ " $PROXIES " == *" cutover "* ]]; then
     idle_scenario
   fi
