@@ -172,7 +172,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
         // The listening sockets live on the worker loops too, not on a thread of their own: a connection accepted
         // on the loop that will serve it is registered there at once, without a task handed to another thread and
         // the wake-up that goes with it (on one worker, every connection; on N, one in N). Under load that opens a
-        // new connection per request, the separate acceptor thread cost 13% more CPU per request (docs/router.md).
+        // new connection per request, that took 13% off the router's CPU per request (docs/router.md).
         // TCP_NODELAY is not set here: Netty sets it on every socket it makes, and a second setsockopt per
         // accepted connection bought nothing.
         return new ServerBootstrap()
