@@ -5,17 +5,24 @@ import static dev.cutover.agent.testing.Specs.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.agent.testing.Harness;
+import dev.cutover.agent.testing.Specs;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
+import dev.cutover.model.agent.InstanceSpec;
 import dev.cutover.model.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -92,6 +99,59 @@ class AdoptionTest {
     }
 
     @Test
+    void aProcessWhosePidWasNeverSavedIsFoundInItsWorkingDirectoryAndAdoptedNotStartedTwice() throws Exception {
+        h.apply(web("web-1", h.app));
+        InstanceReport before = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+
+        // As an agent killed right after the fork leaves it: the record on disk, the pid not yet.
+        h.restartAgent(() -> editRecord("web-1", r -> r.put("pid", 0).put("startTime", 0).put("phase", "STARTING")));
+
+        InstanceReport adopted = h.find("web-1").orElseThrow();
+        assertThat(adopted.pid()).isEqualTo(before.pid());
+        assertThat(adopted.port()).isEqualTo(before.port());
+        h.apply(web("web-1", h.app));
+        InstanceReport after = h.await("web-1", r -> r.phase() == InstancePhase.HEALTHY && r.probes().size() >= 3);
+        assertThat(after.pid()).isEqualTo(before.pid());
+        assertThat(after.restarts()).isZero();
+        assertThat(leadersIn(h.workingDirectory("web-1"))).containsExactly(before.pid());
+    }
+
+    @Test
+    void aProcessInAnInstanceDirectoryThatNoInstanceRunsIsKilledWithItsGroup() throws Exception {
+        h.apply(worker("w-1", h.app, "exec sleep 1000"));
+        InstanceReport kept = h.awaitPhase("w-1", InstancePhase.RUNNING);
+        Path strayDir = Files.createDirectories(dataDir.resolve("instances/gone-1/sub"));
+        Process stray = new ProcessBuilder("setsid", "sh", "-c", "sleep 1000 & exec sleep 1000")
+                .directory(strayDir.toFile()).start();
+        await().atMost(Harness.PATIENCE).until(() -> pgrp(stray.pid()) == stray.pid());
+        // A second leader in w-1's own directory, next to the one its record names.
+        Process twin = new ProcessBuilder("setsid", "sleep", "1000").directory(h.workingDirectory("w-1").toFile())
+                .start();
+        await().atMost(Harness.PATIENCE).until(() -> pgrp(twin.pid()) == twin.pid());
+
+        h.restartAgent();
+
+        assertThat(stray.waitFor(10, TimeUnit.SECONDS)).as("the stray is killed").isTrue();
+        assertThat(twin.waitFor(10, TimeUnit.SECONDS)).as("the twin is killed").isTrue();
+        await().atMost(Harness.PATIENCE).until(() -> leadersIn(strayDir).isEmpty() && groupMembers(stray.pid()) == 0);
+        assertThat(h.find("w-1").orElseThrow().pid()).isEqualTo(kept.pid());
+        assertThat(Harness.alive(kept.pid())).isTrue();
+    }
+
+    @Test
+    void anInstanceIsOnDiskWithItsPortBeforeItsProcessStarts() throws Exception {
+        // The process copies state.json as its first act: what an agent killed at that moment would leave.
+        InstanceSpec spec = Specs.withCommand(web("web-1", h.app), "cp ../../state.json seen.json; exec python3 server.py");
+        h.apply(spec);
+        InstanceReport r = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+
+        JsonNode seen = Json.mapper().readTree(h.workingDirectory("web-1").resolve("seen.json").toFile());
+        JsonNode record = seen.get("instances").get(0);
+        assertThat(record.get("id").asText()).isEqualTo("web-1");
+        assertThat(record.get("port").asInt()).isEqualTo(r.port()).isPositive();
+    }
+
+    @Test
     void aRecordedPidThatNowBelongsToAnotherProcessIsNeverSignalled() throws Exception {
         // A stranger that leads its own group, like an instance would: only its start time tells it apart.
         Process stranger = new ProcessBuilder("setsid", "sleep", "1000").directory(dataDir.toFile()).start();
@@ -109,6 +169,56 @@ class AdoptionTest {
         await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == rev);
         await().during(Duration.ofSeconds(1)).atMost(Harness.PATIENCE).until(stranger::isAlive);
         stranger.destroyForcibly().waitFor();
+    }
+
+    private void editRecord(String id, java.util.function.Consumer<ObjectNode> edit) {
+        ObjectMapper json = Json.mapper();
+        try {
+            ObjectNode doc = (ObjectNode) json.readTree(dataDir.resolve("state.json").toFile());
+            for (JsonNode r : doc.get("instances")) {
+                if (r.get("id").asText().equals(id)) {
+                    edit.accept((ObjectNode) r);
+                }
+            }
+            Files.write(dataDir.resolve("state.json"), json.writeValueAsBytes(doc));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The pids of the live process group leaders working in {@code dir} or below it. */
+    private static List<Long> leadersIn(Path dir) throws IOException {
+        Path wanted = dir.toAbsolutePath().normalize();
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                try {
+                    if (Files.readSymbolicLink(p.resolve("cwd")).startsWith(wanted) && pgrp(pid) == pid
+                            && Harness.alive(pid)) {
+                        out.add(pid);
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many live processes are in process group {@code pgid}. */
+    private static long groupMembers(long pgid) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .mapToLong(p -> Long.parseLong(p.getFileName().toString()))
+                    .filter(pid -> {
+                        try {
+                            return pgrp(pid) == pgid && Harness.alive(pid);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).count();
+        }
     }
 
     private void writeState(long pid, long startTime) {

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /** Reads process facts from {@code /proc}. */
 public final class ProcFs {
@@ -83,19 +86,45 @@ public final class ProcFs {
      */
     public static Optional<ProcStat> groupLeaderIn(Path directory) {
         Path wanted = directory.toAbsolutePath().normalize();
+        List<ProcStat> found = new ArrayList<>();
+        groupLeadersWorkingIn((s, cwd) -> {
+            if (found.isEmpty() && cwd.equals(wanted)) {
+                found.add(s);
+            }
+        });
+        return found.stream().findFirst();
+    }
+
+    /**
+     * The live process group leaders that work in a directory under {@code root}, by the name of that directory
+     * (the first name below {@code root}, so that a leader that changed into a subdirectory of its own still counts):
+     * how an agent finds the instances of its data directory whatever its records say.
+     */
+    public static Map<String, List<ProcStat>> groupLeadersUnder(Path root) {
+        Path base = root.toAbsolutePath().normalize();
+        Map<String, List<ProcStat>> found = new TreeMap<>();
+        groupLeadersWorkingIn((s, cwd) -> {
+            if (cwd.startsWith(base) && cwd.getNameCount() > base.getNameCount()) {
+                found.computeIfAbsent(cwd.getName(base.getNameCount()).toString(), k -> new ArrayList<>()).add(s);
+            }
+        });
+        return found;
+    }
+
+    /** Calls {@code each} with every live process group leader and its working directory. */
+    private static void groupLeadersWorkingIn(BiConsumer<ProcStat, Path> each) {
         for (ProcStat s : all()) {
             if (s.pgrp() != s.pid() || s.exited()) {
                 continue;
             }
+            Path cwd;
             try {
-                if (Files.readSymbolicLink(PROC.resolve(Integer.toString(s.pid())).resolve("cwd")).equals(wanted)) {
-                    return Optional.of(s);
-                }
+                cwd = Files.readSymbolicLink(PROC.resolve(Integer.toString(s.pid())).resolve("cwd"));
             } catch (IOException | SecurityException e) {
-                // gone meanwhile, or not ours to look at
+                continue; // gone meanwhile, or not ours to look at
             }
+            each.accept(s, cwd);
         }
-        return Optional.empty();
     }
 
     /** Whether any process that has not exited is in process group {@code pgid}. */

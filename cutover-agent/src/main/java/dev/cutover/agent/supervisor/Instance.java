@@ -197,6 +197,12 @@ final class Instance {
             services.builds().prepareWorkingDirectory(release, work);
             int p = s.listens() ? services.ports().reserve(id, wantPort) : 0;
             LaunchSpec launch = new LaunchSpec(s.command(), work, environment(s, work, p), services.logFile(id));
+            if (!aboutToLaunch(gen, p)) {
+                return; // closed meanwhile: the agent is going, and starts nothing more
+            }
+            // On disk before the fork: an agent killed between starting the process and its next save leaves a
+            // record with this port and no pid, and the next agent finds the process in its working directory.
+            services.persist().run();
             SupervisedProcess proc = services.launcher().launch(launch);
             launched(gen, s, proc, p);
         } catch (BuildException e) {
@@ -205,6 +211,17 @@ final class Instance {
             log.warn("instance {}: cannot start", id, e);
             failed(gen, "cannot start: " + e);
         }
+    }
+
+    private synchronized boolean aboutToLaunch(int gen, int p) {
+        if (closed) {
+            launching = false;
+            return false;
+        }
+        if (gen == generation) {
+            port = p;
+        }
+        return true;
     }
 
     /** A clean environment: nothing from the agent but PATH and LANG. */

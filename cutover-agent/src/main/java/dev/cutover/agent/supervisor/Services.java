@@ -15,6 +15,8 @@ import java.util.random.RandomGenerator;
  * @param tasks runs launches and stops, normally one virtual thread each
  * @param baseEnvironment the only variables an instance inherits from the agent (PATH, LANG)
  * @param changed non-blocking: tells the loop that state.json needs saving
+ * @param persist blocking: saves state.json now, before a process is started, so that a restarted agent knows of
+ *     every process the one before it started
  */
 record Services(
         Path dataDir,
@@ -26,7 +28,8 @@ record Services(
         Ports ports,
         ExecutorService tasks,
         Map<String, String> baseEnvironment,
-        Runnable changed) {
+        Runnable changed,
+        Runnable persist) {
 
     Path workingDirectory(String instanceId) {
         return dataDir.resolve("instances").resolve(instanceId);

@@ -2,6 +2,8 @@ package dev.cutover.agent.supervisor;
 
 import dev.cutover.agent.build.BuildCache;
 import dev.cutover.agent.health.Prober;
+import dev.cutover.agent.process.ProcFs;
+import dev.cutover.agent.process.ProcStat;
 import dev.cutover.agent.process.ProcessLauncher;
 import dev.cutover.agent.process.Reaper;
 import dev.cutover.agent.process.Signal;
@@ -95,7 +97,8 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         this.services = new Services(dataDir, clock, () -> ThreadLocalRandom.current().nextLong(), new BuildCache(dataDir, source),
-                launcher, new Prober(scheduler, tasks, clock), new Ports(), tasks, Map.copyOf(base), this::changed);
+                launcher, new Prober(scheduler, tasks, clock), new Ports(), tasks, Map.copyOf(base), this::changed,
+                this::save);
         this.stateFile = new StateFile(dataDir.resolve("state.json"));
         this.reaper = Reaper.start(scheduler);
         adopt(launcher);
@@ -109,6 +112,12 @@ public final class Supervisor implements AutoCloseable {
         return new Supervisor(dataDir, clock, source);
     }
 
+    /**
+     * Adopts the processes {@code state.json} names. A record without a live pid may still have a process: the agent
+     * before was killed after starting it and before saving its pid. It is found by its working directory and
+     * adopted. A process in an instance's working directory that no instance adopts belongs to no one: it is killed,
+     * or it would hold its port and run beside the instance started in its place.
+     */
     private void adopt(ProcessLauncher launcher) {
         List<InstanceRecord> records;
         try {
@@ -118,18 +127,42 @@ public final class Supervisor implements AutoCloseable {
             log.error("cannot read state.json, adopting no processes", e);
             return;
         }
+        Map<String, List<ProcStat>> inWorkingDirectories =
+                new HashMap<>(ProcFs.groupLeadersUnder(services.dataDir().resolve("instances")));
         for (InstanceRecord r : records) {
+            List<ProcStat> found = inWorkingDirectories.getOrDefault(r.id(), List.of());
             Optional<SupervisedProcess> proc = launcher.adopt(r.pid(), r.startTime());
-            if (r.pid() > 0 && proc.isEmpty()) {
-                log.warn("instance {}: pid {} is gone or now another process; not adopting it, not signalling it",
-                        r.id(), r.pid());
-            } else if (proc.isPresent()) {
+            if (proc.isPresent()) {
                 log.info("instance {}: adopted pid {}", r.id(), r.pid());
+            } else {
+                if (r.pid() > 0) {
+                    log.warn("instance {}: pid {} is gone or now another process; not adopting it, not signalling it",
+                            r.id(), r.pid());
+                }
+                proc = found.stream().filter(s -> s.pid() != r.pid()).findFirst()
+                        .flatMap(s -> launcher.adopt(s.pid(), s.startTime()));
+                proc.ifPresent(p -> log.warn("instance {}: adopted pid {}, found in its working directory: the agent "
+                        + "before started it and stopped before it saved its pid", r.id(), p.pid()));
             }
+            long adopted = proc.map(SupervisedProcess::pid).orElse(0L);
+            inWorkingDirectories.put(r.id(), found.stream().filter(s -> s.pid() != adopted).toList());
             services.ports().hold(r.id(), r.port());
             instances.put(r.id(), Instance.restore(r, proc, services));
         }
+        inWorkingDirectories.forEach((dir, leaders) -> leaders.forEach(s -> killStray(launcher, dir, s)));
         dirty.set(true);
+    }
+
+    private static void killStray(ProcessLauncher launcher, String dir, ProcStat s) {
+        launcher.adopt(s.pid(), s.startTime()).ifPresent(p -> {
+            try {
+                p.signalGroup(Signal.KILL);
+                log.warn("pid {} worked in the directory of instance {} and no instance runs it: killed its process "
+                        + "group", s.pid(), dir);
+            } catch (RuntimeException e) {
+                log.warn("pid {} in the directory of instance {}: cannot kill its process group", s.pid(), dir, e);
+            }
+        });
     }
 
     /**
@@ -423,7 +456,8 @@ public final class Supervisor implements AutoCloseable {
         });
     }
 
-    private void save() {
+    /** Synchronized, so that the last save to finish also saw the latest state: two saves never cross. */
+    private synchronized void save() {
         List<InstanceRecord> records = instances.values().stream()
                 .map(Instance::record)
                 .flatMap(Optional::stream)
