@@ -150,7 +150,8 @@ public final class Harness implements AutoCloseable {
         try {
             revision++;
             agent.apply(new DesiredState(revision, List.of()));
-            Awaitility.await().atMost(PATIENCE).until(() -> agent.report().runs().isEmpty()
+            // An ended run stays reported for minutes (Run.KEEP_REPORT_AFTER_END); what matters here is that it ended.
+            Awaitility.await().atMost(PATIENCE).until(() -> agent.report().runs().stream().allMatch(r -> r.state().ended())
                     && agent.report().instances().stream()
                             .allMatch(i -> i.phase() == InstancePhase.STOPPED || i.phase() == InstancePhase.FAILED));
         } catch (RuntimeException e) {
