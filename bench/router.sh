@@ -26,7 +26,8 @@
 # every request on a new connection (wrk sends Connection: close and the proxy closes after its response): what
 # accepting, setting up and closing a connection costs each proxy.
 #
-# Each row also gives how busy CPUs 0 and 1 were during the run (/proc/stat). Pinned, CPU 0 is the proxy's alone and
+# Each row also gives how busy CPUs 0 and 1 were during the run (/proc/stat), and how many times a second the proxy's
+# threads were switched out involuntarily (/proc/PID/task/*/status). Pinned, CPU 0 is the proxy's alone and
 # CPU 1 carries wrk and the backend: a proxy whose CPU was not fully busy while CPU 1 was ran into what wrk and the
 # backend can carry, and its latency then includes their queue, not only its own (docs/router.md). BACKEND_NICE
 # (root only) runs the backend at that nice value in every mode, to see how much the way wrk and the backend share a
@@ -221,6 +222,17 @@ cpu_busy_ticks() {
   awk '$1 == "cpu0" || $1 == "cpu1" { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat
 }
 
+# Involuntary context switches of a process's threads and its children's (nginx's workers): how often the scheduler
+# took the proxy's CPU from it while it still had work. Unpinned, this is where the proxies differ most: a thread woken
+# by the proxy's write (wrk's, or the backend's) lands on the proxy's CPU and either runs at once or waits behind it
+# (docs/router.md, "Unpinned, wrk waits behind the proxy").
+preemptions() {
+  local pid="$1" p
+  for p in "$pid" $(pgrep -P "$pid" || true); do
+    cat /proc/"$p"/task/*/status 2>/dev/null
+  done | awk '/^nonvoluntary_ctxt_switches/ { n += $2 } END { print n + 0 }'
+}
+
 all_threads() { local pid="$1" p; for p in "$pid" $(pgrep -P "$pid" || true); do echo "$p"; done; }
 
 pin() { # pin PID(+children, all threads) to CPU list
@@ -252,14 +264,14 @@ port_of() {
   esac
 }
 
-# run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req cpu0_busy% cpu1_busy%"
-# to $work/results, and prints the row with wrk's error counts, if any.
+# run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req cpu0_busy% cpu1_busy%
+# preempted_per_s" to $work/results, and prints the row with wrk's error counts, if any.
 # MODE: unpinned, pinned, paced (pinned, with the pace script), newconn (pinned, Connection: close) or churn
 # (unpinned, Connection: close); RECORD=no
 # runs the load without recording it (the warm-up).
 run_wrk() {
   local proxy="$1" mode="$2" seconds="$3" record="${4:-yes}"
-  local pid port wrk_prefix="" before after cpus_before cpus_after out load=()
+  local pid port wrk_prefix="" before after cpus_before cpus_after preempted_before preempted_after out load=()
   pid="$(pid_of "$proxy")"; port="$(port_of "$proxy")"
   case "$mode" in
     paced) load=(-s "$work/pace.lua") ;;
@@ -270,10 +282,10 @@ run_wrk() {
   else
     pin "0-$(($(nproc) - 1))" "$pid"; pin "0-$(($(nproc) - 1))" "$backend_pid"
   fi
-  before="$(cpu_ticks "$pid")"; cpus_before="$(cpu_busy_ticks)"
+  before="$(cpu_ticks "$pid")"; cpus_before="$(cpu_busy_ticks)"; preempted_before="$(preemptions "$pid")"
   out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "${load[@]}" \
     "http://127.0.0.1:$port/" 2>&1)"
-  after="$(cpu_ticks "$pid")"; cpus_after="$(cpu_busy_ticks)"
+  after="$(cpu_ticks "$pid")"; cpus_after="$(cpu_busy_ticks)"; preempted_after="$(preemptions "$pid")"
   [ "$record" = yes ] || return 0
   local requests rps p50 p99 errors hz
   requests="$(awk '/requests in/ {print $1}' <<<"$out")"
@@ -287,9 +299,10 @@ run_wrk() {
   local busy0 busy1
   read -r busy0 busy1 < <(paste <(echo "$cpus_before") <(echo "$cpus_after") |
     awk '{ printf "%.0f ", 100 * ($3 - $1) / (($3 - $1) + ($4 - $2)) } END { print "" }')
-  echo "$proxy $mode $rps $p50 $p99 $cpu_us $busy0 $busy1" >>"$work/results"
-  printf '  %-8s %-9s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  busy cpu0 %3s%% cpu1 %3s%%  %s\n' \
-    "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$busy0" "$busy1" "$errors" >&2
+  local preempted=$(((preempted_after - preempted_before) / seconds))
+  echo "$proxy $mode $rps $p50 $p99 $cpu_us $busy0 $busy1 $preempted" >>"$work/results"
+  printf '  %-8s %-9s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  busy cpu0 %3s%% cpu1 %3s%%  preempted %6s/s  %s\n' \
+    "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$busy0" "$busy1" "$preempted" "$errors" >&2
 }
 
 # The proxies in the order of round N: alternating, so that no proxy always runs first or last.
@@ -300,12 +313,14 @@ round_order() {
 summary() {
   local mode="$1"
   awk -v mode="$mode" '
-    $2 == mode { n[$1]++; rps[$1] += $3; p50[$1] += $4; p99[$1] += $5; cpu[$1] += $6; b0[$1] += $7; b1[$1] += $8 }
+    $2 == mode { n[$1]++; rps[$1] += $3; p50[$1] += $4; p99[$1] += $5; cpu[$1] += $6; b0[$1] += $7; b1[$1] += $8
+                 pre[$1] += $9 }
     END {
       printf "\n%s (mean of %d rounds)\n", mode, (n["cutover"] > 0 ? n["cutover"] : n["haproxy"])
-      printf "  %-8s %12s %10s %10s %14s %8s %8s\n", "proxy", "req/s", "p50 us", "p99 us", "cpu us/req", "cpu0 %", "cpu1 %"
-      for (p in n) printf "  %-8s %12.0f %10.0f %10.0f %14.1f %8.0f %8.0f\n", p, rps[p]/n[p], p50[p]/n[p], p99[p]/n[p], \
-        cpu[p]/n[p], b0[p]/n[p], b1[p]/n[p]
+      printf "  %-8s %12s %10s %10s %14s %8s %8s %12s\n", "proxy", "req/s", "p50 us", "p99 us", "cpu us/req", "cpu0 %", \
+        "cpu1 %", "preempted/s"
+      for (p in n) printf "  %-8s %12.0f %10.0f %10.0f %14.1f %8.0f %8.0f %12.0f\n", p, rps[p]/n[p], p50[p]/n[p], \
+        p99[p]/n[p], cpu[p]/n[p], b0[p]/n[p], b1[p]/n[p], pre[p]/n[p]
       if (n["cutover"] && n["haproxy"]) printf "  cutover/haproxy: req/s %.2f  p99 %.2f  cpu/req %.2f\n", \
         (rps["cutover"]/n["cutover"]) / (rps["haproxy"]/n["haproxy"]), (p99["cutover"]/n["cutover"]) / (p99["haproxy"]/n["haproxy"]), \
         (cpu["cutover"]/n["cutover"]) / (cpu["haproxy"]/n["haproxy"])
