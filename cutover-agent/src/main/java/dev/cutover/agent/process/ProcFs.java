@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 /** Reads process facts from {@code /proc}. */
 public final class ProcFs {
@@ -86,13 +85,7 @@ public final class ProcFs {
      */
     public static Optional<ProcStat> groupLeaderIn(Path directory) {
         Path wanted = directory.toAbsolutePath().normalize();
-        List<ProcStat> found = new ArrayList<>();
-        groupLeadersWorkingIn((s, cwd) -> {
-            if (found.isEmpty() && cwd.equals(wanted)) {
-                found.add(s);
-            }
-        });
-        return found.stream().findFirst();
+        return groupLeaders().stream().filter(l -> l.cwd().equals(wanted)).map(Leader::stat).findFirst();
     }
 
     /**
@@ -103,28 +96,32 @@ public final class ProcFs {
     public static Map<String, List<ProcStat>> groupLeadersUnder(Path root) {
         Path base = root.toAbsolutePath().normalize();
         Map<String, List<ProcStat>> found = new TreeMap<>();
-        groupLeadersWorkingIn((s, cwd) -> {
-            if (cwd.startsWith(base) && cwd.getNameCount() > base.getNameCount()) {
-                found.computeIfAbsent(cwd.getName(base.getNameCount()).toString(), k -> new ArrayList<>()).add(s);
+        for (Leader l : groupLeaders()) {
+            if (l.cwd().startsWith(base) && l.cwd().getNameCount() > base.getNameCount()) {
+                found.computeIfAbsent(l.cwd().getName(base.getNameCount()).toString(), k -> new ArrayList<>())
+                        .add(l.stat());
             }
-        });
+        }
         return found;
     }
 
-    /** Calls {@code each} with every live process group leader and its working directory. */
-    private static void groupLeadersWorkingIn(BiConsumer<ProcStat, Path> each) {
+    private record Leader(ProcStat stat, Path cwd) {}
+
+    /** Every live process group leader, with its working directory. */
+    private static List<Leader> groupLeaders() {
+        List<Leader> leaders = new ArrayList<>();
         for (ProcStat s : all()) {
             if (s.pgrp() != s.pid() || s.exited()) {
                 continue;
             }
-            Path cwd;
             try {
-                cwd = Files.readSymbolicLink(PROC.resolve(Integer.toString(s.pid())).resolve("cwd"));
+                Path cwd = Files.readSymbolicLink(PROC.resolve(Integer.toString(s.pid())).resolve("cwd"));
+                leaders.add(new Leader(s, cwd));
             } catch (IOException | SecurityException e) {
-                continue; // gone meanwhile, or not ours to look at
+                // gone meanwhile, or not ours to look at
             }
-            each.accept(s, cwd);
         }
+        return leaders;
     }
 
     /** Whether any process that has not exited is in process group {@code pgid}. */
