@@ -7,6 +7,7 @@
 # Knobs (environment): ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=30 WARMUP_PASSES=3 WARMUP_CHURN=6
 #                      PACED_ROUNDS=2 PACE_MS=1 NEWCONN_ROUNDS=2 IDLE=10000 SKIP_INSTALL=1
 #                      PROXY_THREADS=1 PROXIES="haproxy nginx cutover"  SKIP_IDLE=1 BACKEND_NICE=0
+#                      CUTOVER_TRANSPORT=  (the router's --transport: auto, the default, is epoll; or io_uring)
 #
 # PROXY_THREADS is the number of threads (HAProxy nbthread, nginx worker_processes, Cutover --workers) each proxy
 # runs, the same for all three. The default, 1, is the best setting for all three on a 2-CPU machine that also runs
@@ -199,7 +200,8 @@ routes:
 EOF
   # The idle timeout is raised so that the idle-connection scenario's clients are not closed under it.
   "${CUTOVER:-$root/bin/cutover}" router --routes "$work/routes.yml" --bind 127.0.0.1 --port "$CUTOVER_PORT" \
-    --idle-timeout 300s --workers "$PROXY_THREADS" >"$work/cutover.log" 2>&1 &
+    --idle-timeout 300s --workers "$PROXY_THREADS" ${CUTOVER_TRANSPORT:+--transport "$CUTOVER_TRANSPORT"} \
+    >"$work/cutover.log" 2>&1 &
   cutover_pid=$!; pids+=("$cutover_pid")
   wait_for_port "$CUTOVER_PORT" "cutover router"
 }

@@ -72,10 +72,12 @@ public final class Router implements TrafficRouter, AutoCloseable {
     private Channel serverChannel;
     private Channel httpsChannel;
     private CertificateStore certificates;
+    private final String transportName;
 
-    private Router(RouterConfig config, Transport transport, AccessLog accessLog) {
+    private Router(RouterConfig config, IoTransport transport, AccessLog accessLog) {
         this.config = config;
         this.accessLog = accessLog;
+        this.transportName = transport.name();
         this.workers = new MultiThreadIoEventLoopGroup(config.workerThreads(),
                 transport.ioHandlerFactory());
         this.pools = new ConnectionPools(workers, transport.channelType(), config.connectTimeout(),
@@ -93,7 +95,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
     public static Router start(RouterConfig config) throws InterruptedException {
         Objects.requireNonNull(config, "config");
         leakDetectionOffUnlessAsked();
-        Transport transport = Transport.best();
+        IoTransport transport = IoTransport.of(config.transport());
         AccessLog accessLog = null;
         if (config.accessLog() != null) {
             try {
@@ -148,7 +150,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
         }
     }
 
-    private void bind(Transport transport) throws InterruptedException {
+    private void bind(IoTransport transport) throws InterruptedException {
         int httpsPort = 443;
         if (certificates != null) {
             httpsChannel = bootstrap(transport, certificates, 0).bind(config.bindAddress(), config.tls().port())
@@ -166,7 +168,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
         }
     }
 
-    private ServerBootstrap bootstrap(Transport transport, CertificateStore tls, int httpsPort) {
+    private ServerBootstrap bootstrap(IoTransport transport, CertificateStore tls, int httpsPort) {
         FrontendInitializer.Timeouts timeouts = new FrontendInitializer.Timeouts(config.responseTimeout(),
                 config.idleTimeout(), config.tunnelIdleTimeout(), config.tunnelDrainGrace(), httpsPort);
         // The listening sockets live on the worker loops too, not on a thread of their own: a connection accepted
@@ -188,6 +190,11 @@ public final class Router implements TrafficRouter, AutoCloseable {
     /** The port the router listens on; the one chosen by the system when the configured port was 0. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The transport the event loops run on: {@code io_uring}, {@code epoll} or {@code nio}. */
+    public String transport() {
+        return transportName;
     }
 
     /** The HTTPS port, or -1 when the router serves no HTTPS. */

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param accessLog where to write the access log: a file path, {@code -} for standard output, {@code null} for none
  * @param tls the HTTPS listener and its certificates; {@code null} for none
  * @param workers event loop threads, each serving its share of the connections; 0 for one per CPU
+ * @param transport how the event loops do their I/O; {@link Transport#AUTO} for epoll where it runs, else NIO
  */
 public record RouterConfig(
         String bindAddress,
@@ -36,7 +37,8 @@ public record RouterConfig(
         Duration ejectionBackoff,
         String accessLog,
         TlsConfig tls,
-        int workers) {
+        int workers,
+        Transport transport) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
@@ -78,68 +80,92 @@ public record RouterConfig(
         if (workers < 0 || workers > 256) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: 0 for one per CPU, or 1 to 256)");
         }
+        Objects.requireNonNull(transport, "transport");
         if (maxConnectionsPerTarget < 1) {
             throw new IllegalArgumentException(
                     "maxConnectionsPerTarget: " + maxConnectionsPerTarget + " (expected: 1 or more)");
         }
     }
 
-    /** With the default ejection backoff, WebSocket timeouts and no TLS; {@code idleTimeout} for both sides. */
+    /**
+     * With the default ejection backoff, WebSocket timeouts and no TLS; {@code idleTimeout} for both sides; the
+     * transport {@link Transport#fromSystemProperty()} names.
+     */
     public RouterConfig(String bindAddress, int port, Duration connectTimeout, Duration responseTimeout,
             Duration idleTimeout, int maxConnectionsPerTarget) {
         this(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, idleTimeout, DEFAULT_TUNNEL_IDLE_TIMEOUT,
-                DEFAULT_TUNNEL_DRAIN_GRACE, maxConnectionsPerTarget, DEFAULT_EJECTION_BACKOFF, null, null, 0);
+                DEFAULT_TUNNEL_DRAIN_GRACE, maxConnectionsPerTarget, DEFAULT_EJECTION_BACKOFF, null, null, 0,
+                Transport.fromSystemProperty());
     }
 
-    /** The defaults: connect 2s, response 60s, idle 60s both sides, 1024 connections per target, backoff 1s. */
+    /**
+     * The defaults: connect 2s, response 60s, idle 60s both sides, 1024 connections per target, backoff 1s, the
+     * transport {@link Transport#fromSystemProperty()} names.
+     */
     public static RouterConfig defaults(String bindAddress, int port) {
         return new RouterConfig(bindAddress, port, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
                 DEFAULT_IDLE_TIMEOUT, DEFAULT_TARGET_IDLE_TIMEOUT, DEFAULT_TUNNEL_IDLE_TIMEOUT,
-                DEFAULT_TUNNEL_DRAIN_GRACE, DEFAULT_MAX_CONNECTIONS_PER_TARGET, DEFAULT_EJECTION_BACKOFF, null, null, 0);
+                DEFAULT_TUNNEL_DRAIN_GRACE, DEFAULT_MAX_CONNECTIONS_PER_TARGET, DEFAULT_EJECTION_BACKOFF, null, null, 0,
+                Transport.fromSystemProperty());
     }
 
     public RouterConfig withPort(int newPort) {
         return new RouterConfig(bindAddress, newPort, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
+                transport);
     }
 
     public RouterConfig withResponseTimeout(Duration timeout) {
         return new RouterConfig(bindAddress, port, connectTimeout, timeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
+                transport);
     }
 
     /** The same idle timeout for client connections and pooled target connections. */
     public RouterConfig withIdleTimeout(Duration timeout) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, timeout, timeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
+                transport);
     }
 
     public RouterConfig withTunnelTimeouts(Duration idle, Duration drainGrace) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                idle, drainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers);
+                idle, drainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
+                transport);
     }
 
     public RouterConfig withEjectionBackoff(Duration backoff) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, backoff, accessLog, tls, workers);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, backoff, accessLog, tls, workers,
+                transport);
     }
 
     /** With an access log written to a file, or to standard output for {@code -}; {@code null} turns it off. */
     public RouterConfig withAccessLog(String target) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, target, tls, workers);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, target, tls, workers,
+                transport);
     }
 
     /** With an HTTPS listener; {@code null} for none. */
     public RouterConfig withTls(TlsConfig newTls) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls, workers);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls, workers,
+                transport);
     }
 
     /** With {@code n} event loop threads; 0 for one per CPU. */
     public RouterConfig withWorkers(int n) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, n);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, n,
+                transport);
+    }
+
+    /** With the event loops' I/O done by {@code t}. */
+    public RouterConfig withTransport(Transport t) {
+        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
+                t);
     }
 
     /** The event loop threads to start: {@code workers}, or one per CPU. */

@@ -4,6 +4,7 @@ import dev.cutover.model.manifest.DurationText;
 import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.router.Router;
 import dev.cutover.router.RouterConfig;
+import dev.cutover.router.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,11 @@ public final class RouterCommand implements Callable<Integer> {
                     + "the load, fewer can serve more")
     int workers;
 
+    @Option(names = "--transport", paramLabel = "KIND",
+            description = "How the event loops do their I/O: auto (epoll on Linux, else nio), io_uring, epoll or nio "
+                    + "(default: the system property cutover.router.transport, else auto)")
+    String transport;
+
     @Option(names = "--max-connections-per-target", defaultValue = "1024", paramLabel = "N",
             description = "Open connections to one target, busy or idle (default: 1024)")
     int maxConnectionsPerTarget;
@@ -94,7 +100,9 @@ public final class RouterCommand implements Callable<Integer> {
                     duration("--target-idle-timeout", targetIdleTimeout),
                     duration("--websocket-idle-timeout", tunnelIdleTimeout),
                     durationOrZero("--websocket-drain-grace", tunnelDrainGrace), maxConnectionsPerTarget,
-                    duration("--ejection-backoff", ejectionBackoff), accessLog, null, workers);
+                    duration("--ejection-backoff", ejectionBackoff), accessLog, null, workers,
+                    transport == null ? Transport.fromSystemProperty() : Transport.parse(transport));
+            config.transport().resolve();
             interval = duration("--reload-interval", reloadInterval);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
