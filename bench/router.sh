@@ -21,7 +21,9 @@
 # For each proxy and mode it prints req/s, p50/p99 latency (wrk --latency) and the proxy's CPU time per request:
 # the growth of utime+stime in /proc/PID/stat (all threads; all worker processes for nginx) during the wrk run,
 # divided by the requests wrk completed. "pinned" puts the proxy on CPU 0 and the backend and wrk on CPU 1
-# (taskset); "unpinned" lets the scheduler place everything on all CPUs. "paced" is pinned too, but each wrk
+# (taskset); "unpinned" lets the scheduler place everything on all CPUs; "unpinned-1t" is the same with wrk on one
+# thread instead of THREADS (on 2 CPUs shared with the proxy and the backend, wrk's second thread is where the
+# unpinned p99 of nginx and the router comes from: docs/router.md, "One wrk thread"). "paced" is pinned too, but each wrk
 # connection waits PACE_MS after each response before its next request (wrk's delay()), so every proxy gets about
 # the same load, below what it can take: its p99 is then compared at equal throughput. "newconn" is pinned too, with
 # every request on a new connection (wrk sends Connection: close and the proxy closes after its response): what
@@ -268,7 +270,8 @@ port_of() {
 
 # run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req cpu0_busy% cpu1_busy%
 # preempted_per_s" to $work/results, and prints the row with wrk's error counts, if any.
-# MODE: unpinned, pinned, paced (pinned, with the pace script), newconn (pinned, Connection: close) or churn
+# MODE: unpinned, unpinned-1t (unpinned, one wrk thread), pinned, paced (pinned, with the pace script), newconn
+# (pinned, Connection: close) or churn
 # (unpinned, Connection: close); RECORD=no
 # runs the load without recording it (the warm-up).
 run_wrk() {
@@ -285,7 +288,9 @@ run_wrk() {
     pin "0-$(($(nproc) - 1))" "$pid"; pin "0-$(($(nproc) - 1))" "$backend_pid"
   fi
   before="$(cpu_ticks "$pid")"; cpus_before="$(cpu_busy_ticks)"; preempted_before="$(preemptions "$pid")"
-  out="$($wrk_prefix wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "${load[@]}" \
+  local threads="$THREADS"
+  [ "$mode" = unpinned-1t ] && threads=1
+  out="$($wrk_prefix wrk -t"$threads" -c"$CONNECTIONS" -d"${seconds}s" --latency "${load[@]}" \
     "http://127.0.0.1:$port/" 2>&1)"
   after="$(cpu_ticks "$pid")"; cpus_after="$(cpu_busy_ticks)"; preempted_after="$(preemptions "$pid")"
   [ "$record" = yes ] || return 0
@@ -303,7 +308,7 @@ run_wrk() {
     awk '{ printf "%.0f ", 100 * ($3 - $1) / (($3 - $1) + ($4 - $2)) } END { print "" }')
   local preempted=$(((preempted_after - preempted_before) / seconds))
   echo "$proxy $mode $rps $p50 $p99 $cpu_us $busy0 $busy1 $preempted" >>"$work/results"
-  printf '  %-8s %-9s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  busy cpu0 %3s%% cpu1 %3s%%  preempted %6s/s  %s\n' \
+  printf '  %-8s %-11s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  cpu %6s us/req  busy cpu0 %3s%% cpu1 %3s%%  preempted %6s/s  %s\n' \
     "$proxy" "$mode" "$rps" "$p50" "$p99" "$cpu_us" "$busy0" "$busy1" "$preempted" "$errors" >&2
 }
 
@@ -395,7 +400,7 @@ main() {
   local round mode order
   for round in $(seq 1 "$ROUNDS"); do
     order="$(round_order "$round")"
-    for mode in unpinned pinned; do
+    for mode in unpinned unpinned-1t pinned; do
       say "round $round, $mode"
       for proxy in $order; do run_wrk "$proxy" "$mode" "$DURATION"; done
     done
@@ -418,6 +423,7 @@ main() {
   done
   cp "$work/results" "$work/main-results"
   summary unpinned
+  summary unpinned-1t
   summary pinned
   if [ "$PACED_ROUNDS" -gt 0 ]; then summary paced; fi
   if [ "$NEWCONN_ROUNDS" -gt 0 ]; then summary newconn; fi
