@@ -23,11 +23,11 @@
 # divided by the requests wrk completed. "pinned" puts the proxy on CPU 0 and the backend and wrk on CPU 1
 # (taskset); "unpinned" lets the scheduler place everything on all CPUs; "unpinned-1t" is the same with wrk on one
 # thread instead of THREADS (on 2 CPUs shared with the proxy and the backend, wrk's second thread is where the
-# unpinned p99 of nginx and the router comes from: docs/router.md, "One wrk thread"). "paced" is pinned too, but each wrk
-# connection waits PACE_MS after each response before its next request (wrk's delay()), so every proxy gets about
-# the same load, below what it can take: its p99 is then compared at equal throughput. "newconn" is pinned too, with
-# every request on a new connection (wrk sends Connection: close and the proxy closes after its response): what
-# accepting, setting up and closing a connection costs each proxy.
+# unpinned p99 of nginx and the router comes from: docs/router.md, "One wrk thread"). "paced" is pinned too, but
+# each wrk connection waits PACE_MS after each response before its next request (wrk's delay()), so every proxy
+# gets about the same load, below what it can take: its p99 is then compared at equal throughput. "newconn" is
+# pinned too, with every request on a new connection (wrk sends Connection: close and the proxy closes after its
+# response): what accepting, setting up and closing a connection costs each proxy.
 #
 # Each row also gives how busy CPUs 0 and 1 were during the run (/proc/stat), and how many times a second the proxy's
 # threads were switched out involuntarily (/proc/PID/task/*/status). Pinned, CPU 0 is the proxy's alone and
@@ -271,9 +271,8 @@ port_of() {
 # run_wrk PROXY MODE SECONDS [RECORD] -> appends "proxy mode rps p50us p99us cpu_us_per_req cpu0_busy% cpu1_busy%
 # preempted_per_s" to $work/results, and prints the row with wrk's error counts, if any.
 # MODE: unpinned, unpinned-1t (unpinned, one wrk thread), pinned, paced (pinned, with the pace script), newconn
-# (pinned, Connection: close) or churn
-# (unpinned, Connection: close); RECORD=no
-# runs the load without recording it (the warm-up).
+# (pinned, Connection: close) or churn (unpinned, Connection: close); RECORD=no runs the load without recording it
+# (the warm-up).
 run_wrk() {
   local proxy="$1" mode="$2" seconds="$3" record="${4:-yes}"
   local pid port wrk_prefix="" before after cpus_before cpus_after preempted_before preempted_after out load=()

@@ -34,6 +34,13 @@ record IoTransport(String name, IoHandlerFactory ioHandlerFactory, Class<? exten
                 if (!IoUring.isAvailable()) {
                     throw unavailable(choice, IoUring.unavailabilityCause());
                 }
+                boolean multishotAskedFor = "true".equals(System.getProperty(MULTISHOT_POLL_PROPERTY));
+                if (IoUring.isPollAddMultishotEnabled() && !multishotAskedFor) {
+                    throw new IllegalStateException("transport: io_uring cannot start safely in this JVM: Netty's "
+                            + "io_uring classes were loaded before the router could turn off multishot polls, with "
+                            + "which a reset after part of a response is never read; start the JVM with -D"
+                            + MULTISHOT_POLL_PROPERTY + "=false");
+                }
                 yield ioUring();
             }
             case EPOLL -> {
@@ -52,7 +59,9 @@ record IoTransport(String name, IoHandlerFactory ioHandlerFactory, Class<? exten
      * that sends part of a response and then resets the connection leaves the channel waiting for an event that has
      * already been reported: the reset is never read and the exchange hangs (RouterRetryTest caught it). One-shot
      * polls are re-armed after each report and report a pending error or end of input at once. Unless set
-     * explicitly, the router asks for them; it must be set before Netty's io_uring classes load.
+     * explicitly, the router asks for them. Netty reads the switch once, when its io_uring classes load: if
+     * something loaded them before, with multishot polls on and not asked for, the router refuses to start on
+     * io_uring rather than run with the hang.
      */
     private static void singleShotPolls() {
         if (System.getProperty(MULTISHOT_POLL_PROPERTY) == null) {

@@ -150,8 +150,8 @@ public record RouterConfig(
     /** With an HTTPS listener; {@code null} for none. */
     public RouterConfig withTls(TlsConfig newTls) {
         return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls, workers,
-                transport);
+                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls,
+                workers, transport);
     }
 
     /** With {@code n} event loop threads; 0 for one per CPU. */

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
  *   <li>{@link #AUTO}, the default: epoll where Netty's native library loads (Linux), else Java's NIO.</li>
  *   <li>{@link #IO_URING}: Linux's io_uring (5.9 and later, unless {@code kernel.io_uring_disabled} or a seccomp
  *       profile turns it off). Reads, writes, accepts and closes go to the kernel in batches. Under keep-alive load
- *       with the router sharing its CPUs with the load and the apps, it served 10-20% more requests a second for
- *       about 12% less CPU per request; with a CPU of its own, the same as epoll (docs/router.md). It is not the
+ *       with the router sharing its CPUs with the load and the apps, it served about 16% more requests a second
+ *       for about 12% less CPU per request; with a CPU of its own, the same as epoll (docs/router.md). It is not the
  *       default because Netty's io_uring transport is younger than its epoll transport and has had bugs that leave
  *       a read never re-armed; the router works around the one its tests met, and runs its whole suite on both.</li>
  *   <li>{@link #EPOLL}, {@link #NIO}: that one, or an error where it cannot run.</li>
@@ -48,8 +48,7 @@ public enum Transport {
                 return t;
             }
         }
-        throw new IllegalArgumentException("transport: '" + flag + "' (expected: one of "
-                + Arrays.stream(values()).map(Transport::flag).collect(Collectors.joining(", ")) + ")");
+        throw new IllegalArgumentException("transport: '" + flag + "' (expected: one of " + flags() + ")");
     }
 
     /**
@@ -65,8 +64,11 @@ public enum Transport {
         try {
             return parse(value.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + ": '" + value + "' (expected: one of "
-                    + Arrays.stream(values()).map(Transport::flag).collect(Collectors.joining(", ")) + ")", e);
+            throw new IllegalArgumentException(PROPERTY + ": '" + value + "' (expected: one of " + flags() + ")", e);
         }
+    }
+
+    private static String flags() {
+        return Arrays.stream(values()).map(Transport::flag).collect(Collectors.joining(", "));
     }
 }

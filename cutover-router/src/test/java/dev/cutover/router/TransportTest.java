@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.uring.IoUring;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,8 +24,7 @@ class TransportTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void eachTransportProxiesKeepAliveRequestsAndSwitchesTargets(Transport transport) throws Exception {
-        Assumptions.assumeTrue(transport != Transport.IO_URING || IoUring.isAvailable(), "no io_uring here");
-        Assumptions.assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "no epoll here");
+        Assumptions.assumeTrue(runsHere(transport), () -> "no " + transport.flag() + " here");
         TestBackend blue = TestBackend.start("blue");
         TestBackend green = TestBackend.start("green");
         try (Router router = Router.start(RouterConfig.defaults("127.0.0.1", 0).withTransport(transport))) {
@@ -46,6 +44,16 @@ class TransportTest {
         } finally {
             blue.close();
             green.close();
+        }
+    }
+
+    /** Through the router's own choice, so that Netty's io_uring classes load as they do in the router. */
+    private static boolean runsHere(Transport transport) {
+        try {
+            transport.resolve();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
