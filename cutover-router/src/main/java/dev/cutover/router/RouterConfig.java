@@ -3,6 +3,7 @@ package dev.cutover.router;
 import dev.cutover.router.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link Router} listens and how patient it is with clients and targets.
@@ -110,67 +111,99 @@ public record RouterConfig(
     }
 
     public RouterConfig withPort(int newPort) {
-        return new RouterConfig(bindAddress, newPort, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
-                transport);
+        return copy(c -> c.port = newPort);
     }
 
     public RouterConfig withResponseTimeout(Duration timeout) {
-        return new RouterConfig(bindAddress, port, connectTimeout, timeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
-                transport);
+        return copy(c -> c.responseTimeout = timeout);
     }
 
     /** The same idle timeout for client connections and pooled target connections. */
     public RouterConfig withIdleTimeout(Duration timeout) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, timeout, timeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
-                transport);
+        return copy(c -> {
+            c.idleTimeout = timeout;
+            c.targetIdleTimeout = timeout;
+        });
     }
 
     public RouterConfig withTunnelTimeouts(Duration idle, Duration drainGrace) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                idle, drainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
-                transport);
+        return copy(c -> {
+            c.tunnelIdleTimeout = idle;
+            c.tunnelDrainGrace = drainGrace;
+        });
     }
 
     public RouterConfig withEjectionBackoff(Duration backoff) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, backoff, accessLog, tls, workers,
-                transport);
+        return copy(c -> c.ejectionBackoff = backoff);
     }
 
     /** With an access log written to a file, or to standard output for {@code -}; {@code null} turns it off. */
     public RouterConfig withAccessLog(String target) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, target, tls, workers,
-                transport);
+        return copy(c -> c.accessLog = target);
     }
 
     /** With an HTTPS listener; {@code null} for none. */
     public RouterConfig withTls(TlsConfig newTls) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, newTls,
-                workers, transport);
+        return copy(c -> c.tls = newTls);
     }
 
     /** With {@code n} event loop threads; 0 for one per CPU. */
     public RouterConfig withWorkers(int n) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, n,
-                transport);
+        return copy(c -> c.workers = n);
     }
 
     /** With the event loops' I/O done by {@code t}. */
     public RouterConfig withTransport(Transport t) {
-        return new RouterConfig(bindAddress, port, connectTimeout, responseTimeout, idleTimeout, targetIdleTimeout,
-                tunnelIdleTimeout, tunnelDrainGrace, maxConnectionsPerTarget, ejectionBackoff, accessLog, tls, workers,
-                t);
+        return copy(c -> c.transport = t);
     }
 
     /** The event loop threads to start: {@code workers}, or one per CPU. */
     public int workerThreads() {
         return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** This configuration with the changes {@code edit} makes, checked again by the canonical constructor. */
+    private RouterConfig copy(Consumer<Copy> edit) {
+        Copy c = new Copy(this);
+        edit.accept(c);
+        return new RouterConfig(c.bindAddress, c.port, c.connectTimeout, c.responseTimeout, c.idleTimeout,
+                c.targetIdleTimeout, c.tunnelIdleTimeout, c.tunnelDrainGrace, c.maxConnectionsPerTarget,
+                c.ejectionBackoff, c.accessLog, c.tls, c.workers, c.transport);
+    }
+
+    /** The components of a configuration being copied, each open to change before the copy is made. */
+    private static final class Copy {
+        String bindAddress;
+        int port;
+        Duration connectTimeout;
+        Duration responseTimeout;
+        Duration idleTimeout;
+        Duration targetIdleTimeout;
+        Duration tunnelIdleTimeout;
+        Duration tunnelDrainGrace;
+        int maxConnectionsPerTarget;
+        Duration ejectionBackoff;
+        String accessLog;
+        TlsConfig tls;
+        int workers;
+        Transport transport;
+
+        Copy(RouterConfig from) {
+            bindAddress = from.bindAddress;
+            port = from.port;
+            connectTimeout = from.connectTimeout;
+            responseTimeout = from.responseTimeout;
+            idleTimeout = from.idleTimeout;
+            targetIdleTimeout = from.targetIdleTimeout;
+            tunnelIdleTimeout = from.tunnelIdleTimeout;
+            tunnelDrainGrace = from.tunnelDrainGrace;
+            maxConnectionsPerTarget = from.maxConnectionsPerTarget;
+            ejectionBackoff = from.ejectionBackoff;
+            accessLog = from.accessLog;
+            tls = from.tls;
+            workers = from.workers;
+            transport = from.transport;
+        }
     }
 
     private static void requirePositive(String field, Duration value) {

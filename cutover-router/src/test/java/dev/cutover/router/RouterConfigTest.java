@@ -27,4 +27,35 @@ class RouterConfigTest {
         assertThatThrownBy(() -> new RouterConfig("0.0.0.0", 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 0)).hasMessage("maxConnectionsPerTarget: 0 (expected: 1 or more)");
     }
+
+    @Test
+    void eachWithChangesItsOwnComponentsAndKeepsTheRest() {
+        RouterConfig base = RouterConfig.defaults("127.0.0.1", 8080).withAccessLog("-").withWorkers(3)
+                .withTransport(Transport.NIO);
+        Duration five = Duration.ofSeconds(5);
+
+        assertThat(base.withPort(9090)).isEqualTo(new RouterConfig(base.bindAddress(), 9090, base.connectTimeout(),
+                base.responseTimeout(), base.idleTimeout(), base.targetIdleTimeout(), base.tunnelIdleTimeout(),
+                base.tunnelDrainGrace(), base.maxConnectionsPerTarget(), base.ejectionBackoff(), "-", null, 3,
+                Transport.NIO));
+        assertThat(base.withResponseTimeout(five).responseTimeout()).isEqualTo(five);
+        assertThat(base.withIdleTimeout(five)).extracting(RouterConfig::idleTimeout, RouterConfig::targetIdleTimeout)
+                .containsExactly(five, five);
+        assertThat(base.withTunnelTimeouts(five, Duration.ZERO))
+                .extracting(RouterConfig::tunnelIdleTimeout, RouterConfig::tunnelDrainGrace)
+                .containsExactly(five, Duration.ZERO);
+        assertThat(base.withEjectionBackoff(five).ejectionBackoff()).isEqualTo(five);
+        assertThat(base.withAccessLog(null).accessLog()).isNull();
+        assertThat(base.withWorkers(0).workers()).isZero();
+        assertThat(base.withTransport(Transport.EPOLL).transport()).isEqualTo(Transport.EPOLL);
+        assertThat(base.withEjectionBackoff(five).withEjectionBackoff(base.ejectionBackoff())).isEqualTo(base);
+    }
+
+    @Test
+    void aCopyIsCheckedLikeANewConfiguration() {
+        assertThatThrownBy(() -> RouterConfig.defaults("0.0.0.0", 0).withWorkers(300))
+                .hasMessage("workers: 300 (expected: 0 for one per CPU, or 1 to 256)");
+        assertThatThrownBy(() -> RouterConfig.defaults("0.0.0.0", 0).withTransport(null))
+                .hasMessage("transport");
+    }
 }
