@@ -21,6 +21,7 @@ import dev.cutover.router.tls.CertificateStore;
 import dev.cutover.router.tls.TlsException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -91,6 +92,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
      *
      * @throws IllegalArgumentException when the access log cannot be opened or a certificate cannot be loaded (the
      *                                  message names the file and what is wrong)
+     * @throws ListenException when a listening socket cannot be bound (the port is taken, the address is not this
+     *                         machine's, ...): the message names the address and port and says why
      */
     public static Router start(RouterConfig config) throws InterruptedException {
         Objects.requireNonNull(config, "config");
@@ -153,19 +156,32 @@ public final class Router implements TrafficRouter, AutoCloseable {
     private void bind(IoTransport transport) throws InterruptedException {
         int httpsPort = 443;
         if (certificates != null) {
-            httpsChannel = bootstrap(transport, certificates, 0).bind(config.bindAddress(), config.tls().port())
-                    .sync().channel();
+            httpsChannel = listen(bootstrap(transport, certificates, 0), config.tls().port());
             httpsPort = ((InetSocketAddress) httpsChannel.localAddress()).getPort();
         }
         try {
-            serverChannel = bootstrap(transport, null, httpsPort).bind(config.bindAddress(), config.port()).sync()
-                    .channel();
+            serverChannel = listen(bootstrap(transport, null, httpsPort), config.port());
         } catch (InterruptedException | RuntimeException e) {
             if (httpsChannel != null) {
                 httpsChannel.close().awaitUninterruptibly();
             }
             throw e;
         }
+    }
+
+    /** @throws ListenException when the socket cannot be bound: the address and port, and why in words */
+    private Channel listen(ServerBootstrap bootstrap, int port) throws InterruptedException {
+        String address = config.bindAddress();
+        InetSocketAddress at = new InetSocketAddress(address, port);
+        if (at.isUnresolved()) {
+            throw new ListenException(address, port, "no such address or host name; expected an IP address of this "
+                    + "machine, 0.0.0.0 for all of them, or a name that resolves to one", null);
+        }
+        ChannelFuture bound = bootstrap.bind(at).await();
+        if (!bound.isSuccess()) {
+            throw ListenException.of(address, port, bound.cause());
+        }
+        return bound.channel();
     }
 
     private ServerBootstrap bootstrap(IoTransport transport, CertificateStore tls, int httpsPort) {

@@ -1,7 +1,9 @@
 package dev.cutover.server;
 
 import dev.cutover.cli.Credentials;
+import dev.cutover.router.ListenException;
 import dev.cutover.router.tls.TlsConfig;
+import io.javalin.util.JavalinBindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -65,9 +67,15 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
-        } catch (java.net.BindException | io.netty.channel.unix.Errors.NativeIoException e) {
-            System.err.println("error: cannot listen: " + e.getMessage() + " (is another server running? choose "
-                    + "other ports with --http-port and --api-port)");
+        } catch (ListenException e) {
+            System.err.println("error: router: " + e.getMessage() + " (is another server running? choose other ports "
+                    + "with --http-port, --https-port and --api-port, the address with --http-bind)");
+            return 3;
+        } catch (JavalinBindException | java.net.BindException e) {
+            // The router's sockets fail as ListenException above; what is left to bind is the API's.
+            System.err.println("error: API: cannot listen on " + apiBind + ":" + apiPort + ": " + e.getMessage()
+                    + " (is another server running? choose another port with --api-port, the address with "
+                    + "--api-bind)");
             return 3;
         }
         CountDownLatch stopped = new CountDownLatch(1);

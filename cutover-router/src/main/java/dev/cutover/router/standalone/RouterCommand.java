@@ -2,6 +2,7 @@ package dev.cutover.router.standalone;
 
 import dev.cutover.model.manifest.DurationText;
 import dev.cutover.model.routing.RoutingTable;
+import dev.cutover.router.ListenException;
 import dev.cutover.router.Router;
 import dev.cutover.router.RouterConfig;
 import dev.cutover.router.Transport;
@@ -126,6 +127,12 @@ public final class RouterCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + routes + ": " + e.getMessage());
             return 2;
+        } catch (ListenException e) {
+            boolean https = config.tls() != null && e.port() == config.tls().port() && e.port() != config.port();
+            System.err.println("error: " + e.getMessage() + (https
+                    ? " (the HTTPS port is tls.port in " + routes + ")"
+                    : " (set them with --bind and --port)"));
+            return 3;
         }
         RoutesReloader reloader = new RoutesReloader(routes.toAbsolutePath(), router);
         RoutingTable table;

@@ -1,0 +1,62 @@
+package dev.cutover.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A listening socket the router cannot open: the address, the port and why, in words, and nothing left running. */
+class RouterListenTest {
+
+    /** On epoll and NIO; the suite's io_uring run gets there through {@link #onTheTransportThisRunIsOn}. */
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"AUTO", "NIO"})
+    void aTakenPortIsNamedAndTheRouterStartsOnceItIsFree(Transport transport) throws Exception {
+        takenPortThenFree(transport);
+    }
+
+    @Test
+    void onTheTransportThisRunIsOn() throws Exception {
+        takenPortThenFree(Transport.fromSystemProperty());
+    }
+
+    private static void takenPortThenFree(Transport transport) throws Exception {
+        int port;
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            port = taken.getLocalPort();
+            RouterConfig config = RouterConfig.defaults("127.0.0.1", port).withTransport(transport);
+
+            assertThatThrownBy(() -> Router.start(config))
+                    .isInstanceOf(ListenException.class)
+                    .hasMessage("cannot listen on 127.0.0.1:" + port
+                            + ": the port is in use by another process; stop it, or pick another port")
+                    .satisfies(e -> assertThat(((ListenException) e).port()).isEqualTo(port));
+        }
+        try (Router router = Router.start(RouterConfig.defaults("127.0.0.1", port).withTransport(transport))) {
+            assertThat(router.port()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void anAddressThatIsNotThisMachinesIsNamed() {
+        // 192.0.2.0/24 is reserved for documentation (RFC 5737): no machine has it.
+        assertThatThrownBy(() -> Router.start(RouterConfig.defaults("192.0.2.1", 0)))
+                .isInstanceOf(ListenException.class)
+                .hasMessage("cannot listen on 192.0.2.1:0: the address is not one of this machine's; use one of its "
+                        + "addresses, or 0.0.0.0 for all");
+    }
+
+    @Test
+    void aNameThatDoesNotResolveIsNamed() {
+        assertThatThrownBy(() -> Router.start(RouterConfig.defaults("no-such-host.invalid", 0)))
+                .isInstanceOf(ListenException.class)
+                .hasMessage("cannot listen on no-such-host.invalid:0: no such address or host name; expected an IP "
+                        + "address of this machine, 0.0.0.0 for all of them, or a name that resolves to one");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cutover.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cutover server} on ports another process holds: exit status 3 and a message that says which and what to do. */
+class ServerCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTakenRouterPortIsNamedWithTheFlagsThatChangeIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
+            int port = taken.getLocalPort();
+
+            Run run = run("--data", dir.toString(), "--http-port", String.valueOf(port), "--api-port", "0");
+
+            assertThat(run.status).isEqualTo(3);
+            assertThat(run.err).contains("error: router: cannot listen on 0.0.0.0:" + port
+                    + ": the port is in use by another process; stop it, or pick another port")
+                    .contains("--http-port");
+        }
+    }
+
+    @Test
+    void aTakenApiPortIsNamedAndTheRouterStartedBeforeItIsClosedAgain() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+            int routerPort;
+            try (ServerSocket probe = new ServerSocket(0)) {
+                routerPort = probe.getLocalPort();
+            }
+
+            Run run = run("--data", dir.toString(), "--http-port", String.valueOf(routerPort), "--api-port",
+                    String.valueOf(port));
+
+            assertThat(run.status).isEqualTo(3);
+            assertThat(run.err).contains("error: API: cannot listen on 127.0.0.1:" + port + ": ")
+                    .contains("--api-port");
+            try (ServerSocket again = new ServerSocket()) {
+                again.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), routerPort));
+                assertThat(again.isBound()).as("the router's port is free again").isTrue();
+            }
+        }
+    }
+
+    private record Run(int status, String err) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream before = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int status = new CommandLine(new ServerCommand()).execute(args);
+            return new Run(status, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(before);
+        }
+    }
+}
