@@ -82,7 +82,7 @@ public final class RoutesReloader implements AutoCloseable {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            String error = "cannot read " + file + ": " + e;
+            String error = RouterCommand.cannotRead(file, e);
             if (!error.equals(lastError)) {
                 log.warn("{}; keeping routing table v{}", error, version);
                 lastError = error;

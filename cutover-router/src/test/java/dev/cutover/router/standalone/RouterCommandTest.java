@@ -63,4 +63,21 @@ class RouterCommandTest {
                     + "and --port)");
         }
     }
+
+    @Test
+    void aMissingRoutesFileIsNamedWithWhatWasExpected() {
+        Path missing = dir.resolve("nope.yml");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream before = System.err;
+        int status;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            status = new CommandLine(new RouterCommand()).execute("--routes", missing.toString(), "--port", "0");
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --routes: cannot read " + missing
+                + ": no such file (expected: a readable routes file; docs/router.md has the format)");
+    }
 }
