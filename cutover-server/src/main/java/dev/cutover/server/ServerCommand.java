@@ -4,6 +4,11 @@ import dev.cutover.cli.Credentials;
 import dev.cutover.router.ListenException;
 import dev.cutover.router.tls.TlsConfig;
 import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,6 +66,12 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
+        String unusable = unusableDataDir(config.dataDir());
+        if (unusable != null) {
+            System.err.println("error: --data: " + config.dataDir() + ": " + unusable + " (expected: a directory this "
+                    + "user can create and write to)");
+            return 2;
+        }
         Controller controller;
         try {
             controller = Controller.start(config);
@@ -116,5 +127,21 @@ public final class ServerCommand implements Callable<Integer> {
             files.add(new TlsConfig.CertificateFiles(tlsCerts.get(i).toAbsolutePath(), tlsKeys.get(i).toAbsolutePath()));
         }
         return new TlsConfig(httpsPort, files, TlsConfig.DEFAULT_RELOAD_INTERVAL);
+    }
+
+    /** Why {@code dir} cannot hold the server's data, or null when it can (it is created if missing). */
+    private static String unusableDataDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            return "exists and is not a directory";
+        } catch (AccessDeniedException e) {
+            return "cannot be created: permission denied";
+        } catch (NoSuchFileException e) {
+            return "cannot be created: the file system there refused it (no such file or directory)";
+        } catch (IOException e) {
+            return "cannot be created: " + e.getMessage();
+        }
+        return Files.isWritable(dir) ? null : "not writable by this user";
     }
 }

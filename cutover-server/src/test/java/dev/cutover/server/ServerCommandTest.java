@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code cutover server} on ports another process holds: exit status 3 and a message that says which and what to do. */
+/**
+ * {@code cutover server} where it cannot start: on ports another process holds (exit status 3) or with a data directory
+ * it cannot use (2), each with a message that says which and what to do.
+ */
 class ServerCommandTest {
 
     @TempDir
@@ -69,5 +72,16 @@ class ServerCommandTest {
         } finally {
             System.setErr(before);
         }
+    }
+
+    @Test
+    void aDataDirectoryThatIsAFileIsRefusedBeforeAnythingStarts() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("data"), "not a directory");
+
+        Run run = run("--data", file.toString(), "--http-port", "0", "--api-port", "0");
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).contains("error: --data: " + file + ": exists and is not a directory (expected: a directory "
+                + "this user can create and write to)");
     }
 }
