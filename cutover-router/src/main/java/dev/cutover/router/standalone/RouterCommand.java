@@ -105,6 +105,9 @@ public final class RouterCommand implements Callable<Integer> {
                     transport == null ? Transport.fromSystemProperty() : Transport.parse(transport));
             config.transport().resolve();
             interval = duration("--reload-interval", reloadInterval);
+            if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+                throw new IllegalArgumentException("--metrics-port: " + metricsPort + " (expected: 0-65535)");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

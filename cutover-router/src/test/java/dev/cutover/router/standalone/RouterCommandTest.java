@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The standalone command's refusals: bad flags exit with status 2 and a message that names the flag's value; a port it
- * cannot listen on, with status 3 and the flags that change it.
+ * The standalone command's refusals: bad flags and a routes file it cannot read exit with status 2 and a message that
+ * names the value; a port it cannot listen on, with status 3 and the flags that change it.
  */
 class RouterCommandTest {
 
@@ -25,59 +25,61 @@ class RouterCommandTest {
 
     @Test
     void anUnknownTransportIsRefusedBeforeAnythingIsBound() throws Exception {
-        Path routes = Files.writeString(dir.resolve("routes.yml"), "routes: []\n");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream before = System.err;
-        int status;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            status = new CommandLine(new RouterCommand()).execute("--routes", routes.toString(), "--port", "0",
-                    "--transport", "kqueue");
-        } finally {
-            System.setErr(before);
-        }
-        assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("error: transport: 'kqueue' (expected: one of auto, io_uring, epoll, nio)");
+        Run run = run("--routes", emptyRoutes().toString(), "--port", "0", "--transport", "kqueue");
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).contains("error: transport: 'kqueue' (expected: one of auto, io_uring, epoll, nio)");
     }
 
     @Test
-    void aTakenPortExitsWithStatus3AndNamesTheFlags() throws Exception {
-        Path routes = Files.writeString(dir.resolve("routes.yml"), "routes: []\n");
-        try (ServerSocket taken = new ServerSocket()) {
-            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            int port = taken.getLocalPort();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            PrintStream before = System.err;
-            int status;
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            try {
-                status = new CommandLine(new RouterCommand()).execute("--routes", routes.toString(), "--bind",
-                        "127.0.0.1", "--port", String.valueOf(port));
-            } finally {
-                System.setErr(before);
-            }
-            assertThat(status).isEqualTo(3);
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: cannot listen on 127.0.0.1:" + port
-                    + ": the port is in use by another process; stop it, or pick another port (set them with --bind "
-                    + "and --port)");
-        }
+    void aMetricsPortOutOfRangeIsRefusedBeforeAnythingIsBound() throws Exception {
+        Run run = run("--routes", emptyRoutes().toString(), "--port", "0", "--metrics-port", "70000");
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).contains("error: --metrics-port: 70000 (expected: 0-65535)");
     }
 
     @Test
     void aMissingRoutesFileIsNamedWithWhatWasExpected() {
         Path missing = dir.resolve("nope.yml");
+
+        Run run = run("--routes", missing.toString(), "--port", "0");
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).contains("error: --routes: cannot read " + missing
+                + ": no such file (expected: a readable routes file; docs/router.md has the format)");
+    }
+
+    @Test
+    void aTakenPortExitsWithStatus3AndNamesTheFlags() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+
+            Run run = run("--routes", emptyRoutes().toString(), "--bind", "127.0.0.1", "--port", String.valueOf(port));
+
+            assertThat(run.status).isEqualTo(3);
+            assertThat(run.err).contains("error: cannot listen on 127.0.0.1:" + port
+                    + ": the port is in use by another process; stop it, or pick another port (set them with --bind "
+                    + "and --port)");
+        }
+    }
+
+    private Path emptyRoutes() throws Exception {
+        return Files.writeString(dir.resolve("routes.yml"), "routes: []\n");
+    }
+
+    private record Run(int status, String err) {}
+
+    private static Run run(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream before = System.err;
-        int status;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            status = new CommandLine(new RouterCommand()).execute("--routes", missing.toString(), "--port", "0");
+            int status = new CommandLine(new RouterCommand()).execute(args);
+            return new Run(status, err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(before);
         }
-        assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --routes: cannot read " + missing
-                + ": no such file (expected: a readable routes file; docs/router.md has the format)");
     }
 }
