@@ -104,8 +104,11 @@ public final class Router implements TrafficRouter, AutoCloseable {
             try {
                 accessLog = AccessLog.open(config.accessLog());
             } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("accessLog: '" + config.accessLog() + "' (expected: a writable file:"
-                        + " " + e + ")", e);
+                String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : e.getMessage();
+                throw new IllegalArgumentException("accessLog: '" + config.accessLog() + "' (expected: a file this "
+                        + "process can create or append to, or - for standard output; " + why + ")", e);
             }
         }
         CertificateStore certificates = null;

@@ -128,7 +128,11 @@ public final class RouterCommand implements Callable<Integer> {
         try {
             router = Router.start(config);
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + routes + ": " + e.getMessage());
+            // The access log is the one thing Router.start refuses that comes from a flag, not from the file.
+            String message = e.getMessage();
+            System.err.println(message.startsWith("accessLog: ")
+                    ? "error: --access-log: " + message.substring("accessLog: ".length())
+                    : "error: " + routes + ": " + message);
             return 2;
         } catch (ListenException e) {
             boolean https = config.tls() != null && e.port() == config.tls().port() && e.port() != config.port();

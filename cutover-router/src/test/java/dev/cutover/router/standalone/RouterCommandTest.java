@@ -51,6 +51,17 @@ class RouterCommandTest {
     }
 
     @Test
+    void anAccessLogThatCannotBeWrittenIsNamedByItsFlag() throws Exception {
+        Path nowhere = dir.resolve("no-such-dir").resolve("access.log");
+
+        Run run = run("--routes", emptyRoutes().toString(), "--port", "0", "--access-log", nowhere.toString());
+
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).contains("error: --access-log: '" + nowhere + "' (expected: a file this process can create "
+                + "or append to, or - for standard output; its directory does not exist)");
+    }
+
+    @Test
     void aTakenPortExitsWithStatus3AndNamesTheFlags() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
