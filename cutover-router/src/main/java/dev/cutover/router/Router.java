@@ -177,8 +177,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
         String address = config.bindAddress();
         InetSocketAddress at = new InetSocketAddress(address, port);
         if (at.isUnresolved()) {
-            throw new ListenException(address, port, "no such address or host name; expected an IP address of this "
-                    + "machine, 0.0.0.0 for all of them, or a name that resolves to one", null);
+            throw ListenException.unresolved(address, port);
         }
         ChannelFuture bound = bootstrap.bind(at).await();
         if (!bound.isSuccess()) {

@@ -36,7 +36,12 @@ class RouterListenTest {
                     .isInstanceOf(ListenException.class)
                     .hasMessage("cannot listen on 127.0.0.1:" + port
                             + ": the port is in use by another process; stop it, or pick another port")
-                    .satisfies(e -> assertThat(((ListenException) e).port()).isEqualTo(port));
+                    .satisfies(e -> {
+                        ListenException listen = (ListenException) e;
+                        assertThat(listen.port()).isEqualTo(port);
+                        assertThat(listen.reason()).isEqualTo(ListenException.Reason.PORT_IN_USE);
+                        assertThat(listen.aboutThePort()).isTrue();
+                    });
         }
         try (Router router = Router.start(RouterConfig.defaults("127.0.0.1", port).withTransport(transport))) {
             assertThat(router.port()).isEqualTo(port);

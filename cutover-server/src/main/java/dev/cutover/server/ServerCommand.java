@@ -79,14 +79,16 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         } catch (ListenException e) {
-            System.err.println("error: router: " + e.getMessage() + " (is another server running? choose other ports "
-                    + "with --http-port, --https-port and --api-port, the address with --http-bind)");
+            System.err.println("error: router: " + e.getMessage() + " (" + (e.aboutThePort()
+                    ? "is another server running? choose other ports with --http-port and --https-port"
+                    : "choose the address with --http-bind") + ")");
             return 3;
         } catch (JavalinBindException | java.net.BindException e) {
             // The router's sockets fail as ListenException above; what is left to bind is the API's.
-            System.err.println("error: API: cannot listen on " + apiBind + ":" + apiPort + ": " + e.getMessage()
-                    + " (is another server running? choose another port with --api-port, the address with "
-                    + "--api-bind)");
+            ListenException api = ListenException.of(apiBind, apiPort, e);
+            System.err.println("error: API: " + api.getMessage() + " (" + (api.aboutThePort()
+                    ? "is another server running? choose another port with --api-port"
+                    : "choose the address with --api-bind") + ")");
             return 3;
         }
         CountDownLatch stopped = new CountDownLatch(1);

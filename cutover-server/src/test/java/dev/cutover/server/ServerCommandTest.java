@@ -75,6 +75,16 @@ class ServerCommandTest {
     }
 
     @Test
+    void anApiAddressThatIsNotThisMachinesIsNamedWithItsFlag() {
+        // 192.0.2.0/24 is reserved for documentation (RFC 5737): no machine has it.
+        Run run = run("--data", dir.toString(), "--http-port", "0", "--api-port", "0", "--api-bind", "192.0.2.1");
+
+        assertThat(run.status).isEqualTo(3);
+        assertThat(run.err).contains("error: API: cannot listen on 192.0.2.1:0: the address is not one of this "
+                + "machine's; use one of its addresses, or 0.0.0.0 for all (choose the address with --api-bind)");
+    }
+
+    @Test
     void aDataDirectoryThatIsAFileIsRefusedBeforeAnythingStarts() throws Exception {
         Path file = java.nio.file.Files.writeString(dir.resolve("data"), "not a directory");
 

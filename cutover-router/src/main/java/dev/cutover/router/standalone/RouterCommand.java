@@ -136,9 +136,10 @@ public final class RouterCommand implements Callable<Integer> {
             return 2;
         } catch (ListenException e) {
             boolean https = config.tls() != null && e.port() == config.tls().port() && e.port() != config.port();
-            System.err.println("error: " + e.getMessage() + (https
-                    ? " (the HTTPS port is tls.port in " + routes + ")"
-                    : " (set them with --bind and --port)"));
+            String fix = !e.aboutThePort() ? "set the address with --bind"
+                    : https ? "the HTTPS port is tls.port in " + routes
+                    : "set the port with --port";
+            System.err.println("error: " + e.getMessage() + " (" + fix + ")");
             return 3;
         }
         RoutesReloader reloader = new RoutesReloader(routes.toAbsolutePath(), router);

@@ -71,8 +71,8 @@ class RouterCommandTest {
 
             assertThat(run.status).isEqualTo(3);
             assertThat(run.err).contains("error: cannot listen on 127.0.0.1:" + port
-                    + ": the port is in use by another process; stop it, or pick another port (set them with --bind "
-                    + "and --port)");
+                    + ": the port is in use by another process; stop it, or pick another port (set the port with "
+                    + "--port)");
         }
     }
 
