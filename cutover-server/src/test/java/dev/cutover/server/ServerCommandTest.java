@@ -2,12 +2,10 @@ package dev.cutover.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.cutover.testkit.cli.CommandRun;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +26,10 @@ class ServerCommandTest {
             taken.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
             int port = taken.getLocalPort();
 
-            Run run = run("--data", dir.toString(), "--http-port", String.valueOf(port), "--api-port", "0");
+            CommandRun run = run("--data", dir.toString(), "--http-port", String.valueOf(port), "--api-port", "0");
 
-            assertThat(run.status).isEqualTo(3);
-            assertThat(run.err).contains("error: router: cannot listen on 0.0.0.0:" + port
+            assertThat(run.status()).isEqualTo(3);
+            assertThat(run.err()).contains("error: router: cannot listen on 0.0.0.0:" + port
                     + ": the port is in use by another process; stop it, or pick another port")
                     .contains("--http-port");
         }
@@ -47,11 +45,11 @@ class ServerCommandTest {
                 routerPort = probe.getLocalPort();
             }
 
-            Run run = run("--data", dir.toString(), "--http-port", String.valueOf(routerPort), "--api-port",
+            CommandRun run = run("--data", dir.toString(), "--http-port", String.valueOf(routerPort), "--api-port",
                     String.valueOf(port));
 
-            assertThat(run.status).isEqualTo(3);
-            assertThat(run.err).contains("error: API: cannot listen on 127.0.0.1:" + port + ": ")
+            assertThat(run.status()).isEqualTo(3);
+            assertThat(run.err()).contains("error: API: cannot listen on 127.0.0.1:" + port + ": ")
                     .contains("--api-port");
             try (ServerSocket again = new ServerSocket()) {
                 again.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), routerPort));
@@ -60,27 +58,14 @@ class ServerCommandTest {
         }
     }
 
-    private record Run(int status, String err) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream before = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int status = new CommandLine(new ServerCommand()).execute(args);
-            return new Run(status, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(before);
-        }
-    }
-
     @Test
     void anApiAddressThatIsNotThisMachinesIsNamedWithItsFlag() {
         // 192.0.2.0/24 is reserved for documentation (RFC 5737): no machine has it.
-        Run run = run("--data", dir.toString(), "--http-port", "0", "--api-port", "0", "--api-bind", "192.0.2.1");
+        CommandRun run = run("--data", dir.toString(), "--http-port", "0", "--api-port", "0", "--api-bind",
+                "192.0.2.1");
 
-        assertThat(run.status).isEqualTo(3);
-        assertThat(run.err).contains("error: API: cannot listen on 192.0.2.1:0: the address is not one of this "
+        assertThat(run.status()).isEqualTo(3);
+        assertThat(run.err()).contains("error: API: cannot listen on 192.0.2.1:0: the address is not one of this "
                 + "machine's; use one of its addresses, or 0.0.0.0 for all (choose the address with --api-bind)");
     }
 
@@ -88,10 +73,14 @@ class ServerCommandTest {
     void aDataDirectoryThatIsAFileIsRefusedBeforeAnythingStarts() throws Exception {
         Path file = java.nio.file.Files.writeString(dir.resolve("data"), "not a directory");
 
-        Run run = run("--data", file.toString(), "--http-port", "0", "--api-port", "0");
+        CommandRun run = run("--data", file.toString(), "--http-port", "0", "--api-port", "0");
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).contains("error: --data: " + file + ": exists and is not a directory (expected: a directory "
-                + "this user can create and write to)");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("error: --data: " + file + ": exists and is not a directory (expected: a "
+                + "directory this user can create and write to)");
+    }
+
+    private static CommandRun run(String... args) {
+        return CommandRun.of(() -> new CommandLine(new ServerCommand()).execute(args));
     }
 }

@@ -121,7 +121,7 @@ public final class RouterCommand implements Callable<Integer> {
             System.err.println("error: " + routes + ": " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            System.err.println("error: --routes: " + cannotRead(routes, e));
+            System.err.println("error: --routes: " + RoutesReloader.cannotRead(routes, e));
             return 2;
         }
         Router router;
@@ -151,7 +151,7 @@ public final class RouterCommand implements Callable<Integer> {
             router.close();
             return 2;
         } catch (IOException e) {
-            System.err.println("error: --routes: " + cannotRead(routes, e));
+            System.err.println("error: --routes: " + RoutesReloader.cannotRead(routes, e));
             router.close();
             return 2;
         }
@@ -216,13 +216,5 @@ public final class RouterCommand implements Callable<Integer> {
                     + "500ms, 5s, 10m or 1h)");
         }
         return d;
-    }
-
-    /** Why a routes file cannot be read, in words, and what is expected instead. */
-    static String cannotRead(Path file, IOException e) {
-        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e.getMessage();
-        return "cannot read " + file + ": " + why + " (expected: a readable routes file; docs/router.md has the format)";
     }
 }

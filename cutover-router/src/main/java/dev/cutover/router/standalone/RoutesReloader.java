@@ -82,7 +82,7 @@ public final class RoutesReloader implements AutoCloseable {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            String error = RouterCommand.cannotRead(file, e);
+            String error = cannotRead(file, e);
             if (!error.equals(lastError)) {
                 log.warn("{}; keeping routing table v{}", error, version);
                 lastError = error;
@@ -119,5 +119,13 @@ public final class RoutesReloader implements AutoCloseable {
         if (task != null) {
             task.cancel(false);
         }
+    }
+
+    /** Why a routes file cannot be read, in words, and what is expected instead. */
+    static String cannotRead(Path file, IOException e) {
+        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e.getMessage();
+        return "cannot read " + file + ": " + why + " (expected: a readable routes file; docs/router.md has the format)";
     }
 }

@@ -2,12 +2,10 @@ package dev.cutover.router.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.cutover.testkit.cli.CommandRun;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,28 +23,28 @@ class RouterCommandTest {
 
     @Test
     void anUnknownTransportIsRefusedBeforeAnythingIsBound() throws Exception {
-        Run run = run("--routes", emptyRoutes().toString(), "--port", "0", "--transport", "kqueue");
+        CommandRun run = run("--routes", emptyRoutes().toString(), "--port", "0", "--transport", "kqueue");
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).contains("error: transport: 'kqueue' (expected: one of auto, io_uring, epoll, nio)");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("error: transport: 'kqueue' (expected: one of auto, io_uring, epoll, nio)");
     }
 
     @Test
     void aMetricsPortOutOfRangeIsRefusedBeforeAnythingIsBound() throws Exception {
-        Run run = run("--routes", emptyRoutes().toString(), "--port", "0", "--metrics-port", "70000");
+        CommandRun run = run("--routes", emptyRoutes().toString(), "--port", "0", "--metrics-port", "70000");
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).contains("error: --metrics-port: 70000 (expected: 0-65535)");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("error: --metrics-port: 70000 (expected: 0-65535)");
     }
 
     @Test
     void aMissingRoutesFileIsNamedWithWhatWasExpected() {
         Path missing = dir.resolve("nope.yml");
 
-        Run run = run("--routes", missing.toString(), "--port", "0");
+        CommandRun run = run("--routes", missing.toString(), "--port", "0");
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).contains("error: --routes: cannot read " + missing
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("error: --routes: cannot read " + missing
                 + ": no such file (expected: a readable routes file; docs/router.md has the format)");
     }
 
@@ -54,10 +52,10 @@ class RouterCommandTest {
     void anAccessLogThatCannotBeWrittenIsNamedByItsFlag() throws Exception {
         Path nowhere = dir.resolve("no-such-dir").resolve("access.log");
 
-        Run run = run("--routes", emptyRoutes().toString(), "--port", "0", "--access-log", nowhere.toString());
+        CommandRun run = run("--routes", emptyRoutes().toString(), "--port", "0", "--access-log", nowhere.toString());
 
-        assertThat(run.status).isEqualTo(2);
-        assertThat(run.err).contains("error: --access-log: '" + nowhere + "' (expected: a file this process can create "
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("error: --access-log: '" + nowhere + "' (expected: a file this process can create "
                 + "or append to, or - for standard output; its directory does not exist)");
     }
 
@@ -67,10 +65,10 @@ class RouterCommandTest {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = taken.getLocalPort();
 
-            Run run = run("--routes", emptyRoutes().toString(), "--bind", "127.0.0.1", "--port", String.valueOf(port));
+            CommandRun run = run("--routes", emptyRoutes().toString(), "--bind", "127.0.0.1", "--port", String.valueOf(port));
 
-            assertThat(run.status).isEqualTo(3);
-            assertThat(run.err).contains("error: cannot listen on 127.0.0.1:" + port
+            assertThat(run.status()).isEqualTo(3);
+            assertThat(run.err()).contains("error: cannot listen on 127.0.0.1:" + port
                     + ": the port is in use by another process; stop it, or pick another port (set the port with "
                     + "--port)");
         }
@@ -80,17 +78,7 @@ class RouterCommandTest {
         return Files.writeString(dir.resolve("routes.yml"), "routes: []\n");
     }
 
-    private record Run(int status, String err) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream before = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int status = new CommandLine(new RouterCommand()).execute(args);
-            return new Run(status, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(before);
-        }
+    private static CommandRun run(String... args) {
+        return CommandRun.of(() -> new CommandLine(new RouterCommand()).execute(args));
     }
 }
