@@ -5,7 +5,10 @@ import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.ReleaseCommandView;
 import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.api.TrafficShare;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.StringJoiner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,6 +52,7 @@ final class StatusCommand extends ApiCommand {
                         + d.message().lines().findFirst().orElse(""));
             }
         }
+        out.println("traffic:     " + traffic(s.traffic()));
         if (s.instances().isEmpty()) {
             out.println("instances:   none");
         } else {
@@ -56,10 +60,37 @@ final class StatusCommand extends ApiCommand {
             Table t = new Table("ID", "TYPE", "VERSION", "PHASE", "PORT", "PID", "RESTARTS", "ROUTING", "REASON");
             for (InstanceView i : s.instances()) {
                 t.row(i.id(), i.type(), "v" + i.release() + " " + i.version(), i.phase(), i.port() == 0 ? null : i.port(),
-                        i.pid() == 0 ? null : i.pid(), i.restarts(), i.routing(), i.reason());
+                        i.pid() == 0 ? null : i.pid(), i.restarts(), routing(i, s.traffic()), i.reason());
             }
             t.print(out, "  ");
         }
         out.flush();
+    }
+
+    /** Each routed release's share of new requests, e.g. {@code v4 10% (1 instance), v3 90% (2 instances)}. */
+    static String traffic(List<TrafficShare> traffic) {
+        if (traffic == null || traffic.isEmpty()) {
+            return "none: the router has no instance of it";
+        }
+        StringJoiner line = new StringJoiner(", ");
+        for (TrafficShare t : traffic) {
+            String instances = t.targets() + (t.targets() == 1 ? " instance" : " instances");
+            line.add("v" + t.release() + " " + percent(t.percent()) + " ("
+                    + (t.targets() == 0 ? "draining" : t.percent() == 0 ? instances + " on standby" : instances) + ")");
+        }
+        return line.toString();
+    }
+
+    /** {@code 100%}, {@code 33.3%}: whole numbers without a decimal. */
+    static String percent(double p) {
+        double tenths = Math.round(p * 10) / 10.0;
+        return (tenths == Math.rint(tenths) ? String.valueOf((long) tenths) : String.valueOf(tenths)) + "%";
+    }
+
+    /** An active instance of a release that gets no traffic (kept warm for a rollback) shows as on standby. */
+    private static String routing(InstanceView i, List<TrafficShare> traffic) {
+        boolean standby = i.routing().equals("active") && traffic != null && traffic.stream()
+                .anyMatch(t -> t.release() == i.release() && t.percent() == 0);
+        return standby ? "standby" : i.routing();
     }
 }

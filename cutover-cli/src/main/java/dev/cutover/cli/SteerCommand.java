@@ -1,6 +1,11 @@
 package dev.cutover.cli;
 
 import dev.cutover.model.api.DeploymentView;
+import dev.cutover.model.api.EventView;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -9,10 +14,51 @@ final class SteerCommand {
 
     private SteerCommand() {}
 
-    static int steer(ApiCommand cmd, ApiClient api, String target, String verb, String done) {
-        DeploymentView d = api.post(ApiClient.envPath(ApiCommand.env(target)) + "/" + verb, null, DeploymentView.class);
-        cmd.out().println("deployment " + d.id() + " (v" + d.release() + "): " + done + "; now: " + d.step());
-        cmd.out().flush();
+    /** How long to wait for the controller to act on the request before saying where the deployment stands. */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
+    /**
+     * Asks, then waits (up to {@link #SETTLE}) for the deployment's history to show the controller acted on it, as
+     * an event starting with {@code event}: the answer to the request itself shows the deployment as it was before.
+     */
+    static int steer(ApiCommand cmd, ApiClient api, String target, String verb, String event) {
+        DeploymentView asked = api.post(ApiClient.envPath(ApiCommand.env(target)) + "/" + verb, null,
+                DeploymentView.class);
+        int seen = asked.events().stream().mapToInt(EventView::seq).max().orElse(0);
+        List<EventView> after = new ArrayList<>();
+        DeploymentView d = asked;
+        long until = System.nanoTime() + SETTLE.toNanos();
+        while (!d.finished() && after.stream().noneMatch(e -> e.message().startsWith(event))
+                && System.nanoTime() < until) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            d = api.get("/api/deployments/" + d.id() + "?after=" + seen, DeploymentView.class);
+            after.addAll(d.events());
+            seen = after.isEmpty() ? seen : after.getLast().seq();
+        }
+        PrintWriter out = cmd.out();
+        boolean acted = after.stream().anyMatch(e -> e.message().startsWith(event));
+        String head = "deployment " + d.id() + " (v" + d.release() + ")";
+        if (acted) {
+            out.println(head + ": " + event);
+            after.forEach(e -> out.println("  " + e.message()));
+        } else if (d.finished()) {
+            out.println(head + " has ended: " + d.phase());
+        } else if (verb.equals("promote")) {
+            out.println(head + ": promotion counted; it is used at the deployment's next pause, bake, approval wait or "
+                    + "keep-old (it is at none of them now)");
+        } else {
+            out.println(head + ": asked to " + verb + "; the controller has not acted on it yet (cutover status "
+                    + d.app() + "/" + d.env() + ")");
+        }
+        if (!d.finished()) {
+            out.println("now: " + d.step());
+        }
+        out.flush();
         return 0;
     }
 
@@ -35,7 +81,7 @@ final class SteerCommand {
 
         @Override
         int run(ApiClient api) {
-            return steer(this, api, target, "pause", "pausing");
+            return steer(this, api, target, "pause", "paused");
         }
     }
 
@@ -46,7 +92,7 @@ final class SteerCommand {
 
         @Override
         int run(ApiClient api) {
-            return steer(this, api, target, "resume", "resuming");
+            return steer(this, api, target, "resume", "resumed");
         }
     }
 }

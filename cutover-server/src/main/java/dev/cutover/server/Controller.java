@@ -66,7 +66,7 @@ public final class Controller implements AutoCloseable {
             loop = new ControlLoop(store, catalog, agent, LOCAL_HOST, router, config.domain(), config.clock());
             loop.start();
             ApiServer api = ApiServer.start(store, blobs, new Deployer(store, blobs, config.clock()), agent,
-                    config.clock(), catalog, config.domain(), router.port(), config.apiBind(), config.apiPort());
+                    loop, config.clock(), catalog, config.domain(), router.port(), config.apiBind(), config.apiPort());
             api.serveMetrics(router::prometheusText);
             Controller c = new Controller(config, store, router, agent, loop, api, token);
             Credentials.save(c.apiUrl(), token);

@@ -8,6 +8,9 @@ import java.util.List;
  * @param url where the router serves it
  * @param serving the release serving, null before the first successful deployment
  * @param deployment the deployment in progress, else the latest one, or null
+ * @param traffic how the router splits new requests across the releases it routes to, by release; empty when it
+ *                routes none of the environment's instances
  */
 public record EnvStatus(
-        String app, String env, String url, ReleaseView serving, DeploymentView deployment, List<InstanceView> instances) {}
+        String app, String env, String url, ReleaseView serving, DeploymentView deployment, List<InstanceView> instances,
+        List<TrafficShare> traffic) {}

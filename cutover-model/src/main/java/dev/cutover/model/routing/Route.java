@@ -1,5 +1,6 @@
 package dev.cutover.model.routing;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,5 +30,35 @@ public record Route(String environment, List<String> hosts, String pathPrefix, L
     /** A route with the default options. */
     public Route(String environment, List<String> hosts, String pathPrefix, List<TargetGroup> groups) {
         this(environment, hosts, pathPrefix, groups, RouteOptions.DEFAULT);
+    }
+
+    /**
+     * One group's part of the route's traffic.
+     *
+     * @param percent the share of new requests the router sends it, 0 to 100
+     * @param activeTargets its targets that take new requests
+     */
+    public record Share(String group, double percent, int activeTargets) {}
+
+    /**
+     * Each group's share of new requests, in the table's order, by the rule the router picks by: a group with a
+     * positive weight and at least one active target gets its weight's part of the total weight of such groups;
+     * every other group (weight 0, or only draining targets) gets none. All zero when no group qualifies.
+     */
+    public List<Share> shares() {
+        long total = 0;
+        for (TargetGroup g : groups) {
+            total += picked(g) ? g.weight() : 0;
+        }
+        List<Share> shares = new ArrayList<>(groups.size());
+        for (TargetGroup g : groups) {
+            int active = (int) g.targets().stream().filter(t -> t.state() == TargetState.ACTIVE).count();
+            shares.add(new Share(g.name(), picked(g) ? 100.0 * g.weight() / total : 0, active));
+        }
+        return shares;
+    }
+
+    private static boolean picked(TargetGroup g) {
+        return g.weight() > 0 && g.targets().stream().anyMatch(t -> t.state() == TargetState.ACTIVE);
     }
 }

@@ -27,6 +27,7 @@ import dev.cutover.store.BlobStore;
 import dev.cutover.store.Configs;
 import dev.cutover.store.Deployments;
 import dev.cutover.store.EnvRow;
+import dev.cutover.server.control.ControlLoop;
 import dev.cutover.store.Environments;
 import dev.cutover.store.Releases;
 import dev.cutover.store.ReleaseRuns;
@@ -120,10 +121,10 @@ public final class ApiServer implements AutoCloseable {
         app.start(bind, port);
     }
 
-    public static ApiServer start(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, Clock clock,
-            ReleaseCatalog catalog, String domain, int httpPort, String bind, int port) {
-        return new ApiServer(store, blobs, deployer, agent, new Views(agent, clock, domain, httpPort), clock, catalog,
-                bind, port);
+    public static ApiServer start(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, ControlLoop loop,
+            Clock clock, ReleaseCatalog catalog, String domain, int httpPort, String bind, int port) {
+        return new ApiServer(store, blobs, deployer, agent, new Views(agent, loop, clock, domain, httpPort), clock,
+                catalog, bind, port);
     }
 
     public int port() {

@@ -11,6 +11,7 @@ import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.ReleaseCommandView;
 import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.api.TrafficShare;
 import dev.cutover.server.control.ControlLoop;
 import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.Deployments;
@@ -29,6 +30,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
 import org.jdbi.v3.core.Handle;
 
 /** Turns store rows and agent reports into the API's views. Thread-safe; reads only. */
@@ -37,12 +41,14 @@ final class Views {
     private static final Duration RECENTLY_STOPPED = Duration.ofMinutes(2);
 
     private final AgentClient agent;
+    private final ControlLoop loop;
     private final Clock clock;
     private final String domain;
     private final int httpPort;
 
-    Views(AgentClient agent, Clock clock, String domain, int httpPort) {
+    Views(AgentClient agent, ControlLoop loop, Clock clock, String domain, int httpPort) {
         this.agent = agent;
+        this.loop = loop;
         this.clock = clock;
         this.domain = domain;
         this.httpPort = httpPort;
@@ -61,20 +67,23 @@ final class Views {
         agent.report().instances().forEach(r -> reports.put(r.id(), r));
         List<InstanceView> instances = new ArrayList<>();
         Map<Integer, String> versions = new HashMap<>();
+        IntFunction<String> version = release -> versions.computeIfAbsent(release,
+                n -> Releases.get(h, env.id(), n).map(ReleaseRow::version).orElse("?"));
         for (InstanceRow row : Instances.recentIn(h, env.id(), clock.instant().minus(RECENTLY_STOPPED))) {
             InstanceReport rep = reports.get(row.id());
             if (!row.running() && (rep == null || !rep.phase().alive())) {
                 continue;
             }
-            String version = versions.computeIfAbsent(row.release(),
-                    n -> Releases.get(h, env.id(), n).map(ReleaseRow::version).orElse("?"));
-            instances.add(new InstanceView(row.id(), row.type(), row.release(), version, row.host(),
+            instances.add(new InstanceView(row.id(), row.type(), row.release(), version.apply(row.release()), row.host(),
                     rep == null ? "pending" : rep.phase().name().toLowerCase(),
                     rep == null ? "waiting for the agent" : rep.reason(),
                     rep == null ? 0 : rep.port(), rep == null ? 0 : rep.pid(), rep == null ? 0 : rep.restarts(),
                     row.routing().toLowerCase(), rep == null ? null : rep.startedAt()));
         }
-        return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances);
+        List<TrafficShare> traffic = new ArrayList<>();
+        loop.traffic(env.app(), env.name()).forEach((release, share) -> traffic.add(
+                new TrafficShare(release, version.apply(release), share.percent(), share.activeTargets())));
+        return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances, traffic);
     }
 
     static ReleaseView release(ReleaseRow r, EnvRow env) {
@@ -125,7 +134,7 @@ final class Views {
             case Step.AwaitRouted r -> "waiting for the router to route to " + String.join(", ", r.instances());
             case Step.AwaitDrained r -> "draining " + String.join(", ", r.instances())
                     + " (stop signal at the latest in " + left(r.deadline(), now) + ")";
-            case Step.AwaitWeights w -> "waiting for the router to split traffic " + w.weights();
+            case Step.AwaitWeights w -> "waiting for the router to " + split(w.weights());
             case Step.Bake b -> b.until() != null ? "baking (" + left(b.until(), now) + " left)"
                     : b.analysis() != null && b.analysisStep() ? "analysing the candidate's traffic"
                     : "paused until cutover promote";
@@ -134,6 +143,17 @@ final class Views {
             case Step.Done d -> "done";
         };
         return state.pausedAt() != null ? "paused on request (cutover resume): " + step : step;
+    }
+
+    /** {@code send v4 10%, v3 90%}, newest release first; no weights: by instance count, as outside a deployment. */
+    static String split(Map<Integer, Integer> weights) {
+        if (weights.isEmpty()) {
+            return "split traffic by instance count again";
+        }
+        StringJoiner parts = new StringJoiner(", ", "send ", "");
+        new TreeMap<>(weights).descendingMap().forEach((release, percent) -> parts.add("v" + release + " " + percent
+                + "%"));
+        return parts.toString();
     }
 
     private static String left(Instant deadline, Instant now) {

@@ -22,7 +22,9 @@ import dev.cutover.model.agent.RunReport;
 import dev.cutover.engine.rollout.RunObservation;
 import dev.cutover.model.json.Json;
 import dev.cutover.model.routing.GroupStats;
+import dev.cutover.model.routing.Route;
 import dev.cutover.model.routing.RouteOptions;
+import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.model.routing.TargetStats;
 import dev.cutover.store.EnvRow;
 import dev.cutover.model.routing.TargetState;
@@ -40,11 +42,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +82,8 @@ public final class ControlLoop implements AutoCloseable {
     private final RoutingTables routing;
     private final ScheduledExecutorService executor;
     private final AtomicLong failedTicks = new AtomicLong();
+    /** The newest routing table the router acknowledged, as of the last tick; read by the API's threads. */
+    private volatile RoutingTable routedTable = RoutingTable.EMPTY;
     /** Unfinished deployments this process has ticked and saved; touched only by the loop's thread. */
     private final Set<Long> resumed = new HashSet<>();
 
@@ -127,6 +133,7 @@ public final class ControlLoop implements AutoCloseable {
         Map<String, RunReport> runs = new HashMap<>();
         report.runs().forEach(r -> runs.put(r.id(), r));
         Map<String, TargetState> routed = routing.routed();
+        routedTable = routing.acknowledgedTable();
         Map<String, TargetStats> stats = router.targetStats();
         Map<String, Integer> inFlight = new HashMap<>();
         for (TargetStats s : stats.values()) {
@@ -142,6 +149,21 @@ public final class ControlLoop implements AutoCloseable {
             routing.publish(Environments.all(h), running, reports, report, env -> routeOptions(h, env, running));
             return null;
         });
+    }
+
+    /**
+     * How the router splits an environment's new requests now, by release, from the newest table it acknowledged
+     * (at most a tick old); empty when it routes none of the environment's instances.
+     */
+    public Map<Integer, Route.Share> traffic(String app, String env) {
+        String name = RoutingTables.routeName(app, env);
+        Map<Integer, Route.Share> byRelease = new TreeMap<>(Comparator.reverseOrder());
+        for (Route route : routedTable.routes()) {
+            if (route.environment().equals(name)) {
+                route.shares().forEach(s -> byRelease.put(RoutingTables.release(s.group()), s));
+            }
+        }
+        return byRelease;
     }
 
     private void advance(DeploymentRow d, Map<String, InstanceReport> reports, Map<String, RunReport> runs,
@@ -175,7 +197,7 @@ public final class ControlLoop implements AutoCloseable {
         }
         EnvRow env = store.read(h -> Environments.get(h, d.envId()));
         Map<Integer, Integer> desiredWeights = env.weights();
-        String environment = env.app() + "/" + env.name();
+        String environment = RoutingTables.routeName(env.app(), env.name());
         Observations obs = new Observations(observed, runObserved, routed, routing.acknowledgedWeights(d.envId()),
                 desiredWeights,
                 routing.weightsPending(d.envId()), groups(environment, groupStats), inFlight, d.abortRequested(),
@@ -294,7 +316,7 @@ public final class ControlLoop implements AutoCloseable {
                 continue;
             }
             double p99 = g.latency() == null || g.latency().count() == 0 ? -1 : g.latency().quantileMicros(0.99) / 1000.0;
-            groups.put(Integer.parseInt(g.group().substring(1)), new GroupObservation(g.requests(),
+            groups.put(RoutingTables.release(g.group()), new GroupObservation(g.requests(),
                     g.responsesByClass().getOrDefault("5xx", 0L), p99));
         }
         return groups;

@@ -85,7 +85,7 @@ final class RoutingTables {
 
     /** The preview host routes only to the previewed release's targets. */
     private Route preview(EnvRow env, Route main) {
-        String group = "v" + env.previewRelease();
+        String group = group(env.previewRelease());
         List<TargetGroup> groups = main.groups().stream().filter(g -> g.name().equals(group))
                 .map(g -> new TargetGroup(g.name(), 1, g.targets())).toList();
         return new Route(env.app() + "/" + env.name() + " preview",
@@ -112,10 +112,32 @@ final class RoutingTables {
         }
         List<TargetGroup> groups = new ArrayList<>();
         // split by the environment's weights when a deployment set them, else by instance count
-        byRelease.forEach((release, targets) -> groups.add(new TargetGroup("v" + release, env.weights().isEmpty()
+        byRelease.forEach((release, targets) -> groups.add(new TargetGroup(group(release), env.weights().isEmpty()
                 ? (int) targets.stream().filter(t -> t.state() == TargetState.ACTIVE).count()
                 : env.weights().getOrDefault(release, 0), targets)));
-        return new Route(env.app() + "/" + env.name(), List.of(hostname(env.app(), env.name())), "/", groups, options);
+        return new Route(routeName(env.app(), env.name()), List.of(hostname(env.app(), env.name())), "/", groups,
+                options);
+    }
+
+    /** The name of an environment's main route, the metric and log tag. */
+    static String routeName(String app, String env) {
+        return app + "/" + env;
+    }
+
+    /** The name of a release's target group, also its metric tag. */
+    static String group(int release) {
+        return "v" + release;
+    }
+
+    /** The release a group of {@link #group} serves. */
+    static int release(String group) {
+        return Integer.parseInt(group.substring(1));
+    }
+
+    /** The newest table the router has acknowledged. */
+    RoutingTable acknowledgedTable() {
+        routed(); // moves the acknowledged table forward
+        return acknowledged.table();
     }
 
     /** The state of each instance in the newest table the router has acknowledged. */

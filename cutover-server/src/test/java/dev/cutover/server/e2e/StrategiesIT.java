@@ -1,10 +1,12 @@
 package dev.cutover.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.api.TrafficShare;
 import dev.cutover.testkit.load.LoadClient;
 import dev.cutover.testkit.load.LoadResult;
 import java.nio.file.Path;
@@ -152,15 +154,27 @@ class StrategiesIT {
         assertThat(deploy.exit()).as(deploy.all()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> "promote".equals(server.status(name).deployment().awaiting()));
 
+        // the router splits nothing to v2 yet, and status says so
+        assertThat(server.status(name).traffic()).extracting(TrafficShare::release, TrafficShare::percent,
+                TrafficShare::targets).containsExactly(tuple(2, 0.0, 2), tuple(1, 100.0, 2));
+
         var preview = RunningServer.get(server.controller.httpPort(), name + "-production-preview.localhost", "/");
         assertThat(preview.headers().get("X-App-Version")).isEqualTo("v2");
         assertThat(server.get(name, "/").headers().get("X-App-Version")).isEqualTo("v1");
 
         LoadClient load = server.load(name, LoadClient.Mode.KEEP_ALIVE, 3).start();
         LoadClient perRequest = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).start();
-        assertThat(server.cli("promote", name).exit()).isZero();
+        var promote = server.cli("promote", name);
+        assertThat(promote.exit()).as(promote.all()).isZero();
+        assertThat(promote.out()).as("what the controller did, not the step before it").contains("): promoted\n")
+                .doesNotContain("now: paused until cutover promote");
         await().atMost(Duration.ofSeconds(30)).until(() -> "keep-old".equals(server.status(name).deployment().awaiting()));
         assertThat(server.status(name).serving().number()).isEqualTo(2);
+        assertThat(server.status(name).traffic()).extracting(TrafficShare::release, TrafficShare::percent)
+                .containsExactly(tuple(2, 100.0), tuple(1, 0.0));
+        var text = server.cli("status", name);
+        assertThat(text.out()).contains("traffic:     v2 100% (2 instances), v1 0% (2 instances on standby)")
+                .containsPattern("d1-web-1 .* standby ");
         Thread.sleep(1000);
 
         List<String> idsBefore = server.status(name).instances().stream().map(InstanceView::id).toList();
