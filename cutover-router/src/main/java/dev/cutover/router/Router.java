@@ -107,7 +107,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
                         : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
                         : e.getMessage();
-                throw new IllegalArgumentException("accessLog: '" + config.accessLog() + "' (expected: a file this "
+                throw new SettingException("accessLog", "'" + config.accessLog() + "' (expected: a file this "
                         + "process can create or append to, or - for standard output; " + why + ")", e);
             }
         }
@@ -119,7 +119,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 if (accessLog != null) {
                     accessLog.close();
                 }
-                throw new IllegalArgumentException("tls: " + e.getMessage(), e);
+                throw new SettingException("tls", e.getMessage(), e);
             }
         }
         Router router = new Router(config, transport, accessLog);

@@ -3,6 +3,7 @@ package dev.cutover.router.standalone;
 import dev.cutover.model.manifest.DurationText;
 import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.router.ListenException;
+import dev.cutover.router.SettingException;
 import dev.cutover.router.Router;
 import dev.cutover.router.RouterConfig;
 import dev.cutover.router.Transport;
@@ -112,11 +113,11 @@ public final class RouterCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
+        RoutesReloader.Read read;
         try {
-            // Checked before binding, so that a bad file fails fast and never holds the port.
-            RoutesFile.Contents contents = RoutesFile.read(java.nio.file.Files.readString(routes),
-                    routes.toAbsolutePath().getParent());
-            config = config.withTls(contents.tls());
+            // Read before binding, so that a bad file fails fast and never holds the port.
+            read = RoutesReloader.read(routes.toAbsolutePath());
+            config = config.withTls(read.contents().tls());
         } catch (RoutesFileException e) {
             System.err.println("error: " + routes + ": " + e.getMessage());
             return 2;
@@ -127,12 +128,10 @@ public final class RouterCommand implements Callable<Integer> {
         Router router;
         try {
             router = Router.start(config);
-        } catch (IllegalArgumentException e) {
-            // The access log is the one thing Router.start refuses that comes from a flag, not from the file.
-            String message = e.getMessage();
-            System.err.println(message.startsWith("accessLog: ")
-                    ? "error: --access-log: " + message.substring("accessLog: ".length())
-                    : "error: " + routes + ": " + message);
+        } catch (SettingException e) {
+            // the access log comes from a flag; the certificates from the routes file
+            System.err.println(e.setting().equals("accessLog") ? "error: --access-log: " + e.problem()
+                    : "error: " + routes + ": " + e.getMessage());
             return 2;
         } catch (ListenException e) {
             boolean https = config.tls() != null && e.port() == config.tls().port() && e.port() != config.port();
@@ -143,18 +142,7 @@ public final class RouterCommand implements Callable<Integer> {
             return 3;
         }
         RoutesReloader reloader = new RoutesReloader(routes.toAbsolutePath(), router);
-        RoutingTable table;
-        try {
-            table = reloader.loadInitial();
-        } catch (RoutesFileException e) {
-            System.err.println("error: " + routes + ": " + e.getMessage());
-            router.close();
-            return 2;
-        } catch (IOException e) {
-            System.err.println("error: --routes: " + RoutesReloader.cannotRead(routes, e));
-            router.close();
-            return 2;
-        }
+        RoutingTable table = reloader.loadInitial(read);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cutover-routes-reloader");
             t.setDaemon(true);

@@ -46,6 +46,21 @@ public final class RoutesReloader implements AutoCloseable {
         this.router = Objects.requireNonNull(router, "router");
     }
 
+    /** The file as read once: its bytes, and the routes and TLS settings they give. */
+    public record Read(byte[] bytes, RoutesFile.Contents contents) {}
+
+    /**
+     * Reads and parses the file, TLS settings included (their paths resolved against the file's directory).
+     *
+     * @throws RoutesFileException when the file is not valid
+     * @throws IOException when the file cannot be read ({@link #cannotRead} says why in words)
+     */
+    public static Read read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return new Read(bytes, RoutesFile.read(new String(bytes, StandardCharsets.UTF_8),
+                file.toAbsolutePath().getParent()));
+    }
+
     /**
      * Reads, parses and applies the file once.
      *
@@ -53,11 +68,15 @@ public final class RoutesReloader implements AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     public RoutingTable loadInitial() throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        RoutingTable table = new RoutingTable(version + 1, RoutesFile.parse(new String(bytes, StandardCharsets.UTF_8)));
+        return loadInitial(read(file));
+    }
+
+    /** Applies the file as {@link #read} read it, at the start: later changes are what {@link #check} looks for. */
+    public RoutingTable loadInitial(Read read) {
+        RoutingTable table = new RoutingTable(version + 1, read.contents().routes());
         router.apply(table);
         version = table.version();
-        lastSeen = bytes;
+        lastSeen = read.bytes();
         return table;
     }
 

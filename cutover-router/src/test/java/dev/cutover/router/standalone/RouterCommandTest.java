@@ -60,6 +60,18 @@ class RouterCommandTest {
     }
 
     @Test
+    void aCertificateThatCannotBeLoadedIsNamedWithTheRoutesFile() throws Exception {
+        Path routes = Files.writeString(dir.resolve("tls-routes.yml"),
+                // port 1 is never tried: the certificates are loaded before anything is bound
+                "tls: { port: 1, certificates: [{cert: missing.pem, key: missing.key}] }\nroutes: []\n");
+
+        CommandRun run = run("--routes", routes.toString(), "--port", "0");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: " + routes + ": tls: ").contains(dir.resolve("missing.pem").toString());
+    }
+
+    @Test
     void aTakenPortExitsWithStatus3AndNamesTheFlags() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
