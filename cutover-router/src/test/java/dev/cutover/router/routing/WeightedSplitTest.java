@@ -50,8 +50,7 @@ class WeightedSplitTest {
         for (int g = 0; g < weights.size(); g++) {
             double expected = (double) weights.get(g) / total;
             double observed = (double) counts[g] / PICKS;
-            // Four standard deviations of a binomial share over PICKS picks: a false alarm is far rarer than 1 in 10^4.
-            double tolerance = 4 * Math.sqrt(expected * (1 - expected) / PICKS) + 1e-9;
+            double tolerance = tolerance(expected);
             assertThat(observed).as("group %d of weights %s", g, weights).isCloseTo(expected,
                     org.assertj.core.api.Assertions.within(tolerance));
         }
@@ -94,9 +93,19 @@ class WeightedSplitTest {
             assertThat(share.activeTargets()).isEqualTo(targetsAndStates.get(g) - targetsAndStates.get(g) % 2);
             double expected = share.percent() / 100;
             double observed = (double) counts[g] / PICKS;
-            double tolerance = 4 * Math.sqrt(expected * (1 - expected) / PICKS) + 1e-9;
+            double tolerance = tolerance(expected);
             assertThat(observed).as("group %d of %s", g, groups).isCloseTo(expected,
                     org.assertj.core.api.Assertions.within(tolerance));
         }
+    }
+
+    /**
+     * Six standard deviations of a binomial share over {@link #PICKS} picks: 0.015 at most. A suite run makes about
+     * 1,100 such checks (two properties, 100 tries, up to 6 groups, the router's tests run twice), so at 6 the chance
+     * of a false alarm in a run is about 2 in 10^6; at 4 it was about 1 in 15, and it happened. A wrong split is
+     * still caught: a group given a share it should not have, or denied one, is off by far more in some try.
+     */
+    private static double tolerance(double expected) {
+        return 6 * Math.sqrt(expected * (1 - expected) / PICKS) + 1e-9;
     }
 }
