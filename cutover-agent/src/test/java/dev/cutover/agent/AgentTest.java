@@ -106,9 +106,10 @@ class AgentTest {
 
         h.apply();
 
-        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        InstanceReport stopped = h.awaitPhase("w-1", InstancePhase.STOPPED);
         assertThat(Harness.alive(r.pid())).isFalse();
         assertThat(Harness.alive(child)).isFalse();
+        assertThat(stopped.reason()).matches("stopped by (INT|TERM) after \\d+\\.\\ds");
     }
 
     @Test
@@ -123,8 +124,11 @@ class AgentTest {
         InstanceReport stopping = h.await("w-1", i -> i.phase() == InstancePhase.STOPPING
                 && i.reason().startsWith("stopping: sent"));
         assertThat(stopping.reason()).isEqualTo("stopping: sent INT, waiting up to 1s");
-        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        InstanceReport stopped = h.awaitPhase("w-1", InstancePhase.STOPPED);
         assertThat(Harness.alive(r.pid())).isFalse();
+        assertThat(stopped.reason()).as("says it took KILL, and what to change")
+                .matches("stopped by KILL after \\d+\\.\\ds: it outlived INT \\(1s each; handle INT in the app, or raise "
+                        + "deploy.stop-timeout\\)");
     }
 
     @Test
@@ -143,6 +147,7 @@ class AgentTest {
         });
         String log = h.log("w-1");
         assertThat(log).containsSubsequence("got TERM", "got INT");
+        assertThat(reasons).anyMatch(reason -> reason.matches("stopped by KILL after \\d+\\.\\ds: it outlived TERM, INT .*"));
         assertThat(reasons).contains("stopping: sent TERM, waiting up to 1s", "stopping: sent INT, waiting up to 1s");
         assertThat(Harness.alive(r.pid())).isFalse();
     }

@@ -28,40 +28,62 @@ final class StopSequence {
     private StopSequence() {}
 
     /**
-     * Returns whether the group is gone. {@code progress} hears each step as a reason, e.g.
-     * {@code stopping: sent INT, waiting up to 90s}.
+     * Returns the signal after which the group was gone, or null when it survived KILL. {@code progress} hears each
+     * step as a reason, e.g. {@code stopping: sent INT, waiting up to 90s}.
      */
-    static boolean run(SupervisedProcess proc, List<Signal> signals, Duration timeout, Consumer<String> progress)
+    static Signal run(SupervisedProcess proc, List<Signal> signals, Duration timeout, Consumer<String> progress)
             throws InterruptedException {
         for (Signal signal : signals) {
             Duration wait = signal == Signal.KILL && timeout.compareTo(KILL_WAIT) < 0 ? KILL_WAIT : timeout;
             progress.accept("stopping: sent " + signal + ", waiting up to " + DurationText.format(wait));
             proc.signalGroup(signal);
             if (awaitGroupGone(proc, wait)) {
-                return true;
+                return signal;
             }
         }
         progress.accept("stopping: sent KILL after " + signals + ", waiting up to " + DurationText.format(KILL_WAIT));
         proc.signalGroup(Signal.KILL);
-        return awaitGroupGone(proc, KILL_WAIT);
+        return awaitGroupGone(proc, KILL_WAIT) ? Signal.KILL : null;
     }
 
     /**
      * Runs the sequence on the calling (virtual) thread and tells its owner how it went: each step through
-     * {@code progress}, the end through {@code done}; a failure to signal is logged with {@code what} and reported as
-     * progress. Interrupted (the agent is closing), it just stops: the next agent adopts the process.
+     * {@code progress}, the end through {@code done} (which signal stopped it and when, and which did not: an app
+     * that outlives its stop signal loses its in-flight work to KILL); a failure to signal is logged with
+     * {@code what} and reported as progress. Interrupted (the agent is closing), it just stops: the next agent
+     * adopts the process.
      */
     static void runFor(String what, SupervisedProcess proc, List<Signal> signals, Duration timeout,
             Consumer<String> progress, Consumer<String> done) {
+        long start = System.nanoTime();
         try {
-            boolean gone = run(proc, signals, timeout, progress);
-            done.accept(gone ? "stopped" : "stopped, but process group " + proc.pid() + " survived KILL");
+            Signal last = run(proc, signals, timeout, progress);
+            done.accept(ending(proc, signals, timeout, last, Duration.ofNanos(System.nanoTime() - start)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("{}: stop failed", what, e);
             progress.accept("stopping: failed: " + e.getMessage());
         }
+    }
+
+    static String ending(SupervisedProcess proc, List<Signal> signals, Duration timeout, Signal last, Duration took) {
+        if (last == null) {
+            return "stopped, but process group " + proc.pid() + " survived KILL";
+        }
+        String after = "stopped by " + last + " after " + seconds(took);
+        int index = signals.indexOf(last);
+        List<Signal> outlived = index < 0 ? signals : signals.subList(0, index);
+        if (outlived.isEmpty()) {
+            return after;
+        }
+        return after + ": it outlived " + String.join(", ", outlived.stream().map(Signal::name).toList()) + " ("
+                + DurationText.format(timeout) + " each; handle " + outlived.getFirst()
+                + " in the app, or raise deploy.stop-timeout)";
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
 
     private static boolean awaitGroupGone(SupervisedProcess proc, Duration timeout) throws InterruptedException {
