@@ -22,11 +22,11 @@ final class AppsCommand extends ApiCommand {
             printJson(apps);
             return 0;
         }
-        Table t = new Table("ENVIRONMENT", "SERVING", "INSTANCES", "URL");
+        Table t = new Table("ENVIRONMENT", "SERVING", "TRAFFIC", "INSTANCES", "URL");
         for (AppView a : apps) {
             for (EnvStatus e : a.environments()) {
                 t.row(e.app() + "/" + e.env(), e.serving() == null ? "nothing" : "v" + e.serving().number() + " ("
-                        + e.serving().version() + ")", e.instances().size(), e.url());
+                        + e.serving().version() + ")", StatusCommand.split(e.traffic()), e.instances().size(), e.url());
             }
         }
         t.print(out(), "");

@@ -81,6 +81,16 @@ final class StatusCommand extends ApiCommand {
         return line.toString();
     }
 
+    /** The split alone, e.g. {@code v4 10%, v3 90%}; {@code none} when nothing is routed. */
+    static String split(List<TrafficShare> traffic) {
+        if (traffic == null || traffic.isEmpty()) {
+            return "none";
+        }
+        StringJoiner line = new StringJoiner(", ");
+        traffic.forEach(t -> line.add("v" + t.release() + " " + percent(t.percent())));
+        return line.toString();
+    }
+
     /** {@code 100%}, {@code 33.3%}: whole numbers without a decimal. */
     static String percent(double p) {
         double tenths = Math.round(p * 10) / 10.0;

@@ -19,6 +19,13 @@ class StatusCommandTest {
     }
 
     @Test
+    void theAppsListShowsTheSplitAlone() {
+        assertThat(StatusCommand.split(List.of(new TrafficShare(4, "abc", 10, 1), new TrafficShare(3, "def", 90, 2))))
+                .isEqualTo("v4 10%, v3 90%");
+        assertThat(StatusCommand.split(List.of())).isEqualTo("none");
+    }
+
+    @Test
     void withNothingRoutedTheLineSaysSo() {
         assertThat(StatusCommand.traffic(List.of())).isEqualTo("none: the router has no instance of it");
         assertThat(StatusCommand.traffic(null)).as("an older server's answer").startsWith("none");
