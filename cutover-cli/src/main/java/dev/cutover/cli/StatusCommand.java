@@ -75,7 +75,7 @@ final class StatusCommand extends ApiCommand {
         StringJoiner line = new StringJoiner(", ");
         for (TrafficShare t : traffic) {
             String instances = t.targets() + (t.targets() == 1 ? " instance" : " instances");
-            line.add("v" + t.release() + " " + percent(t.percent()) + " ("
+            line.add(share(t) + " ("
                     + (t.targets() == 0 ? "draining" : t.percent() == 0 ? instances + " on standby" : instances) + ")");
         }
         return line.toString();
@@ -87,8 +87,12 @@ final class StatusCommand extends ApiCommand {
             return "none";
         }
         StringJoiner line = new StringJoiner(", ");
-        traffic.forEach(t -> line.add("v" + t.release() + " " + percent(t.percent())));
+        traffic.forEach(t -> line.add(share(t)));
         return line.toString();
+    }
+
+    private static String share(TrafficShare t) {
+        return "v" + t.release() + " " + percent(t.percent());
     }
 
     /** {@code 100%}, {@code 33.3%}: whole numbers without a decimal. */

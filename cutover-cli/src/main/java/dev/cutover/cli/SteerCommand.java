@@ -48,6 +48,10 @@ final class SteerCommand {
             after.forEach(e -> out.println("  " + e.message()));
         } else if (d.finished()) {
             out.println(head + " has ended: " + d.phase());
+        } else if (verb.equals("pause") && "resume".equals(d.awaiting())) {
+            out.println(head + " was already paused (cutover resume goes on)");
+        } else if (verb.equals("resume") && !"resume".equals(d.awaiting())) {
+            out.println(head + " was not paused");
         } else if (verb.equals("promote")) {
             out.println(head + ": promotion counted; it is used at the deployment's next pause, bake, approval wait or "
                     + "keep-old (it is at none of them now)");

@@ -12,7 +12,8 @@ import java.util.List;
  * @param reason why it failed, a machine word such as {@code unhealthy}; null unless it failed
  * @param message the human account of the failure, with its evidence
  * @param awaiting what a running deployment waits for from a person: {@code promote} (an approval or a pause),
- *                 {@code keep-old} (the new release serves; the old set is warm for an instant rollback), or null
+ *                 {@code keep-old} (the new release serves; the old set is warm for an instant rollback),
+ *                 {@code resume} (paused on request), or null
  * @param releaseCommand the release command, once the deployment started it; null before, and for a deployment without one
  */
 public record DeploymentView(

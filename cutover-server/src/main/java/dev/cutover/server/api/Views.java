@@ -102,11 +102,12 @@ final class Views {
         if (!d.state().equals("{}")) {
             RolloutState state = ControlLoop.readState(d);
             step = describe(state, clock.instant());
-            awaiting = switch (state.step()) {
-                case Step.KeepOld k -> "keep-old";
-                case Step.Bake b when b.until() == null && !b.analysisStep() -> "promote";
-                default -> null;
-            };
+            awaiting = state.pausedAt() != null && d.finishedAt() == null ? "resume"
+                    : switch (state.step()) {
+                        case Step.KeepOld k -> "keep-old";
+                        case Step.Bake b when b.until() == null && !b.analysisStep() -> "promote";
+                        default -> null;
+                    };
             Failure f = state.failure();
             if (f != null) {
                 reason = f.reason().word();

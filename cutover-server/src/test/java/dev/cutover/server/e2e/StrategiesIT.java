@@ -91,6 +91,35 @@ class StrategiesIT {
     }
 
     @Test
+    void aCanaryIsPausedResumedAndPromotedAndEachCommandSaysWhatTheControllerDid() throws Exception {
+        String name = "s-steer";
+        assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
+        var deploy = server.cli("deploy", app.toString(), "--to", name, "--version", "v2", "--strategy", "canary",
+                "--set", "percent=25", "--set", "interval=10m");
+        assertThat(deploy.exit()).as(deploy.all()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().step().startsWith("baking"));
+        assertThat(server.status(name).traffic()).extracting(TrafficShare::release, TrafficShare::percent)
+                .containsExactly(tuple(2, 25.0), tuple(1, 75.0));
+
+        var pause = server.cli("pause", name);
+        assertThat(pause.out()).as(pause.all()).contains("): paused\n", "now: paused on request (cutover resume)");
+        assertThat(server.status(name).deployment().awaiting()).isEqualTo("resume");
+        assertThat(server.cli("pause", name).out()).contains("was already paused");
+
+        var resume = server.cli("resume", name);
+        assertThat(resume.out()).as(resume.all()).contains("): resumed\n", "now: baking (");
+        assertThat(server.status(name).deployment().awaiting()).isNull();
+        assertThat(server.cli("resume", name).out()).contains("was not paused");
+
+        var promote = server.cli("promote", name);
+        assertThat(promote.out()).as(promote.all()).contains("): promoted\n").doesNotContain("now: baking");
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().finished());
+        assertThat(server.status(name).deployment().phase()).isEqualTo("succeeded");
+        assertThat(server.status(name).traffic()).extracting(TrafficShare::release, TrafficShare::percent)
+                .containsExactly(tuple(2, 100.0));
+    }
+
+    @Test
     void aCanaryAnsweringTwentyPercentErrorsIsRolledBackByAnalysisAndOnlyItsRequestsFailed() throws Exception {
         String name = "s-badcanary";
         Path bad = RunningServer.example(tmp, "hello", "bad-canary");
