@@ -52,9 +52,9 @@ final class SteerCommand {
             out.println(head + " was already paused (cutover resume goes on)");
         } else if (verb.equals("resume") && !"resume".equals(d.awaiting())) {
             out.println(head + " was not paused");
-        } else if (verb.equals("promote")) {
-            out.println(head + ": promotion counted; it is used at the deployment's next pause, bake, approval wait or "
-                    + "keep-old (it is at none of them now)");
+        } else if (verb.equals("promote") && "resume".equals(d.awaiting())) {
+            out.println(head + ": asked to " + verb + "; the deployment is paused, so it takes effect when it is "
+                    + "resumed (cutover resume " + d.app() + "/" + d.env() + ")");
         } else {
             out.println(head + ": asked to " + verb + "; the controller has not acted on it yet (cutover status "
                     + d.app() + "/" + d.env() + ")");

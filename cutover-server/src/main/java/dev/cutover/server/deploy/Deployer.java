@@ -8,7 +8,10 @@ import dev.cutover.model.manifest.Manifest;
 import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
+import dev.cutover.engine.rollout.RolloutState;
+import dev.cutover.engine.rollout.Step;
 import dev.cutover.server.api.ApiException;
+import dev.cutover.server.control.ControlLoop;
 import dev.cutover.server.control.ReleaseCatalog;
 import dev.cutover.store.BlobStore;
 import dev.cutover.store.Configs;
@@ -153,10 +156,25 @@ public final class Deployer {
         });
     }
 
-    /** Counts a promotion on the deployment in progress: ends a pause, a bake, an approval wait or keep-old. */
+    /**
+     * Counts a promotion on the deployment in progress: ends a pause, a bake, an approval wait or keep-old. Only one
+     * at a time, and only at such a step: a promotion kept for later, or a second one sent before the controller
+     * used the first, would move a deployment past a step nobody has looked at.
+     */
     public long promote(EnvRef ref) {
         return store.tx(h -> {
             DeploymentRow d = inProgress(h, ref);
+            RolloutState state = d.state().equals("{}") ? null : ControlLoop.readState(d);
+            if (state == null || !(state.step() instanceof Step.Bake || state.step() instanceof Step.KeepOld)) {
+                throw ApiException.conflict("nothing to promote yet: deployment " + d.id() + " of " + ref
+                        + " is not at a pause, a bake, an approval wait or keep-old (cutover status " + ref
+                        + " shows its step)", d.id());
+            }
+            if (d.promotions() > state.promotionsSeen()) {
+                throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is already promoted and the "
+                        + "controller is acting on it; promote again at its next pause, if it has one (cutover status "
+                        + ref + ")", d.id());
+            }
             Deployments.promote(h, d.id());
             return d.id();
         });

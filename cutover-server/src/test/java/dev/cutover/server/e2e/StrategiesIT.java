@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.TrafficShare;
 import dev.cutover.testkit.load.LoadClient;
@@ -91,12 +92,15 @@ class StrategiesIT {
     }
 
     @Test
-    void aCanaryIsPausedResumedAndPromotedAndEachCommandSaysWhatTheControllerDid() throws Exception {
+    void aCanaryIsPausedPromotedAndResumedAndEachCommandSaysWhatTheControllerDid() throws Exception {
         String name = "s-steer";
         assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
         var deploy = server.cli("deploy", app.toString(), "--to", name, "--version", "v2", "--strategy", "canary",
                 "--set", "percent=25", "--set", "interval=10m");
         assertThat(deploy.exit()).as(deploy.all()).isZero();
+        var early = server.cli("promote", name);
+        assertThat(early.exit()).as("nothing to promote while v2 starts: " + early.all()).isEqualTo(2);
+        assertThat(early.err()).contains("nothing to promote yet");
         await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().step().startsWith("baking"));
         assertThat(server.status(name).traffic()).extracting(TrafficShare::release, TrafficShare::percent)
                 .containsExactly(tuple(2, 25.0), tuple(1, 75.0));
@@ -106,17 +110,25 @@ class StrategiesIT {
         assertThat(server.status(name).deployment().awaiting()).isEqualTo("resume");
         assertThat(server.cli("pause", name).out()).contains("was already paused");
 
-        var resume = server.cli("resume", name);
-        assertThat(resume.out()).as(resume.all()).contains("): resumed\n", "now: baking (");
-        assertThat(server.status(name).deployment().awaiting()).isNull();
-        assertThat(server.cli("resume", name).out()).contains("was not paused");
-
+        // paused, a promotion waits for the resume; a second one is refused, not kept to skip a later step
         var promote = server.cli("promote", name);
-        assertThat(promote.out()).as(promote.all()).contains("): promoted\n").doesNotContain("now: baking");
+        assertThat(promote.exit()).as(promote.all()).isZero();
+        assertThat(promote.out()).contains("takes effect when it is resumed");
+        var twice = server.cli("promote", name);
+        assertThat(twice.exit()).as(twice.all()).isEqualTo(2);
+        assertThat(twice.err()).contains("is already promoted");
+        assertThat(server.status(name).traffic()).extracting(TrafficShare::percent).containsExactly(25.0, 75.0);
+
+        var resume = server.cli("resume", name);
+        assertThat(resume.out()).as(resume.all()).contains("): resumed\n").doesNotContain("now: paused");
         await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().finished());
-        assertThat(server.status(name).deployment().phase()).isEqualTo("succeeded");
-        assertThat(server.status(name).traffic()).extracting(TrafficShare::release, TrafficShare::percent)
+        EnvStatus done = server.status(name);
+        assertThat(done.deployment().phase()).isEqualTo("succeeded");
+        assertThat(done.deployment().events()).extracting(EventView::message).containsSubsequence("resumed",
+                "promoted");
+        assertThat(done.traffic()).extracting(TrafficShare::release, TrafficShare::percent)
                 .containsExactly(tuple(2, 100.0));
+        assertThat(server.cli("resume", name).err()).contains("no deployment of " + name + "/production is in progress");
     }
 
     @Test
