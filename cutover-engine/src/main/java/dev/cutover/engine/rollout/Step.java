@@ -26,6 +26,14 @@ import java.util.Objects;
 })
 public sealed interface Step {
 
+    /**
+     * Whether {@code cutover promote} moves a deployment on from this step (the planner spends a promotion on it): a
+     * bake (timed, until promoted, an approval wait, an analysis, or a failure held for a person) or keep-old.
+     */
+    default boolean endsOnPromote() {
+        return this instanceof Bake || this instanceof KeepOld;
+    }
+
     /** Between steps: look at the inventory and pick the next one. */
     record Choose() implements Step {}
 

@@ -136,16 +136,21 @@ final class RoutingTables {
 
     /** The newest table the router has acknowledged. */
     RoutingTable acknowledgedTable() {
-        routed(); // moves the acknowledged table forward
+        catchUp();
         return acknowledged.table();
     }
 
-    /** The state of each instance in the newest table the router has acknowledged. */
-    Map<String, TargetState> routed() {
+    /** Moves the acknowledged table forward to the newest one the router has applied. */
+    private void catchUp() {
         long applied = router.appliedVersion();
         while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().table().version() <= applied) {
             acknowledged = unacknowledged.removeFirst();
         }
+    }
+
+    /** The state of each instance in the newest table the router has acknowledged. */
+    Map<String, TargetState> routed() {
+        catchUp();
         Map<String, TargetState> view = new HashMap<>();
         for (Route route : acknowledged.table().routes()) {
             for (TargetGroup group : route.groups()) {
@@ -159,7 +164,7 @@ final class RoutingTables {
 
     /** Whether a table with another split for the environment was published and is not acknowledged yet. */
     boolean weightsPending(long envId) {
-        routed(); // moves the acknowledged table forward
+        catchUp();
         Map<Integer, Integer> acked = acknowledgedWeights(envId);
         return unacknowledged.stream().anyMatch(p -> !p.weights().getOrDefault(envId, Map.of()).equals(acked));
     }

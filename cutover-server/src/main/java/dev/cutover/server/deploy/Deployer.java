@@ -9,7 +9,6 @@ import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.engine.rollout.RolloutState;
-import dev.cutover.engine.rollout.Step;
 import dev.cutover.server.api.ApiException;
 import dev.cutover.server.control.ControlLoop;
 import dev.cutover.server.control.ReleaseCatalog;
@@ -165,7 +164,7 @@ public final class Deployer {
         return store.tx(h -> {
             DeploymentRow d = inProgress(h, ref);
             RolloutState state = d.state().equals("{}") ? null : ControlLoop.readState(d);
-            if (state == null || !(state.step() instanceof Step.Bake || state.step() instanceof Step.KeepOld)) {
+            if (state == null || !state.step().endsOnPromote()) {
                 throw ApiException.conflict("nothing to promote yet: deployment " + d.id() + " of " + ref
                         + " is not at a pause, a bake, an approval wait or keep-old (cutover status " + ref
                         + " shows its step)", d.id());
