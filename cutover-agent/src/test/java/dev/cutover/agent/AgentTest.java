@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cutover.agent.supervisor.Supervisor;
 import dev.cutover.agent.testing.Harness;
 import dev.cutover.agent.testing.Specs;
 import dev.cutover.agent.testing.TestArchives;
@@ -266,16 +267,23 @@ class AgentTest {
     }
 
     @Test
-    void aRemovedInstanceIsReportedStoppedUntilTheNextRevision() {
+    void aRemovedInstanceIsReportedStoppedForAWhileThenDroppedAtTheNextRevision() {
         h.apply(worker("w-1", h.app, "exec sleep 1000"), worker("w-2", h.app, "exec sleep 1000"));
         h.awaitPhase("w-1", InstancePhase.RUNNING);
         h.awaitPhase("w-2", InstancePhase.RUNNING);
 
         h.apply(worker("w-2", h.app, "exec sleep 1000"));
         h.awaitPhase("w-1", InstancePhase.STOPPED);
-        long rev = h.apply(worker("w-2", h.app, "exec sleep 1000"));
+        long stoppedAt = System.nanoTime();
+        long soon = h.apply(worker("w-2", h.app, "exec sleep 1000"));
+        await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == soon);
+        assertThat(h.find("w-1")).as("still reported, with how it ended, right after it stopped").get()
+                .extracting(InstanceReport::reason).asString().startsWith("stopped by ");
 
-        await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == rev);
+        await().atMost(Harness.PATIENCE)
+                .until(() -> System.nanoTime() - stoppedAt > Supervisor.REPORTED_AFTER_STOP.toNanos());
+        long later = h.apply(worker("w-2", h.app, "exec sleep 1000"));
+        await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == later);
         assertThat(h.find("w-1")).isEmpty();
         assertThat(h.find("w-2")).get().extracting(InstanceReport::phase).isEqualTo(InstancePhase.RUNNING);
     }

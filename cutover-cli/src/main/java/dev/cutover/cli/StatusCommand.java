@@ -5,15 +5,19 @@ import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.ReleaseCommandView;
 import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.api.TrafficShare;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", description = "Show an environment: URL, release serving, deployment, instances.")
+@Command(name = "status", description = "Show an environment: URL, release serving, deployment, traffic, instances, and those "
+        + "stopped in the last 2 minutes with how each ended.")
 final class StatusCommand extends ApiCommand {
 
     @Parameters(index = "0", paramLabel = "APP[/ENV]")
@@ -29,11 +33,11 @@ final class StatusCommand extends ApiCommand {
             printJson(s);
             return 0;
         }
-        print(s, out());
+        print(s, out(), Instant.now());
         return 0;
     }
 
-    static void print(EnvStatus s, PrintWriter out) {
+    static void print(EnvStatus s, PrintWriter out, Instant now) {
         out.println(s.app() + "/" + s.env() + "   " + s.url());
         ReleaseView r = s.serving();
         out.println("serving:     " + (r == null ? "nothing yet" : "v" + r.number() + " (" + r.version() + ")"));
@@ -64,7 +68,21 @@ final class StatusCommand extends ApiCommand {
             }
             t.print(out, "  ");
         }
+        if (s.stopped() != null && !s.stopped().isEmpty()) {
+            out.println("stopped:     in the last 2 minutes");
+            Table t = new Table("ID", "TYPE", "VERSION", "STOPPED", "HOW IT ENDED");
+            for (StoppedInstanceView i : s.stopped()) {
+                t.row(i.id(), i.type(), "v" + i.release() + " " + i.version(), ago(i.stoppedAt(), now), i.ended());
+            }
+            t.print(out, "  ");
+        }
         out.flush();
+    }
+
+    /** {@code 12s ago}; {@code 3m ago} from two minutes on. */
+    static String ago(Instant then, Instant now) {
+        long seconds = Math.max(0, Duration.between(then, now).toSeconds());
+        return (seconds < 120 ? seconds + "s" : seconds / 60 + "m") + " ago";
     }
 
     /** Each routed release's share of new requests, e.g. {@code v4 10% (1 instance), v3 90% (2 instances)}. */
@@ -75,7 +93,7 @@ final class StatusCommand extends ApiCommand {
         StringJoiner line = new StringJoiner(", ");
         for (TrafficShare t : traffic) {
             String instances = t.targets() + (t.targets() == 1 ? " instance" : " instances");
-            line.add(share(t) + " ("
+            line.add(t.label() + " ("
                     + (t.targets() == 0 ? "draining" : t.percent() == 0 ? instances + " on standby" : instances) + ")");
         }
         return line.toString();
@@ -87,19 +105,10 @@ final class StatusCommand extends ApiCommand {
             return "none";
         }
         StringJoiner line = new StringJoiner(", ");
-        traffic.forEach(t -> line.add(share(t)));
+        traffic.forEach(t -> line.add(t.label()));
         return line.toString();
     }
 
-    private static String share(TrafficShare t) {
-        return "v" + t.release() + " " + percent(t.percent());
-    }
-
-    /** {@code 100%}, {@code 33.3%}: whole numbers without a decimal. */
-    static String percent(double p) {
-        double tenths = Math.round(p * 10) / 10.0;
-        return (tenths == Math.rint(tenths) ? String.valueOf((long) tenths) : String.valueOf(tenths)) + "%";
-    }
 
     /** An active instance of a release that gets no traffic (kept warm for a rollback) shows as on standby. */
     private static String routing(InstanceView i, List<TrafficShare> traffic) {

@@ -2,7 +2,12 @@ package dev.cutover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.api.TrafficShare;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +38,35 @@ class StatusCommandTest {
 
     @Test
     void percentagesShowATenthOnlyWhenNotWhole() {
-        assertThat(StatusCommand.percent(100.0 / 3)).isEqualTo("33.3%");
-        assertThat(StatusCommand.percent(100)).isEqualTo("100%");
-        assertThat(StatusCommand.percent(0)).isEqualTo("0%");
-        assertThat(StatusCommand.percent(99.96)).isEqualTo("100%");
-        assertThat(StatusCommand.percent(12.5)).isEqualTo("12.5%");
+        assertThat(StatusCommand.split(List.of(new TrafficShare(2, "a", 100.0 / 3, 1), new TrafficShare(1, "b", 0, 2),
+                new TrafficShare(9, "c", 99.96, 1), new TrafficShare(8, "d", 12.5, 1), new TrafficShare(7, "e", 100, 1))))
+                .isEqualTo("v2 33.3%, v1 0%, v9 100%, v8 12.5%, v7 100%");
+    }
+
+    @Test
+    void instancesStoppedLatelyAreListedWithHowTheyEnded() {
+        Instant now = Instant.parse("2026-12-06T07:00:00Z");
+        EnvStatus s = new EnvStatus("shop", "production", "http://shop-production.localhost/", null, null, List.of(),
+                List.of(), List.of(new StoppedInstanceView("d1-web-1", "web", 1, "abc", "local", now.minusSeconds(12),
+                        "stopped by INT after 0.2s"),
+                        new StoppedInstanceView("d1-web-2", "web", 1, "abc", "local", now.minusSeconds(150),
+                                "stopped by KILL after 30.1s: it outlived INT (30s each; handle INT in the app, "
+                                        + "or raise deploy.stop-timeout)")));
+        StringWriter text = new StringWriter();
+        StatusCommand.print(s, new PrintWriter(text), now);
+
+        assertThat(text.toString()).contains("instances:   none\nstopped:     in the last 2 minutes\n")
+                .containsPattern("d1-web-1 +web +v1 abc +12s ago +stopped by INT after 0.2s\n")
+                .containsPattern("d1-web-2 +web +v1 abc +2m ago +stopped by KILL after 30.1s: it outlived INT");
+    }
+
+    @Test
+    void withNothingStoppedLatelyThereIsNoStoppedSection() {
+        EnvStatus s = new EnvStatus("shop", "production", "http://shop-production.localhost/", null, null, List.of(),
+                List.of(), null);
+        StringWriter text = new StringWriter();
+        StatusCommand.print(s, new PrintWriter(text), Instant.now());
+
+        assertThat(text.toString()).endsWith("instances:   none\n").doesNotContain("stopped:");
     }
 }

@@ -3,9 +3,19 @@ package dev.cutover.store;
 import java.time.Instant;
 
 /**
- * A deployment; {@code state} is the engine's persisted state as JSON, {@code phase} its phase for queries;
- * {@code promotions} counts {@code cutover promote}, {@code paused} is set by {@code cutover pause}.
+ * A deployment; {@code state} is the engine's persisted state as JSON ({@link #NO_STATE} until the controller first
+ * saves one), {@code phase} its phase for queries; {@code promotions} counts {@code cutover promote}, {@code paused}
+ * is set by {@code cutover pause}.
  */
 public record DeploymentRow(
         long id, long envId, int release, Integer previousRelease, String kind, String strategy, String phase,
-        String state, boolean abortRequested, Instant createdAt, Instant finishedAt, int promotions, boolean paused) {}
+        String state, boolean abortRequested, Instant createdAt, Instant finishedAt, int promotions, boolean paused) {
+
+    /** The state of a deployment created and not yet picked up by the controller. */
+    public static final String NO_STATE = "{}";
+
+    /** Whether the controller has saved a state for it yet. */
+    public boolean hasState() {
+        return !state.equals(NO_STATE);
+    }
+}

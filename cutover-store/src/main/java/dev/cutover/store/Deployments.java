@@ -32,10 +32,10 @@ public final class Deployments {
         }
         try {
             return h.createUpdate("INSERT INTO deployments (env_id, release, previous_release, kind, strategy, phase, "
-                            + "state, created_at) VALUES (:e, :r, :p, :k, :s, :ph, '{}', :at)")
+                            + "state, created_at) VALUES (:e, :r, :p, :k, :s, :ph, :state, :at)")
                     .bind("e", envId).bind("r", release).bind("p", previous).bind("k", kind).bind("s", strategy)
-                    .bind("ph", phase).bind("at", Rows.text(now))
-                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                    .bind("ph", phase).bind("state", DeploymentRow.NO_STATE)
+                    .bind("at", Rows.text(now)).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         } catch (UnableToExecuteStatementException e) {
             long winner = inProgress(h, envId).map(DeploymentRow::id).orElseThrow(() -> e);
             throw new DeploymentInProgressException(winner);

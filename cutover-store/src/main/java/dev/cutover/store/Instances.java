@@ -10,7 +10,8 @@ public final class Instances {
 
     private static final RowMapper<InstanceRow> MAPPER = (rs, ctx) -> new InstanceRow(rs.getString("id"),
             rs.getLong("env_id"), rs.getInt("release"), rs.getString("type"), rs.getString("host"),
-            rs.getInt("running") != 0, rs.getString("routing"), Rows.instant(rs, "created_at"));
+            rs.getInt("running") != 0, rs.getString("routing"), Rows.instant(rs, "created_at"),
+            Rows.instant(rs, "stopped_at"), rs.getString("ended"));
 
     private Instances() {}
 
@@ -31,6 +32,19 @@ public final class Instances {
         h.createUpdate("UPDATE instances SET running = 0, routing = 'NONE', stopped_at = :at "
                         + "WHERE id = :id AND running = 1")
                 .bind("at", Rows.text(now)).bind("id", id).execute();
+    }
+
+    /** Records how a stopped instance ended; only the first report counts. */
+    public static void ended(Handle h, String id, String how) {
+        h.createUpdate("UPDATE instances SET ended = :how WHERE id = :id AND running = 0 AND ended IS NULL")
+                .bind("how", how).bind("id", id).execute();
+    }
+
+    /** The instances stopped since {@code since} whose end no agent has reported yet. */
+    public static List<InstanceRow> endingSince(Handle h, Instant since) {
+        return h.createQuery("SELECT * FROM instances WHERE running = 0 AND ended IS NULL AND stopped_at >= :since "
+                        + "ORDER BY stopped_at, id")
+                .bind("since", Rows.text(since)).map(MAPPER).list();
     }
 
     /** Every instance wanted running, all environments, oldest first. */

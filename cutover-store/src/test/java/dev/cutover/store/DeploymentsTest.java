@@ -2,6 +2,7 @@ package dev.cutover.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -83,6 +84,32 @@ class DeploymentsTest {
         assertThat(running).isEmpty();
         List<InstanceRow> recent = store.read(h -> Instances.recentIn(h, env, NOW));
         assertThat(recent).singleElement()
-                .satisfies(r -> assertThat(r.routing()).isEqualTo("NONE"));
+                .satisfies(r -> assertThat(r.routing()).isEqualTo("NONE"))
+                .satisfies(r -> assertThat(r.stoppedAt()).isEqualTo(NOW))
+                .satisfies(r -> assertThat(r.ended()).isNull());
+        List<InstanceRow> ending = store.read(h -> Instances.endingSince(h, NOW));
+        assertThat(ending).extracting(InstanceRow::id).containsExactly("d1-web-1");
+        List<InstanceRow> later = store.read(h -> Instances.endingSince(h, NOW.plusSeconds(1)));
+        assertThat(later).as("stopped before the window").isEmpty();
+    }
+
+    @Test
+    void theFirstReportedEndOfAStoppedInstanceIsKept(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        store.tx(h -> {
+            Instances.launch(h, "d1-web-1", env, 1, "web", "local", NOW);
+            Instances.launch(h, "d1-web-2", env, 1, "web", "local", NOW);
+            Instances.ended(h, "d1-web-2", "stopped: exited with code 0"); // still wanted: not recorded
+            Instances.stop(h, "d1-web-1", NOW);
+            Instances.ended(h, "d1-web-1", "stopped by INT after 0.2s");
+            Instances.ended(h, "d1-web-1", "not running when the agent started");
+            return null;
+        });
+        List<InstanceRow> recent = store.read(h -> Instances.recentIn(h, env, NOW));
+        assertThat(recent).extracting(InstanceRow::id, InstanceRow::ended)
+                .containsExactly(tuple("d1-web-1", "stopped by INT after 0.2s"), tuple("d1-web-2", null));
+        List<InstanceRow> ending = store.read(h -> Instances.endingSince(h, NOW));
+        assertThat(ending).isEmpty();
     }
 }

@@ -56,6 +56,7 @@ final class Instance {
     private long removedInRevision;
     private InstancePhase phase = InstancePhase.STARTING;
     private String reason = "starting: waiting for the reconcile loop";
+    private Instant stoppedAt;
     private int port;
     private int restarts;
     private SupervisedProcess process;
@@ -85,10 +86,9 @@ final class Instance {
             if (adopted.isPresent()) {
                 instance.adopt(adopted.get(), record.phase());
             } else {
-                instance.phase = InstancePhase.STOPPED;
-                instance.reason = record.pid() > 0
+                instance.becomeStopped(record.pid() > 0
                         ? "lost: pid " + record.pid() + " was gone or another process when the agent started"
-                        : "not running when the agent started";
+                        : "not running when the agent started");
             }
         }
         return instance;
@@ -132,9 +132,19 @@ final class Instance {
         }
     }
 
-    /** Stopped, and removed by a revision before {@code revision}: the report may drop it. */
-    synchronized boolean forgettable(long revision) {
-        return !desired && removedInRevision < revision && phase == InstancePhase.STOPPED && idle();
+    /**
+     * Stopped at least {@link Supervisor#REPORTED_AFTER_STOP} before {@code now}, and removed by a revision before
+     * {@code revision}: the report may drop it.
+     */
+    synchronized boolean forgettable(long revision, Instant now) {
+        return !desired && removedInRevision < revision && phase == InstancePhase.STOPPED && idle()
+                && !now.isBefore(stoppedAt.plus(Supervisor.REPORTED_AFTER_STOP));
+    }
+
+    private void becomeStopped(String why) {
+        phase = InstancePhase.STOPPED;
+        reason = why;
+        stoppedAt = services.clock().instant();
     }
 
     private boolean idle() {
@@ -168,8 +178,7 @@ final class Instance {
         } else if (process != null && !stopping) {
             beginStop();
         } else if (idle() && phase != InstancePhase.STOPPED) {
-            phase = InstancePhase.STOPPED;
-            reason = "stopped: removed from the desired state while " + reason;
+            becomeStopped("stopped: removed from the desired state while " + reason);
             services.changed().run();
         }
     }
@@ -289,8 +298,7 @@ final class Instance {
         // The leader is gone; what else it left in its group belongs to no one now.
         services.tasks().execute(() -> killLeftovers(gone));
         if (!desired) {
-            phase = InstancePhase.STOPPED;
-            reason = "stopped: " + status.describe();
+            becomeStopped("stopped: " + status.describe());
             return;
         }
         Instant now = services.clock().instant();
@@ -408,8 +416,7 @@ final class Instance {
         stopping = false;
         process = null;
         startedAt = null;
-        phase = InstancePhase.STOPPED;
-        reason = text;
+        becomeStopped(text);
         log.info("instance {}: {}", id, text);
         services.changed().run();
     }

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * something changed (each run keeps its own record: {@link RunDirectory}).
  */
 public final class Supervisor implements AutoCloseable {
+
+    /**
+     * How long a stopped instance stays in the report at least, so that the controller sees how it ended (which
+     * signal stopped it, and when) however soon the next desired state follows; it goes at the first revision after.
+     */
+    public static final Duration REPORTED_AFTER_STOP = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     static final long TICK_MILLIS = 150;
@@ -407,7 +414,7 @@ public final class Supervisor implements AutoCloseable {
             if (ids.contains(instance.id())) {
                 continue;
             }
-            if (instance.forgettable(desired.revision())) {
+            if (instance.forgettable(desired.revision(), services.clock().instant())) {
                 forget(instance);
             } else {
                 instance.undesire(desired.revision());

@@ -10,7 +10,9 @@ import java.util.List;
  * @param deployment the deployment in progress, else the latest one, or null
  * @param traffic how the router splits new requests across the releases it routes to, by release; empty when it
  *                routes none of the environment's instances
+ * @param instances the instances wanted running, and those stopped but still stopping
+ * @param stopped the instances stopped in the last two minutes, and how each ended, oldest first
  */
 public record EnvStatus(
         String app, String env, String url, ReleaseView serving, DeploymentView deployment, List<InstanceView> instances,
-        List<TrafficShare> traffic) {}
+        List<TrafficShare> traffic, List<StoppedInstanceView> stopped) {}

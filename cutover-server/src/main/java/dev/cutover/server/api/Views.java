@@ -11,6 +11,7 @@ import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.ReleaseCommandView;
 import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.api.TrafficShare;
 import dev.cutover.server.control.ControlLoop;
 import dev.cutover.store.DeploymentRow;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,6 @@ import org.jdbi.v3.core.Handle;
 /** Turns store rows and agent reports into the API's views. Thread-safe; reads only. */
 final class Views {
 
-    private static final Duration RECENTLY_STOPPED = Duration.ofMinutes(2);
 
     private final AgentClient agent;
     private final ControlLoop loop;
@@ -69,9 +70,13 @@ final class Views {
         Map<Integer, String> versions = new HashMap<>();
         IntFunction<String> version = release -> versions.computeIfAbsent(release,
                 n -> Releases.get(h, env.id(), n).map(ReleaseRow::version).orElse("?"));
-        for (InstanceRow row : Instances.recentIn(h, env.id(), clock.instant().minus(RECENTLY_STOPPED))) {
+        List<StoppedInstanceView> stopped = new ArrayList<>();
+        Instant since = clock.instant().minus(ControlLoop.RECENTLY_STOPPED);
+        for (InstanceRow row : Instances.recentIn(h, env.id(), since)) {
             InstanceReport rep = reports.get(row.id());
             if (!row.running() && (rep == null || !rep.phase().alive())) {
+                stopped.add(new StoppedInstanceView(row.id(), row.type(), row.release(), version.apply(row.release()),
+                        row.host(), row.stoppedAt(), ended(row, rep)));
                 continue;
             }
             instances.add(new InstanceView(row.id(), row.type(), row.release(), version.apply(row.release()), row.host(),
@@ -83,7 +88,16 @@ final class Views {
         List<TrafficShare> traffic = new ArrayList<>();
         loop.traffic(env.app(), env.name()).forEach((release, share) -> traffic.add(
                 new TrafficShare(release, version.apply(release), share.percent(), share.activeTargets())));
-        return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances, traffic);
+        stopped.sort(Comparator.comparing(StoppedInstanceView::stoppedAt).thenComparing(StoppedInstanceView::id));
+        return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances, traffic, stopped);
+    }
+
+    /** How a stopped instance ended: as recorded, else as its agent reports it now, else that nothing says. */
+    static String ended(InstanceRow row, InstanceReport report) {
+        if (row.ended() != null) {
+            return row.ended();
+        }
+        return report != null ? report.reason() : "stopped; its agent did not report how it ended";
     }
 
     static ReleaseView release(ReleaseRow r, EnvRow env) {
@@ -99,7 +113,7 @@ final class Views {
         String reason = null;
         String message = null;
         String awaiting = null;
-        if (!d.state().equals("{}")) {
+        if (d.hasState()) {
             RolloutState state = ControlLoop.readState(d);
             step = describe(state, clock.instant());
             awaiting = state.pausedAt() != null && d.finishedAt() == null ? "resume"
@@ -152,8 +166,8 @@ final class Views {
             return "split traffic by instance count again";
         }
         StringJoiner parts = new StringJoiner(", ", "send ", "");
-        new TreeMap<>(weights).descendingMap().forEach((release, percent) -> parts.add("v" + release + " " + percent
-                + "%"));
+        new TreeMap<>(weights).descendingMap().forEach((release, percent) -> parts.add(TrafficShare.label(release,
+                percent)));
         return parts.toString();
     }
 

@@ -16,6 +16,7 @@ import dev.cutover.engine.rollout.Routing;
 import dev.cutover.engine.rollout.Phase;
 import dev.cutover.model.agent.AgentClient;
 import dev.cutover.model.agent.AgentReport;
+import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.agent.RunReport;
@@ -68,6 +69,8 @@ public final class ControlLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
     static final Duration TICK = Duration.ofMillis(100);
+    /** How long after it is stopped an instance's end is still recorded, and shown by the status. */
+    public static final Duration RECENTLY_STOPPED = Duration.ofMinutes(2);
     private static final int LOG_TAIL_BYTES = 2048;
     /** How much of a release command's output is kept with its deployment: the end, where the errors are. */
     static final int RELEASE_OUTPUT_BYTES = 64 * 1024;
@@ -140,6 +143,7 @@ public final class ControlLoop implements AutoCloseable {
             inFlight.put(s.instance(), s.inFlight());
         }
         Map<String, GroupStats> groupStats = router.groupStats();
+        recordEnds(reports);
         for (DeploymentRow d : store.read(Deployments::unfinished)) {
             advance(d, reports, runs, routed, inFlight, groupStats);
         }
@@ -147,6 +151,29 @@ public final class ControlLoop implements AutoCloseable {
             List<InstanceRow> running = Instances.running(h);
             desired.publish(h, running, ReleaseRuns.wanted(h));
             routing.publish(Environments.all(h), running, reports, report, env -> routeOptions(h, env, running));
+            return null;
+        });
+    }
+
+    /**
+     * Records how each recently stopped instance ended once its agent reports it stopped (which signal stopped it,
+     * after how long), and tells the deployment in progress in its environment, if any.
+     */
+    private void recordEnds(Map<String, InstanceReport> reports) {
+        Instant now = clock.instant();
+        List<InstanceRow> ending = store.read(h -> Instances.endingSince(h, now.minus(RECENTLY_STOPPED)));
+        List<InstanceRow> ended = ending.stream().filter(r -> reports.containsKey(r.id())
+                && reports.get(r.id()).phase() == InstancePhase.STOPPED).toList();
+        if (ended.isEmpty()) {
+            return;
+        }
+        store.tx(h -> {
+            for (InstanceRow r : ended) {
+                String how = reports.get(r.id()).reason();
+                Instances.ended(h, r.id(), how);
+                Deployments.inProgress(h, r.envId())
+                        .ifPresent(d -> Deployments.addEvents(h, d.id(), now, List.of(r.id() + ": " + how)));
+            }
             return null;
         });
     }
@@ -177,7 +204,7 @@ public final class ControlLoop implements AutoCloseable {
             String release = d.kind().equals(ROLLBACK) ? null : target.manifest().release();
             return new RolloutSpec(target.shape(), stable, target.manifest().deploy(), release);
         });
-        RolloutState saved = d.state().equals("{}") ? RolloutState.start(d.id(), now) : readState(d);
+        RolloutState saved = d.hasState() ? readState(d) : RolloutState.start(d.id(), now);
         // the first tick of a deployment in this process, after a restart: the time it was down counts for no wait
         RolloutState state = resumed.contains(d.id()) ? saved : saved.restarted(now);
         String runId = state.releaseRunId();
@@ -204,7 +231,7 @@ public final class ControlLoop implements AutoCloseable {
                 d.promotions(), d.paused(), now);
         Plan plan = Planner.plan(spec, state, inventory, obs);
         if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(saved)
-                && !d.state().equals("{}")) {
+                && d.hasState()) {
             resumed.add(d.id());
             return;
         }

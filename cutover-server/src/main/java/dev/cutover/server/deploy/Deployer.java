@@ -163,7 +163,7 @@ public final class Deployer {
     public long promote(EnvRef ref) {
         return store.tx(h -> {
             DeploymentRow d = inProgress(h, ref);
-            RolloutState state = d.state().equals("{}") ? null : ControlLoop.readState(d);
+            RolloutState state = d.hasState() ? ControlLoop.readState(d) : null;
             if (state == null || !state.step().endsOnPromote()) {
                 throw ApiException.conflict("nothing to promote yet: deployment " + d.id() + " of " + ref
                         + " is not at a pause, a bake, an approval wait or keep-old (cutover status " + ref

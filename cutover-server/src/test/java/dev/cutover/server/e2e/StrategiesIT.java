@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.api.TrafficShare;
 import dev.cutover.testkit.load.LoadClient;
 import dev.cutover.testkit.load.LoadResult;
@@ -61,6 +62,7 @@ class StrategiesIT {
     void completesUnderLoadWithoutAFailedRequest(String strategy, String settings) throws Exception {
         String name = "s-" + strategy.replaceAll("[^a-z0-9]", "");
         assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
+        List<String> v1 = server.status(name).instances().stream().map(InstanceView::id).toList();
         List<String> args = new ArrayList<>(List.of("deploy", app.toString(), "--to", name, "--version", "v2",
                 "--strategy", strategy, "--wait"));
         if (settings != null) {
@@ -89,6 +91,16 @@ class StrategiesIT {
         assertThat(status.serving().number()).isEqualTo(2);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
                 .extracting(InstanceView::release).containsOnly(2));
+        // the app handles INT, the first stop signal: each old instance is shown stopped by it, not killed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).stopped())
+                .extracting(StoppedInstanceView::id).containsExactlyInAnyOrderElementsOf(v1));
+        assertThat(server.status(name).stopped()).allSatisfy(i -> assertThat(i.ended())
+                .matches("stopped by INT after \\d+\\.\\ds"));
+        if (strategy.equals("rolling")) {
+            // one at a time: the first old instance has stopped long before the second new one is healthy
+            assertThat(server.status(name).deployment().events()).extracting(EventView::message)
+                    .anyMatch(m -> m.matches("(" + String.join("|", v1) + "): stopped by INT after \\d+\\.\\ds"));
+        }
     }
 
     @Test
