@@ -1,15 +1,22 @@
 package dev.cutover.store;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A deployment; {@code state} is the engine's persisted state as JSON ({@link #NO_STATE} until the controller first
  * saves one), {@code phase} its phase for queries; {@code promotions} counts {@code cutover promote}, {@code paused}
- * is set by {@code cutover pause}.
+ * is set by {@code cutover pause}; {@code formation} is the instance counts a scale deployment moves to (empty for
+ * the others: they run the environment's).
  */
 public record DeploymentRow(
         long id, long envId, int release, Integer previousRelease, String kind, String strategy, String phase,
-        String state, boolean abortRequested, Instant createdAt, Instant finishedAt, int promotions, boolean paused) {
+        String state, boolean abortRequested, Instant createdAt, Instant finishedAt, int promotions, boolean paused,
+        Map<String, Integer> formation) {
+
+    public DeploymentRow {
+        formation = formation == null ? Map.of() : Map.copyOf(formation);
+    }
 
     /** The state of a deployment created and not yet picked up by the controller. */
     public static final String NO_STATE = "{}";

@@ -2,6 +2,7 @@ package dev.cutover.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -14,7 +15,7 @@ public final class Deployments {
             rs.getLong("env_id"), rs.getInt("release"), Rows.optionalInt(rs, "previous_release"),
             rs.getString("kind"), rs.getString("strategy"), rs.getString("phase"), rs.getString("state"),
             rs.getInt("abort_requested") != 0, Rows.instant(rs, "created_at"), Rows.instant(rs, "finished_at"),
-            rs.getInt("promotions"), rs.getInt("paused") != 0);
+            rs.getInt("promotions"), rs.getInt("paused") != 0, Rows.counts(rs, "formation"));
     private static final RowMapper<EventRow> EVENTS = (rs, ctx) -> new EventRow(rs.getLong("deployment_id"),
             rs.getInt("seq"), Rows.instant(rs, "at"), rs.getString("message"));
 
@@ -26,15 +27,21 @@ public final class Deployments {
      */
     public static long create(Handle h, long envId, int release, Integer previous, String kind, String strategy,
             String phase, Instant now) {
+        return create(h, envId, release, previous, kind, strategy, phase, Map.of(), now);
+    }
+
+    /** Creates a deployment that moves to the instance counts {@code formation} (a scale; empty: the environment's). */
+    public static long create(Handle h, long envId, int release, Integer previous, String kind, String strategy,
+            String phase, Map<String, Integer> formation, Instant now) {
         Optional<DeploymentRow> running = inProgress(h, envId);
         if (running.isPresent()) {
             throw new DeploymentInProgressException(running.get().id());
         }
         try {
             return h.createUpdate("INSERT INTO deployments (env_id, release, previous_release, kind, strategy, phase, "
-                            + "state, created_at) VALUES (:e, :r, :p, :k, :s, :ph, :state, :at)")
+                            + "state, formation, created_at) VALUES (:e, :r, :p, :k, :s, :ph, :state, :f, :at)")
                     .bind("e", envId).bind("r", release).bind("p", previous).bind("k", kind).bind("s", strategy)
-                    .bind("ph", phase).bind("state", DeploymentRow.NO_STATE)
+                    .bind("ph", phase).bind("state", DeploymentRow.NO_STATE).bind("f", Rows.countsJson(formation))
                     .bind("at", Rows.text(now)).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         } catch (UnableToExecuteStatementException e) {
             long winner = inProgress(h, envId).map(DeploymentRow::id).orElseThrow(() -> e);

@@ -17,7 +17,7 @@ public final class Environments {
     private static final TypeReference<Map<Integer, Integer>> WEIGHTS = new TypeReference<>() {};
     private static final RowMapper<EnvRow> MAPPER = (rs, ctx) -> new EnvRow(rs.getLong("id"), rs.getString("app"),
             rs.getString("name"), Rows.optionalInt(rs, "serving_release"), rs.getInt("config_revision"),
-            weights(rs.getString("weights")), rs.getInt("preview_release"));
+            weights(rs.getString("weights")), rs.getInt("preview_release"), Rows.counts(rs, "formation"));
 
     private Environments() {}
 
@@ -58,6 +58,12 @@ public final class Environments {
             throw new IllegalStateException("cannot write weights as JSON", e);
         }
         h.createUpdate("UPDATE environments SET weights = :w WHERE id = :id").bind("w", json).bind("id", envId).execute();
+    }
+
+    /** The instance counts by process type that override the manifests' (empty: the manifests' own). */
+    public static void setFormation(Handle h, long envId, Map<String, Integer> formation) {
+        h.createUpdate("UPDATE environments SET formation = :f WHERE id = :id")
+                .bind("f", Rows.countsJson(formation)).bind("id", envId).execute();
     }
 
     /** The release served at the preview host; 0 for none. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,5 +112,29 @@ class DeploymentsTest {
                 .containsExactly(tuple("d1-web-1", "stopped by INT after 0.2s"), tuple("d1-web-2", null));
         List<InstanceRow> ending = store.read(h -> Instances.endingSince(h, NOW));
         assertThat(ending).isEmpty();
+    }
+
+    @Test
+    void theCountsOfAScaleAreKeptWithItsDeploymentAndTheEnvironment(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        assertThat(store.read(h -> Environments.get(h, env)).formation()).as("none: the manifests' counts").isEmpty();
+        long plain = store.tx(h -> Deployments.create(h, env, 1, null, "deploy", "rolling", "running", NOW));
+        store.tx(h -> {
+            Deployments.save(h, plain, "succeeded", "{}", NOW);
+            return null;
+        });
+        long scale = store.tx(h -> Deployments.create(h, env, 1, 1, "scale", "rolling", "running",
+                Map.of("web", 4, "worker", 0), NOW));
+        store.tx(h -> {
+            Environments.setFormation(h, env, Map.of("web", 4, "worker", 0));
+            return null;
+        });
+
+        assertThat(store.read(h -> Deployments.get(h, plain)).orElseThrow().formation()).isEmpty();
+        assertThat(store.read(h -> Deployments.get(h, scale)).orElseThrow().formation())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("web", 4, "worker", 0));
+        assertThat(store.read(h -> Environments.get(h, env)).formation())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("web", 4, "worker", 0));
     }
 }

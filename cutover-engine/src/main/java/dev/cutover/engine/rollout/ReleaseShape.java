@@ -32,6 +32,16 @@ public record ReleaseShape(int number, Map<String, Integer> processes, Set<Strin
         return new ReleaseShape(0, Map.of());
     }
 
+    /**
+     * This release with the instance counts of {@code counts} for the types it has; types it does not have are
+     * ignored (a count set for a type a later release dropped).
+     */
+    public ReleaseShape withCounts(Map<String, Integer> counts) {
+        Map<String, Integer> merged = new LinkedHashMap<>(processes);
+        counts.forEach((type, n) -> merged.computeIfPresent(type, (t, old) -> n));
+        return new ReleaseShape(number, merged, overlapping);
+    }
+
     public int count(String type) {
         return processes.getOrDefault(type, 0);
     }

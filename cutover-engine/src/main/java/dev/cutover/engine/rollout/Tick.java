@@ -142,9 +142,10 @@ final class Tick {
             case ROLLING_BACK -> goal.number() == 0 ? Phase.FAILED : Phase.ROLLED_BACK;
             case SUCCEEDED, ROLLED_BACK, FAILED -> state.phase();
         };
+        boolean scale = spec.target().number() == spec.stable().number();
         events.add(switch (last) {
-            case SUCCEEDED -> "v" + goal.number() + " is serving";
-            case ROLLED_BACK -> "rolled back: v" + goal.number() + " is serving";
+            case SUCCEEDED -> scale ? "v" + goal.number() + " runs " + counts(goal) : "v" + goal.number() + " is serving";
+            case ROLLED_BACK -> "rolled back: v" + goal.number() + (scale ? " runs " + counts(goal) : " is serving");
             case FAILED -> "stopped every instance of the failed release";
             case RUNNING, ROLLING_BACK -> throw new IllegalStateException("not a final phase: " + last);
         });
@@ -399,6 +400,15 @@ final class Tick {
         if (at != null && at.running() && at.routing() == Routing.NONE && !obs.routed().containsKey(at.id())) {
             stop(at);
         }
+        if (state.phase() == Phase.RUNNING && spec.target().number() == spec.stable().number()) {
+            // a scale: the instances it started and never routed are of the release it goes back to, and would be
+            // waited for again; none of them took traffic, so they stop now
+            for (InstanceRecord r : List.copyOf(inventory.values())) {
+                if (r.running() && r.routing() == Routing.NONE && !obs.routed().containsKey(r.id())) {
+                    stop(r);
+                }
+            }
+        }
         if (state.phase() == Phase.RUNNING) {
             ReleaseShape stable = spec.stable();
             events.add((requested ? "" : "failed (" + why.reason().word() + "): ") + why.message());
@@ -501,6 +511,11 @@ final class Tick {
 
     ReleaseShape goal() {
         return state.phase() == Phase.ROLLING_BACK ? spec.stable() : spec.target();
+    }
+
+    /** {@code web 5, worker 1}: a release's instance counts, in roll-out order. */
+    private static String counts(ReleaseShape shape) {
+        return String.join(", ", shape.typesInOrder().stream().map(t -> t + " " + shape.count(t)).toList());
     }
 
     static boolean listens(InstanceRecord r) {

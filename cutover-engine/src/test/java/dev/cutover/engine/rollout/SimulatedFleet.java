@@ -61,6 +61,8 @@ final class SimulatedFleet {
     private final Map<String, Integer> runsStopping = new HashMap<>();
     final List<String> violations = new ArrayList<>();
     final List<Action> actions = new ArrayList<>();
+    /** Every event the plans carried out so far recorded, in order. */
+    final List<String> events = new ArrayList<>();
     private final Random random;
     private final int ackDelayTicks;
     private final int maxStartTicks;
@@ -148,6 +150,7 @@ final class SimulatedFleet {
 
     /** Carries out a plan's actions, checking that none breaks a safety property. */
     void apply(Plan plan, RolloutSpec spec) {
+        events.addAll(plan.events());
         for (Action a : plan.actions()) {
             actions.add(a);
             boolean runAction = a instanceof Action.StartRun || a instanceof Action.StopRun;

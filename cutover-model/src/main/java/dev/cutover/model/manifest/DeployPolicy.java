@@ -101,6 +101,16 @@ public record DeployPolicy(
     }
 
     /** In place: instances are replaced where they stand, and traffic follows them. */
+    /**
+     * How {@code cutover scale} moves: in place, all the difference in one batch, new instances before any old one
+     * stops (so capacity never drops below the smaller of the two counts); the deadlines, stop timeout and
+     * auto-rollback are this policy's.
+     */
+    public DeployPolicy forScaling() {
+        return new DeployPolicy(ROLLING, stopTimeout, deadline, minHealthyTime, autoRollback, new Batch(0, 100), true,
+                false, false, Duration.ZERO, List.of(), null);
+    }
+
     public boolean inPlace() {
         return strategy.equals(ALL_AT_ONCE) || strategy.equals(ROLLING) || strategy.equals(ROLLING_WITH_ADDITIONAL_BATCH);
     }

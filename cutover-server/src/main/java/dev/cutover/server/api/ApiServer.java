@@ -6,6 +6,8 @@ import dev.cutover.model.api.ApiError;
 import dev.cutover.model.api.AppView;
 import dev.cutover.model.api.ConfigChange;
 import dev.cutover.model.api.ConfigView;
+import dev.cutover.model.api.ScaleRequest;
+import dev.cutover.model.api.ScaleView;
 import dev.cutover.model.api.DeployRequest;
 import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
@@ -98,6 +100,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post(ENV + "/resume", ctx -> json(ctx, deploymentView(ref(ctx), deployer.pause(ref(ctx), false))));
             config.routes.get(ENV + "/config", this::config);
             config.routes.post(ENV + "/config", this::configure);
+            config.routes.get(ENV + "/scale", this::scaling);
+            config.routes.post(ENV + "/scale", this::scale);
             config.routes.get("/api/deployments/{id}", this::deployment);
             config.routes.get("/api/instances/{id}/log", this::log);
             ExecRoutes execs = new ExecRoutes(store, agent);
@@ -205,9 +209,11 @@ public final class ApiServer implements AutoCloseable {
         PlanView view = store.read(h -> {
             EnvRow env = Environments.find(h, ref.app(), ref.env()).orElse(null);
             Integer serving = env == null ? null : env.servingRelease();
-            ReleaseShape stable = serving == null ? ReleaseShape.none() : catalog.get(h, env.id(), serving).shape();
+            Map<String, Integer> formation = env == null ? Map.of() : env.formation();
+            ReleaseShape stable = serving == null ? ReleaseShape.none()
+                    : catalog.get(h, env.id(), serving).shape().withCounts(formation);
             int next = env == null ? 1 : Releases.list(h, env.id()).stream().mapToInt(r -> r.number()).max().orElse(0) + 1;
-            ReleaseShape target = dev.cutover.server.control.ReleaseInfo.shapeOf(next, manifest);
+            ReleaseShape target = dev.cutover.server.control.ReleaseInfo.shapeOf(next, manifest).withCounts(formation);
             RolloutSpec spec = new RolloutSpec(target, stable, manifest.deploy(), manifest.release());
             List<PreviewStep> steps = DryRun.simulate(spec, stable.count("web"), manifest.health());
             long minimum = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).atMillis();
@@ -217,6 +223,31 @@ public final class ApiServer implements AutoCloseable {
                             .toList(), minimum);
         });
         json(ctx, view);
+    }
+
+    /** {@code cutover scale APP}: the counts now; nothing changes. */
+    private void scaling(Context ctx) {
+        scaled(ctx, Map.of(), 200);
+    }
+
+    /** {@code cutover scale APP TYPE=N ...}: a scale deployment of the serving release, or nothing to change. */
+    private void scale(Context ctx) {
+        Map<String, Integer> wanted = body(ctx, ScaleRequest.class).processes();
+        if (wanted.isEmpty()) {
+            throw ApiException.badRequest("processes", "processes: none named (expected: a count for at least one "
+                    + "process type, e.g. {\"processes\": {\"web\": 3}})");
+        }
+        scaled(ctx, wanted, 201);
+    }
+
+    private void scaled(Context ctx, Map<String, Integer> wanted, int created) {
+        EnvRef ref = ref(ctx);
+        Deployer.Scaling s = deployer.scale(ref, wanted);
+        json(ctx.status(s.deployment().isPresent() ? created : 200), store.read(h -> {
+            EnvRow env = Deployer.existing(h, ref);
+            return new ScaleView(env.app(), env.name(), s.current(), s.target(), s.manifest(), s.deployment()
+                    .map(id -> views.deployment(h, env, Deployments.get(h, id).orElseThrow(), 0)).orElse(null));
+        }));
     }
 
     private void releases(Context ctx) {

@@ -22,6 +22,7 @@ import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.agent.RunReport;
 import dev.cutover.engine.rollout.RunObservation;
 import dev.cutover.model.json.Json;
+import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.routing.GroupStats;
 import dev.cutover.model.routing.Route;
 import dev.cutover.model.routing.RouteOptions;
@@ -92,6 +93,8 @@ public final class ControlLoop implements AutoCloseable {
 
     /** The kind of deployment {@code cutover rollback} starts. */
     private static final String ROLLBACK = "rollback";
+    /** The kind of deployment {@code cutover scale} starts: the serving release, to other instance counts. */
+    public static final String SCALE = "scale";
 
     public ControlLoop(Store store, ReleaseCatalog catalog, AgentClient agent, String host, TrafficRouter router,
             String domain, Clock clock) {
@@ -197,12 +200,18 @@ public final class ControlLoop implements AutoCloseable {
             Map<String, TargetState> routed, Map<String, Integer> inFlight, Map<String, GroupStats> groupStats) {
         Instant now = clock.instant();
         RolloutSpec spec = store.read(h -> {
+            EnvRow at = Environments.get(h, d.envId());
             ReleaseInfo target = catalog.get(h, d.envId(), d.release());
-            ReleaseShape stable = d.previousRelease() == null
-                    ? ReleaseShape.none() : catalog.get(h, d.envId(), d.previousRelease()).shape();
-            // going back must never be blocked by a command: a rollback runs none (docs/decisions.md)
-            String release = d.kind().equals(ROLLBACK) ? null : target.manifest().release();
-            return new RolloutSpec(target.shape(), stable, target.manifest().deploy(), release);
+            // the environment's counts (cutover scale) over the manifests'; a scale moves from them to its own
+            ReleaseShape stable = d.previousRelease() == null ? ReleaseShape.none()
+                    : catalog.get(h, d.envId(), d.previousRelease()).shape().withCounts(at.formation());
+            boolean scale = d.kind().equals(SCALE);
+            ReleaseShape goal = target.shape().withCounts(scale ? d.formation() : at.formation());
+            // going back must never be blocked by a command: a rollback runs none (docs/decisions.md); nor does a
+            // scale, which runs the release already serving
+            String release = d.kind().equals(ROLLBACK) || scale ? null : target.manifest().release();
+            DeployPolicy policy = scale ? target.manifest().deploy().forScaling() : target.manifest().deploy();
+            return new RolloutSpec(goal, stable, policy, release);
         });
         RolloutState saved = d.hasState() ? readState(d) : RolloutState.start(d.id(), now);
         // the first tick of a deployment in this process, after a restart: the time it was down counts for no wait
@@ -280,6 +289,9 @@ public final class ControlLoop implements AutoCloseable {
             Deployments.addEvents(h, d.id(), now, events);
             if (phase == Phase.SUCCEEDED) {
                 Environments.setServing(h, d.envId(), d.release());
+                if (d.kind().equals(SCALE)) {
+                    Environments.setFormation(h, d.envId(), d.formation());
+                }
             }
             return null;
         });

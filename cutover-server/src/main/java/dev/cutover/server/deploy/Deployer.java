@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.model.api.ConfigChange;
 import dev.cutover.model.bundle.Bundle;
 import dev.cutover.model.json.Json;
+import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.manifest.Manifest;
 import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
+import dev.cutover.model.manifest.ProcessSpec;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.engine.rollout.RolloutState;
 import dev.cutover.server.api.ApiException;
@@ -144,6 +146,58 @@ public final class Deployer {
         });
     }
 
+    /**
+     * The instance counts of an environment, and the scale deployment that moves them to {@code wanted} (types not
+     * named keep their count); none when every count named is already the count. A type must be one of the serving
+     * release's, and a count from 0 to {@link ProcessSpec#MAX_INSTANCES}. The new counts become the environment's
+     * when the deployment succeeds, and every later release runs them instead of its manifest's.
+     */
+    public Scaling scale(EnvRef ref, Map<String, Integer> wanted) {
+        Instant now = clock.instant();
+        return store.tx(h -> {
+            EnvRow env = existing(h, ref);
+            if (env.servingRelease() == null) {
+                throw ApiException.conflict(ref + " serves no release yet: there is nothing to scale (cutover deploy "
+                        + "DIR --to " + ref + " first; the manifest's processes.TYPE.instances are its counts)", null);
+            }
+            ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
+            Map<String, Integer> manifest = new TreeMap<>();
+            ReleaseCatalog.parse(serving).processes().forEach((type, p) -> manifest.put(type, p.instances()));
+            Map<String, Integer> current = new TreeMap<>(manifest);
+            env.formation().forEach((type, n) -> current.computeIfPresent(type, (t, old) -> n));
+            Map<String, Integer> target = new TreeMap<>(current);
+            for (Map.Entry<String, Integer> e : new TreeMap<>(wanted).entrySet()) {
+                String field = "processes." + e.getKey();
+                if (!manifest.containsKey(e.getKey())) {
+                    throw ApiException.badRequest(field, field + ": no such process type in v" + serving.number()
+                            + " (expected one of: " + String.join(", ", manifest.keySet()) + ")");
+                }
+                Integer n = e.getValue();
+                if (n == null || n < 0 || n > ProcessSpec.MAX_INSTANCES) {
+                    throw ApiException.badRequest(field, field + ": " + n + " (expected: a whole number from 0 to "
+                            + ProcessSpec.MAX_INSTANCES + ")");
+                }
+                target.put(e.getKey(), n);
+            }
+            if (target.equals(current)) {
+                return new Scaling(current, target, manifest, Optional.empty());
+            }
+            Map<String, Integer> formation = new TreeMap<>(env.formation());
+            formation.keySet().retainAll(manifest.keySet());
+            target.forEach((type, n) -> {
+                if (!n.equals(current.get(type))) {
+                    formation.put(type, n);
+                }
+            });
+            long id = start(h, env, serving.number(), ControlLoop.SCALE, DeployPolicy.ROLLING, formation, now);
+            return new Scaling(current, target, manifest, Optional.of(id));
+        });
+    }
+
+    /** An environment's instance counts now and after a scale, the serving manifest's, and the scale started. */
+    public record Scaling(Map<String, Integer> current, Map<String, Integer> target, Map<String, Integer> manifest,
+            Optional<Long> deployment) {}
+
     /** Asks the deployment in progress to stop and roll back. */
     public long abort(EnvRef ref) {
         return store.tx(h -> {
@@ -200,13 +254,41 @@ public final class Deployer {
     }
 
     private long start(Handle h, EnvRow env, int release, String kind, String strategy, Instant now) {
+        return start(h, env, release, kind, strategy, Map.of(), now);
+    }
+
+    private long start(Handle h, EnvRow env, int release, String kind, String strategy, Map<String, Integer> formation,
+            Instant now) {
         try {
-            return Deployments.create(h, env.id(), release, env.servingRelease(), kind, strategy, "running", now);
+            long id = Deployments.create(h, env.id(), release, env.servingRelease(), kind, strategy, "running",
+                    formation, now);
+            if (formation.isEmpty()) {
+                List<String> overridden = overridden(h, env, release);
+                if (!overridden.isEmpty()) {
+                    Deployments.addEvents(h, id, now, List.of("instances as set by cutover scale, not as v" + release
+                            + "'s manifest says: " + String.join(", ", overridden)));
+                }
+            }
+            return id;
         } catch (DeploymentInProgressException e) {
             throw ApiException.conflict("deployment " + e.running() + " of " + env.app() + "/" + env.name()
                     + " is in progress; wait for it (cutover status " + env.app() + "/" + env.name()
                     + ") or abort it (cutover abort " + env.app() + "/" + env.name() + ")", e.running());
         }
+    }
+
+    /** {@code web 4 (manifest 2)} for each type whose count the environment sets other than the release's manifest. */
+    private static List<String> overridden(Handle h, EnvRow env, int release) {
+        List<String> out = new java.util.ArrayList<>();
+        Map<String, ProcessSpec> processes = ReleaseCatalog.parse(Releases.get(h, env.id(), release).orElseThrow())
+                .processes();
+        new TreeMap<>(env.formation()).forEach((type, n) -> {
+            ProcessSpec p = processes.get(type);
+            if (p != null && p.instances() != n) {
+                out.add(type + " " + n + " (manifest " + p.instances() + ")");
+            }
+        });
+        return out;
     }
 
     private static Optional<Integer> previousServed(Handle h, EnvRow env) {

@@ -14,7 +14,9 @@ import dev.cutover.testkit.load.LoadResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,67 @@ class StrategiesIT {
             assertThat(server.status(name).deployment().events()).extracting(EventView::message)
                     .anyMatch(m -> m.matches("(" + String.join("|", v1) + "): stopped by INT after \\d+\\.\\ds"));
         }
+    }
+
+    @Test
+    void scaleAddsAndRemovesInstancesUnderLoadWithoutRestartingTheOthersAndLaterReleasesKeepTheCount()
+            throws Exception {
+        String name = "s-scale";
+        assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
+        Map<String, Long> before = pids(server.status(name));
+        assertThat(server.cli("scale", name).out()).isEqualTo(name + "/production runs web=2\n");
+
+        LoadClient keepAlive = server.load(name, LoadClient.Mode.KEEP_ALIVE, 3).start();
+        LoadClient perRequest = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).start();
+        Thread.sleep(500);
+        var up = server.cli("scale", name, "web=4", "--wait");
+        assertThat(up.exit()).as(up.all()).isZero();
+        assertThat(up.out()).contains("scaling " + name + "/production: web 2 → 4\n",
+                "scale v1 (v1) to " + name + "/production, strategy rolling");
+        EnvStatus four = server.status(name);
+        assertThat(four.instances()).hasSize(4).allMatch(i -> i.release() == 1 && i.routing().equals("active"));
+        assertThat(pids(four)).as("the two that ran go on running").containsAllEntriesOf(before);
+
+        var down = server.cli("scale", name, "web=1", "--wait");
+        assertThat(down.exit()).as(down.all()).isZero();
+        assertThat(down.out()).contains("web 4 → 1", "draining ");
+        Thread.sleep(500);
+        keepAlive.stop();
+        perRequest.stop();
+        LoadResult a = keepAlive.await();
+        LoadResult b = perRequest.await();
+        assertThat(a.failed()).as(a.summary()).isZero();
+        assertThat(b.failed()).as(b.summary()).isZero();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
+                .hasSize(1));
+        assertThat(server.cli("scale", name, "web=1").out()).contains("already runs web=1 (the manifest says 2); "
+                + "nothing to do");
+
+        // the next release runs the environment's count, not its manifest's, and its deployment says so
+        var v2 = server.cli("deploy", app.toString(), "--to", name, "--version", "v2", "--wait");
+        assertThat(v2.exit()).as(v2.all()).isZero();
+        assertThat(v2.out()).contains("instances as set by cutover scale, not as v2's manifest says: web 1 (manifest 2)");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
+                .singleElement().satisfies(i -> assertThat(i.release()).isEqualTo(2)));
+
+        var unknown = server.cli("scale", name, "db=2");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("processes.db: no such process type in v2 (expected one of: web)");
+        var negative = server.cli("scale", name, "web=-1");
+        assertThat(negative.exit()).isEqualTo(2);
+        assertThat(negative.err()).contains("processes.web: -1 (expected: a whole number from 0 to 1000)");
+        var malformed = server.cli("scale", name, "web=two");
+        assertThat(malformed.exit()).isEqualTo(2);
+        assertThat(malformed.err()).contains("web: 'two' (expected: a whole number of instances");
+        var nothing = server.cli("scale", "nowhere", "web=2");
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.err()).contains("no environment nowhere/production");
+    }
+
+    private static Map<String, Long> pids(EnvStatus s) {
+        Map<String, Long> pids = new HashMap<>();
+        s.instances().forEach(i -> pids.put(i.id(), i.pid()));
+        return pids;
     }
 
     @Test
