@@ -1,8 +1,10 @@
 package dev.cutover.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.json.Json;
 import dev.cutover.model.name.EnvRef;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +63,18 @@ final class LogsCommand extends ApiCommand {
     @Option(names = {"-t", "--timestamps"}, description = "Prefix each line with the time it was written")
     boolean timestamps;
 
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, or json: one object per line, {\"time\", \"instance\", \"text\"}, and with -f "
+                    + "{\"instance\", \"ended\": true} when an instance's output ends")
+    OutputFormat output;
+
     private record Line(Instant time, int order, String instance, String text) {}
+
+    /** A line as {@code --output json} prints it. */
+    record JsonLine(Instant time, String instance, String text) {}
+
+    /** The end of an instance's output as {@code --output json} prints it, with {@code -f}. */
+    record JsonEnd(String instance, boolean ended) {}
 
     @Override
     int run(ApiClient api) {
@@ -131,7 +144,7 @@ final class LogsCommand extends ApiCommand {
             for (String id : ended) {
                 offsets.remove(id);
                 done.add(id);
-                out().println("[" + id + "] (ended)");
+                out().println(output == OutputFormat.json ? json(new JsonEnd(id, true)) : "[" + id + "] (ended)");
             }
             out().flush();
             if (instance != null && offsets.isEmpty()) {
@@ -197,10 +210,22 @@ final class LogsCommand extends ApiCommand {
 
     private void print(List<Line> list) {
         for (Line l : list) {
+            if (output == OutputFormat.json) {
+                out().println(json(new JsonLine(l.time(), l.instance(), l.text())));
+                continue;
+            }
             String time = timestamps ? TIME.format(l.time().atZone(ZoneId.systemDefault())) + " " : "";
             out().println(time + "[" + l.instance() + "] " + l.text());
         }
         out().flush();
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void sleep() {

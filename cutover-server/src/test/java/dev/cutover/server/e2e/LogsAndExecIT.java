@@ -3,7 +3,9 @@ package dev.cutover.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.json.Json;
 import dev.cutover.server.Main;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -12,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +82,15 @@ class LogsAndExecIT {
 
         var timed = server.cli("logs", "shop", "--type", "web", "-t", "-n", "1");
         assertThat(timed.out()).matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[" + web + "] hello-python v1 .*");
+
+        var json = server.cli("logs", "shop", "--type", "worker", "-n", "3", "--output", "json");
+        assertThat(json.exit()).as(json.all()).isZero();
+        assertThat(json.out().lines().toList()).hasSize(3).allSatisfy(line -> {
+            JsonNode l = Json.mapper().readTree(line);
+            assertThat(l.get("instance").asText()).isEqualTo(worker);
+            assertThat(l.get("text").asText()).startsWith("worker v1 heartbeat");
+            assertThat(Instant.parse(l.get("time").asText())).isBefore(Instant.now().plusSeconds(1));
+        });
     }
 
     @Test
