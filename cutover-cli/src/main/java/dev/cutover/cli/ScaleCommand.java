@@ -38,6 +38,9 @@ final class ScaleCommand extends ApiCommand {
         if (s.deployment() != null) {
             if (output == OutputFormat.text) {
                 out().println("scaling " + ref + ": " + change(s.current(), s.target()));
+                if (Integer.valueOf(0).equals(s.target().get("web"))) {
+                    out().println("with no web instance, " + ref + " answers 503 until it is scaled up again");
+                }
             }
             return DeployCommand.report(api, ref, s.deployment(), waitForIt, output, this);
         }

@@ -146,6 +146,13 @@ class StrategiesIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
                 .singleElement().satisfies(i -> assertThat(i.release()).isEqualTo(2)));
 
+        var zero = server.cli("scale", name, "web=0", "--wait");
+        assertThat(zero.exit()).as(zero.all()).isZero();
+        assertThat(zero.out()).contains("answers 503 until it is scaled up again", "v2 runs web 0");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
+                .isEmpty());
+        assertThat(server.get(name, "/").status()).isEqualTo(503);
+
         var unknown = server.cli("scale", name, "db=2");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("processes.db: no such process type in v2 (expected one of: web)");
