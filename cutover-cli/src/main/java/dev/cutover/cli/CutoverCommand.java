@@ -8,9 +8,8 @@ import picocli.CommandLine.Command;
         description = "Self-hosted application delivery: deploy releases with zero downtime.",
         subcommands = {DeployCommand.class, PlanCommand.class, StatusCommand.class, ReleasesCommand.class, RollbackCommand.class,
                 AbortCommand.class, SteerCommand.Promote.class, SteerCommand.Pause.class,
-                SteerCommand.Resume.class, LogsCommand.class, ExecCommand.class, ConfigCommand.class, ScaleCommand.class,
-                AppsCommand.class,
-                CommandLine.HelpCommand.class})
+                SteerCommand.Resume.class, LogsCommand.class, ExecCommand.class, ConfigCommand.class,
+                ScaleCommand.class, AppsCommand.class, CommandLine.HelpCommand.class})
 public final class CutoverCommand implements Runnable {
 
     @CommandLine.Spec

@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", description = "Show an environment: URL, release serving, deployment, traffic, instances, and those "
-        + "stopped in the last 2 minutes with how each ended.")
+@Command(name = "status", description = "Show an environment: URL, release serving, deployment, traffic, "
+        + "instances, and those stopped in the last 2 minutes with how each ended.")
 final class StatusCommand extends ApiCommand {
 
     @Parameters(index = "0", paramLabel = "APP[/ENV]")
