@@ -179,7 +179,7 @@ public final class Deployer {
                 }
                 target.put(e.getKey(), n);
             }
-            if (target.equals(current)) {
+            if (target.equals(current) && (wanted.isEmpty() || Deployments.inProgress(h, env.id()).isEmpty())) {
                 return new Scaling(current, target, manifest, Optional.empty());
             }
             Map<String, Integer> formation = new TreeMap<>(env.formation());
