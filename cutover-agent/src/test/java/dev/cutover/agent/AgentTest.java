@@ -218,6 +218,37 @@ class AgentTest {
     }
 
     @Test
+    void anInstanceUnhealthyForRestartAfterIsRestartedWithItsStopSignalsAndCountedAsARestart() throws IOException {
+        h.apply(withHealth(web("web-1", h.app), Specs.HTTP.withRestartAfter(Duration.ofSeconds(1))));
+        InstanceReport healthy = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+
+        // the file stays until the restart was seen: each start goes unhealthy again, and back to the backoff
+        Files.createFile(h.workingDirectory("web-1").resolve("fail"));
+        InstanceReport restarted = h.await("web-1", r -> r.phase() == InstancePhase.BACKOFF
+                || r.phase() == InstancePhase.CRASH_LOOPING);
+        assertThat(restarted.reason()).matches("(crash looping: .*; )?restarted for health: unhealthy for 1s \\(\\d+ "
+                + "probes failed: 503 from GET /health\\); stopped by INT after \\d+\\.\\ds, starting again in "
+                + "\\d+\\.\\ds");
+        Files.deleteIfExists(h.workingDirectory("web-1").resolve("fail"));
+
+        InstanceReport back = h.await("web-1", r -> r.phase() == InstancePhase.HEALTHY && r.restarts() >= 1);
+        assertThat(back.pid()).isNotEqualTo(healthy.pid());
+    }
+
+    @Test
+    void withoutRestartAfterAnUnhealthyInstanceKeepsRunning() throws Exception {
+        h.apply(web("web-1", h.app));
+        InstanceReport healthy = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+        Files.createFile(h.workingDirectory("web-1").resolve("fail"));
+        h.awaitPhase("web-1", InstancePhase.UNHEALTHY);
+        Thread.sleep(2000);
+        InstanceReport still = h.find("web-1").orElseThrow();
+        assertThat(still.phase()).isEqualTo(InstancePhase.UNHEALTHY);
+        assertThat(still.pid()).isEqualTo(healthy.pid());
+        assertThat(still.restarts()).isZero();
+    }
+
+    @Test
     void tcpProbePassesOnceThePortAcceptsAndWaitsWhileItRefuses() {
         h.apply(withHealth(web("web-1", h.app), Specs.TCP),
                 withHealth(withCommand(web("web-2", h.app), "exec sleep 1000"), Specs.TCP));

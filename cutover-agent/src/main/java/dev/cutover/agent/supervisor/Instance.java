@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  *                   └─build or launch error─▶ FAILED
  *  alive ─exit─▶ BACKOFF | CRASH_LOOPING ─tick, delay over─▶ STARTING (restarts + 1)
  *  alive ─undesired─▶ STOPPING ─group gone─▶ STOPPED ─desired again─▶ STARTING
+ *  UNHEALTHY for health.restart-after ─▶ STOPPING ─group gone─▶ BACKOFF | CRASH_LOOPING    (as an exit)
  * </pre>
  */
 final class Instance {
@@ -57,6 +58,10 @@ final class Instance {
     private InstancePhase phase = InstancePhase.STARTING;
     private String reason = "starting: waiting for the reconcile loop";
     private Instant stoppedAt;
+    /** Since when it has failed its probes without a pass in between; null while it is not unhealthy. */
+    private Instant unhealthySince;
+    /** Why the stop under way is a restart ({@code health.restart-after}); null for a stop that was asked for. */
+    private String healing;
     private int port;
     private int restarts;
     private SupervisedProcess process;
@@ -163,6 +168,10 @@ final class Instance {
             return;
         }
         if (desired) {
+            if (overdueForRestart(now)) {
+                heal();
+                return;
+            }
             if (!idle()) {
                 return;
             }
@@ -187,6 +196,7 @@ final class Instance {
 
     private void launch(boolean restart) {
         launching = true;
+        unhealthySince = null;
         if (restart) {
             restarts++;
         }
@@ -301,10 +311,19 @@ final class Instance {
             becomeStopped("stopped: " + status.describe());
             return;
         }
+        restartLater(status.describe(), "restarting");
+        log.info("instance {} (pid {}): {}", id, gone.pid(), reason);
+    }
+
+    /**
+     * After an exit, or a restart for health: the next start waits for the restart policy's backoff, and the
+     * reason says what happened and when it starts again ({@code "exited with code 1, restarting in 0.2s"}).
+     */
+    private void restartLater(String happened, String again) {
         Instant now = services.clock().instant();
         RestartPolicy.Decision d = restartPolicy.onExit(now);
         nextStartAt = now.plus(d.delay());
-        String restarting = status.describe() + ", restarting in " + seconds(d.delay());
+        String restarting = happened + ", " + again + " in " + seconds(d.delay());
         if (d.crashLooping()) {
             phase = InstancePhase.CRASH_LOOPING;
             reason = "crash looping: " + d.recentExits() + " exits within "
@@ -313,7 +332,6 @@ final class Instance {
             phase = InstancePhase.BACKOFF;
             reason = restarting;
         }
-        log.info("instance {} (pid {}): {}", id, gone.pid(), reason);
     }
 
     private void killLeftovers(SupervisedProcess gone) {
@@ -349,6 +367,7 @@ final class Instance {
         Health after = health.observe(result.passed(), inStartPeriod);
         switch (after) {
             case HEALTHY -> {
+                unhealthySince = null;
                 if (before != Health.HEALTHY) {
                     phase = InstancePhase.HEALTHY;
                     reason = "healthy: " + plural(health.consecutivePasses(), "probe") + " passed: " + result.outcome();
@@ -363,6 +382,7 @@ final class Instance {
                         + (before == Health.STARTING ? " after the start period" : "") + ": " + result.outcome();
                 if (before != Health.UNHEALTHY) {
                     upSince = null;
+                    unhealthySince = result.at();
                     services.changed().run();
                 }
             }
@@ -405,7 +425,7 @@ final class Instance {
 
     private synchronized void setReason(String text) {
         if (!closed && stopping) {
-            reason = text;
+            reason = healing != null ? "restarting for health: " + text : text;
         }
     }
 
@@ -416,9 +436,36 @@ final class Instance {
         stopping = false;
         process = null;
         startedAt = null;
+        String why = healing;
+        healing = null;
+        if (why != null && desired) {
+            // a restart for health counts as an exit: the same backoff, and the same crash-loop limit
+            restartLater("restarted for health: " + why + "; " + text, "starting again");
+            log.info("instance {}: {}", id, reason);
+            services.changed().run();
+            return;
+        }
         becomeStopped(text);
         log.info("instance {}: {}", id, text);
         services.changed().run();
+    }
+
+    /** Unhealthy without a pass for {@code health.restart-after}, and running: it is to be restarted. */
+    private boolean overdueForRestart(Instant now) {
+        Duration after = spec.health() == null ? null : spec.health().restartAfter();
+        return after != null && phase == InstancePhase.UNHEALTHY && unhealthySince != null && process != null
+                && !stopping && !launching && !now.isBefore(unhealthySince.plus(after));
+    }
+
+    /** Restarts an instance that has stayed unhealthy: its stop signals first, so that it can finish in-flight work. */
+    private void heal() {
+        String why = "unhealthy for " + DurationText.format(spec.health().restartAfter()) + " ("
+                + reason.replaceFirst("^unhealthy: ", "") + ")";
+        log.info("instance {} (pid {}): restarting: {}", id, process.pid(), why);
+        unhealthySince = null;
+        beginStop();
+        healing = why;
+        reason = "restarting: " + why;
     }
 
     // ---- views ----

@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param startPeriod null: an instance that has not yet passed is starting for as long as it takes, its failures
  *                    never count. A duration: failures within it of the process start do not count; after it, an
  *                    instance that has still not passed becomes unhealthy after {@code unhealthyThreshold} failures
+ * @param restartAfter null: an unhealthy instance keeps running, out of the router's table, until its probes pass
+ *                     again. A duration: an instance unhealthy this long without a pass is restarted (its stop
+ *                     signals, then a new start, counted as a restart with the same backoff and crash-loop limit)
  */
 public record HealthSpec(
         String path,
@@ -25,7 +28,8 @@ public record HealthSpec(
         Duration timeout,
         int healthyThreshold,
         int unhealthyThreshold,
-        Duration startPeriod) {
+        Duration startPeriod,
+        Duration restartAfter) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
@@ -55,19 +59,29 @@ public record HealthSpec(
         if (startPeriod != null && startPeriod.isNegative()) {
             throw new ManifestException("health.start-period", DurationText.format(startPeriod), "a duration, e.g. 10s");
         }
+        if (restartAfter != null) {
+            requirePositive("health.restart-after", restartAfter);
+        }
     }
 
     /** An HTTP (with a path) or TCP probe without a start period. */
     public HealthSpec(String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {
-        this(path, null, interval, timeout, healthyThreshold, unhealthyThreshold, null);
+        this(path, null, interval, timeout, healthyThreshold, unhealthyThreshold, null, null);
     }
 
     public HealthSpec withCommand(String newCommand) {
-        return new HealthSpec(null, newCommand, interval, timeout, healthyThreshold, unhealthyThreshold, startPeriod);
+        return new HealthSpec(null, newCommand, interval, timeout, healthyThreshold, unhealthyThreshold, startPeriod,
+                restartAfter);
     }
 
     public HealthSpec withStartPeriod(Duration period) {
-        return new HealthSpec(path, command, interval, timeout, healthyThreshold, unhealthyThreshold, period);
+        return new HealthSpec(path, command, interval, timeout, healthyThreshold, unhealthyThreshold, period,
+                restartAfter);
+    }
+
+    public HealthSpec withRestartAfter(Duration after) {
+        return new HealthSpec(path, command, interval, timeout, healthyThreshold, unhealthyThreshold, startPeriod,
+                after);
     }
 
     static void requirePositive(String field, Duration d) {

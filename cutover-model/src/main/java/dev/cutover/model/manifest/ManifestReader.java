@@ -33,7 +33,7 @@ public final class ManifestReader {
     private static final Set<String> PROCESS = Set.of("command", "instances", "stop-signals", "overlap");
     private static final Set<String> HEALTH =
             Set.of("path", "tcp", "command", "interval", "timeout", "healthy-threshold", "unhealthy-threshold",
-                    "start-period");
+                    "start-period", "restart-after");
     private static final Set<String> ANALYSIS =
             Set.of("max-error-rate", "max-p99", "compare-to-stable", "min-requests", "inconclusive");
 
@@ -303,7 +303,9 @@ public final class ManifestReader {
                 optionalInt("health.unhealthy-threshold", node.get("unhealthy-threshold"),
                         HealthSpec.DEFAULT_UNHEALTHY_THRESHOLD, 1, 100),
                 node.hasNonNull("start-period")
-                        ? optionalDuration("health.start-period", node.get("start-period"), Duration.ZERO) : null);
+                        ? optionalDuration("health.start-period", node.get("start-period"), Duration.ZERO) : null,
+                node.hasNonNull("restart-after")
+                        ? optionalDuration("health.restart-after", node.get("restart-after"), null) : null);
     }
 
     private static DeployPolicy deploy(JsonNode node) {

@@ -45,6 +45,13 @@ class HealthManifestTest {
         assertThat(health("{ path: /health, start-period: 10s }").startPeriod()).isEqualTo(Duration.ofSeconds(10));
     }
 
+    @Test
+    void anUnhealthyInstanceIsRestartedOnlyWhenRestartAfterIsGiven() {
+        assertThat(health("{ path: /health }").restartAfter()).isNull();
+        assertThat(HealthSpec.TCP_DEFAULT.restartAfter()).isNull();
+        assertThat(health("{ path: /health, restart-after: 1m }").restartAfter()).isEqualTo(Duration.ofMinutes(1));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "{ path: /h, command: ./c }   | health.command: only one probe kind (expected: one of path, command or tcp: true)",
@@ -54,7 +61,9 @@ class HealthManifestTest {
         "{ command: '' }              | health.command: '' (expected: a non-empty string)",
         "{ start-period: soon }       | health.start-period: 'soon' (expected: a duration above zero",
         "{ start-period: 0s }         | health.start-period: '0s' (expected: a duration above zero",
-        "{ grace: 10s }               | health.grace: unknown key (expected one of: command, healthy-threshold, interval, path, start-period, tcp, timeout, unhealthy-threshold)",
+        "{ restart-after: never }     | health.restart-after: 'never' (expected: a duration above zero",
+        "{ restart-after: 0s }        | health.restart-after: '0s' (expected: a duration above zero",
+        "{ grace: 10s }               | health.grace: unknown key (expected one of: command, healthy-threshold, interval, path, restart-after, start-period, tcp, timeout, unhealthy-threshold)",
     })
     void rejectsBadHealthSectionsNamingTheField(String section, String message) {
         assertThatThrownBy(() -> health(section))
