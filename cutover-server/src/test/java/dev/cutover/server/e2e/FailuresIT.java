@@ -7,6 +7,7 @@ import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.testkit.load.LoadClient;
 import dev.cutover.testkit.load.LoadResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,64 @@ class FailuresIT {
             assertThat(a.failed()).as(a.summary()).isZero();
             assertThat(b.failed()).as(b.summary()).isZero();
             assertThat(a.succeeded() + b.succeeded()).isGreaterThan(100);
+        }
+    }
+
+    /** An app whose {@code /health} answers 503 while a file {@code sick-INSTANCE} exists in the directory given. */
+    private static final String SICKLY_PY = """
+            import http.server, os, socketserver
+            SICK = os.path.join("%s", "sick-" + os.environ["CUTOVER_INSTANCE"])
+            class H(http.server.BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
+                def do_GET(self):
+                    code = 503 if self.path == "/health" and os.path.exists(SICK) else 200
+                    self.send_response(code)
+                    self.send_header("Content-Length", "3")
+                    self.end_headers()
+                    self.wfile.write(b"ok\\n")
+                def log_message(self, *args):
+                    pass
+            class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+                daemon_threads = True
+            S(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+            """;
+
+    @Test
+    void anInstanceThatStaysUnhealthyIsRestartedWhenTheManifestSaysSoAndNoRequestFails(@TempDir Path tmp)
+            throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("sickly"));
+        Files.writeString(app.resolve("server.py"), SICKLY_PY.formatted(tmp));
+        RunningServer.writeManifest(app, """
+                processes:
+                  web: { command: "exec python3 server.py", instances: 2 }
+                health: { path: /health, interval: 300ms, unhealthy-threshold: 2, restart-after: 2s }
+                deploy: { stop-timeout: 10s, deadline: 60s }
+                """);
+        try (RunningServer server = RunningServer.start(tmp)) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            InstanceView victim = server.status("shop").instances().get(0);
+
+            LoadClient keepAlive = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
+            LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
+            Thread.sleep(1000);
+            Path sick = Files.createFile(tmp.resolve("sick-" + victim.id()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> instance(server.status("shop"), victim.id()).restarts() == 1);
+            Files.delete(sick);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                InstanceView now = instance(server.status("shop"), victim.id());
+                return now.phase().equals("healthy") && now.pid() != victim.pid();
+            });
+            Thread.sleep(1000);
+            keepAlive.stop();
+            perRequest.stop();
+            LoadResult a = keepAlive.await();
+            LoadResult b = perRequest.await();
+
+            assertThat(a.failed()).as(a.summary()).isZero();
+            assertThat(b.failed()).as(b.summary()).isZero();
+            assertThat(a.succeeded() + b.succeeded()).isGreaterThan(100);
+            assertThat(instance(server.status("shop"), victim.id()).restarts()).isEqualTo(1);
+            assertThat(server.status("shop").instances()).hasSize(2).allMatch(i -> i.phase().equals("healthy"));
         }
     }
 
