@@ -40,14 +40,7 @@ class FailuresIT {
                 return now.restarts() == 1 && now.phase().equals("healthy") && now.pid() != victim.pid();
             });
             Thread.sleep(2000);
-            keepAlive.stop();
-            perRequest.stop();
-            LoadResult a = keepAlive.await();
-            LoadResult b = perRequest.await();
-
-            assertThat(a.failed()).as(a.summary()).isZero();
-            assertThat(b.failed()).as(b.summary()).isZero();
-            assertThat(a.succeeded() + b.succeeded()).isGreaterThan(100);
+            RunningServer.expectNoFailedRequest(keepAlive, perRequest);
         }
     }
 
@@ -96,14 +89,7 @@ class FailuresIT {
                 return now.phase().equals("healthy") && now.pid() != victim.pid();
             });
             Thread.sleep(1000);
-            keepAlive.stop();
-            perRequest.stop();
-            LoadResult a = keepAlive.await();
-            LoadResult b = perRequest.await();
-
-            assertThat(a.failed()).as(a.summary()).isZero();
-            assertThat(b.failed()).as(b.summary()).isZero();
-            assertThat(a.succeeded() + b.succeeded()).isGreaterThan(100);
+            RunningServer.expectNoFailedRequest(keepAlive, perRequest);
             assertThat(instance(server.status("shop"), victim.id()).restarts()).isEqualTo(1);
             assertThat(server.status("shop").instances()).hasSize(2).allMatch(i -> i.phase().equals("healthy"));
         }

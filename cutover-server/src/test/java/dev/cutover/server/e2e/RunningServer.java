@@ -1,5 +1,7 @@
 package dev.cutover.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.json.Json;
@@ -7,6 +9,7 @@ import dev.cutover.server.Controller;
 import dev.cutover.server.Main;
 import dev.cutover.server.ServerConfig;
 import dev.cutover.testkit.load.LoadClient;
+import dev.cutover.testkit.load.LoadResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -116,6 +119,23 @@ final class RunningServer implements AutoCloseable {
         return LoadClient.to("127.0.0.1", controller.httpPort()).hostHeader(host(app)).path("/").mode(mode)
                 .workers(workers).countHeader("X-App-Version").deadline(Duration.ofMinutes(3))
                 .readTimeout(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops the load clients, waits for their results, and checks that none of their requests failed and that,
+     * together, more than 100 succeeded (so that the load ran at all).
+     */
+    static void expectNoFailedRequest(LoadClient... clients) throws InterruptedException {
+        for (LoadClient c : clients) {
+            c.stop();
+        }
+        long succeeded = 0;
+        for (LoadClient c : clients) {
+            LoadResult r = c.await();
+            assertThat(r.failed()).as(r.summary()).isZero();
+            succeeded += r.succeeded();
+        }
+        assertThat(succeeded).as("requests that succeeded").isGreaterThan(100);
     }
 
     record Response(int status, Map<String, String> headers, String body) {}

@@ -128,12 +128,7 @@ class StrategiesIT {
         assertThat(down.exit()).as(down.all()).isZero();
         assertThat(down.out()).contains("web 4 → 1", "draining ");
         Thread.sleep(500);
-        keepAlive.stop();
-        perRequest.stop();
-        LoadResult a = keepAlive.await();
-        LoadResult b = perRequest.await();
-        assertThat(a.failed()).as(a.summary()).isZero();
-        assertThat(b.failed()).as(b.summary()).isZero();
+        RunningServer.expectNoFailedRequest(keepAlive, perRequest);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
                 .hasSize(1));
         assertThat(server.cli("scale", name, "web=1").out()).contains("already runs web=1 (the manifest says 2); "
