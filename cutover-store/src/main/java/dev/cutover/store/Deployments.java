@@ -41,7 +41,7 @@ public final class Deployments {
             return h.createUpdate("INSERT INTO deployments (env_id, release, previous_release, kind, strategy, phase, "
                             + "state, formation, created_at) VALUES (:e, :r, :p, :k, :s, :ph, :state, :f, :at)")
                     .bind("e", envId).bind("r", release).bind("p", previous).bind("k", kind).bind("s", strategy)
-                    .bind("ph", phase).bind("state", DeploymentRow.NO_STATE).bind("f", Rows.countsJson(formation))
+                    .bind("ph", phase).bind("state", DeploymentRow.NO_STATE).bind("f", Rows.json(formation))
                     .bind("at", Rows.text(now)).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         } catch (UnableToExecuteStatementException e) {
             long winner = inProgress(h, envId).map(DeploymentRow::id).orElseThrow(() -> e);

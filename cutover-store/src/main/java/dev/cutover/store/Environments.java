@@ -1,11 +1,8 @@
 package dev.cutover.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.cutover.model.json.Json;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -17,7 +14,7 @@ public final class Environments {
     private static final TypeReference<Map<Integer, Integer>> WEIGHTS = new TypeReference<>() {};
     private static final RowMapper<EnvRow> MAPPER = (rs, ctx) -> new EnvRow(rs.getLong("id"), rs.getString("app"),
             rs.getString("name"), Rows.optionalInt(rs, "serving_release"), rs.getInt("config_revision"),
-            weights(rs.getString("weights")), rs.getInt("preview_release"), Rows.counts(rs, "formation"));
+            Rows.map(rs.getString("weights"), WEIGHTS, "weights"), rs.getInt("preview_release"), Rows.counts(rs, "formation"));
 
     private Environments() {}
 
@@ -51,19 +48,14 @@ public final class Environments {
 
     /** The traffic split by release; empty: by instance count. */
     public static void setWeights(Handle h, long envId, Map<Integer, Integer> weights) {
-        String json;
-        try {
-            json = weights.isEmpty() ? null : Json.mapper().writeValueAsString(new TreeMap<>(weights));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write weights as JSON", e);
-        }
-        h.createUpdate("UPDATE environments SET weights = :w WHERE id = :id").bind("w", json).bind("id", envId).execute();
+        h.createUpdate("UPDATE environments SET weights = :w WHERE id = :id").bind("w", Rows.json(weights))
+                .bind("id", envId).execute();
     }
 
     /** The instance counts by process type that override the manifests' (empty: the manifests' own). */
     public static void setFormation(Handle h, long envId, Map<String, Integer> formation) {
         h.createUpdate("UPDATE environments SET formation = :f WHERE id = :id")
-                .bind("f", Rows.countsJson(formation)).bind("id", envId).execute();
+                .bind("f", Rows.json(formation)).bind("id", envId).execute();
     }
 
     /** The release served at the preview host; 0 for none. */
@@ -72,16 +64,6 @@ public final class Environments {
                 .bind("r", release == 0 ? null : release).bind("id", envId).execute();
     }
 
-    private static Map<Integer, Integer> weights(String json) {
-        if (json == null) {
-            return Map.of();
-        }
-        try {
-            return Json.mapper().readValue(json, WEIGHTS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("environment weights in the store are not valid JSON: " + json, e);
-        }
-    }
 
     public static void setConfigRevision(Handle h, long envId, int revision) {
         h.createUpdate("UPDATE environments SET config_revision = :r WHERE id = :id")

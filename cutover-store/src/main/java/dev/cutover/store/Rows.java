@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Column reading shared by the repositories: times are ISO text, optional integers may be NULL, instance counts by
- * process type are a JSON object (NULL: none).
+ * Column reading shared by the repositories: times are ISO text, optional integers may be NULL, maps (instance
+ * counts by process type, weights by release) are JSON objects (NULL: empty).
  */
 final class Rows {
     private static final TypeReference<Map<String, Integer>> COUNTS = new TypeReference<>() {};
@@ -19,22 +19,27 @@ final class Rows {
     private Rows() {}
 
     static Map<String, Integer> counts(ResultSet rs, String column) throws SQLException {
-        String json = rs.getString(column);
+        return map(rs.getString(column), COUNTS, column);
+    }
+
+    /** A map kept as a JSON object; NULL is the empty map. */
+    static <K, V> Map<K, V> map(String json, TypeReference<Map<K, V>> type, String column) {
         if (json == null) {
             return Map.of();
         }
         try {
-            return Json.mapper().readValue(json, COUNTS);
+            return Json.mapper().readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(column + " in the store is not valid JSON: " + json, e);
         }
     }
 
-    static String countsJson(Map<String, Integer> counts) {
+    /** A map as a JSON object with sorted keys; the empty map is NULL. */
+    static String json(Map<?, ?> map) {
         try {
-            return counts.isEmpty() ? null : Json.mapper().writeValueAsString(new TreeMap<>(counts));
+            return map.isEmpty() ? null : Json.mapper().writeValueAsString(new TreeMap<>(map));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write instance counts as JSON", e);
+            throw new IllegalStateException("cannot write " + map + " as JSON", e);
         }
     }
 

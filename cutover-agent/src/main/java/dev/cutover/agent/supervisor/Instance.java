@@ -323,7 +323,7 @@ final class Instance {
         Instant now = services.clock().instant();
         RestartPolicy.Decision d = restartPolicy.onExit(now);
         nextStartAt = now.plus(d.delay());
-        String restarting = happened + ", " + again + " in " + seconds(d.delay());
+        String restarting = happened + ", " + again + " in " + StopSequence.seconds(d.delay());
         if (d.crashLooping()) {
             phase = InstancePhase.CRASH_LOOPING;
             reason = "crash looping: " + d.recentExits() + " exits within "
@@ -496,10 +496,6 @@ final class Instance {
     synchronized void close() {
         closed = true;
         stopProbing();
-    }
-
-    private static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
 
     private static String plural(int n, String word) {

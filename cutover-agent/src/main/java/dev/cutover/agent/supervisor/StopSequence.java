@@ -82,7 +82,8 @@ final class StopSequence {
                 + " in the app, or raise deploy.stop-timeout)";
     }
 
-    private static String seconds(Duration d) {
+    /** {@code 0.2s}: how long a stop, a backoff or a wait took, in the reasons an instance reports. */
+    static String seconds(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
 

@@ -26,6 +26,11 @@ public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy
         this(target, stable, policy, null);
     }
 
+    /** A scale ({@code cutover scale}): the release that serves, to other instance counts; there is none to replace. */
+    public boolean scales() {
+        return target.number() == stable.number();
+    }
+
     /** The same spec with {@code command} as its release command. */
     public RolloutSpec withRelease(String command) {
         return new RolloutSpec(target, stable, policy, command);

@@ -142,10 +142,10 @@ final class Tick {
             case ROLLING_BACK -> goal.number() == 0 ? Phase.FAILED : Phase.ROLLED_BACK;
             case SUCCEEDED, ROLLED_BACK, FAILED -> state.phase();
         };
-        boolean scale = spec.target().number() == spec.stable().number();
+        String serves = spec.scales() ? " runs " + counts(goal) : " is serving";
         events.add(switch (last) {
-            case SUCCEEDED -> scale ? "v" + goal.number() + " runs " + counts(goal) : "v" + goal.number() + " is serving";
-            case ROLLED_BACK -> "rolled back: v" + goal.number() + (scale ? " runs " + counts(goal) : " is serving");
+            case SUCCEEDED -> "v" + goal.number() + serves;
+            case ROLLED_BACK -> "rolled back: v" + goal.number() + serves;
             case FAILED -> "stopped every instance of the failed release";
             case RUNNING, ROLLING_BACK -> throw new IllegalStateException("not a final phase: " + last);
         });
@@ -400,7 +400,7 @@ final class Tick {
         if (at != null && at.running() && at.routing() == Routing.NONE && !obs.routed().containsKey(at.id())) {
             stop(at);
         }
-        if (state.phase() == Phase.RUNNING && spec.target().number() == spec.stable().number()) {
+        if (state.phase() == Phase.RUNNING && spec.scales()) {
             // a scale: the instances it started and never routed are of the release it goes back to, and would be
             // waited for again; none of them took traffic, so they stop now
             for (InstanceRecord r : List.copyOf(inventory.values())) {

@@ -199,14 +199,14 @@ public final class ControlLoop implements AutoCloseable {
     private void advance(DeploymentRow d, Map<String, InstanceReport> reports, Map<String, RunReport> runs,
             Map<String, TargetState> routed, Map<String, Integer> inFlight, Map<String, GroupStats> groupStats) {
         Instant now = clock.instant();
+        EnvRow env = store.read(h -> Environments.get(h, d.envId()));
         RolloutSpec spec = store.read(h -> {
-            EnvRow at = Environments.get(h, d.envId());
             ReleaseInfo target = catalog.get(h, d.envId(), d.release());
             // the environment's counts (cutover scale) over the manifests'; a scale moves from them to its own
             ReleaseShape stable = d.previousRelease() == null ? ReleaseShape.none()
-                    : catalog.get(h, d.envId(), d.previousRelease()).shape().withCounts(at.formation());
+                    : catalog.get(h, d.envId(), d.previousRelease()).shape().withCounts(env.formation());
             boolean scale = d.kind().equals(SCALE);
-            ReleaseShape goal = target.shape().withCounts(scale ? d.formation() : at.formation());
+            ReleaseShape goal = target.shape().withCounts(scale ? d.formation() : env.formation());
             // going back must never be blocked by a command: a rollback runs none (docs/decisions.md); nor does a
             // scale, which runs the release already serving
             String release = d.kind().equals(ROLLBACK) || scale ? null : target.manifest().release();
@@ -231,7 +231,6 @@ public final class ControlLoop implements AutoCloseable {
                 observed.put(r.id(), new Observation(rep.phase(), rep.reason(), rep.probes()));
             }
         }
-        EnvRow env = store.read(h -> Environments.get(h, d.envId()));
         Map<Integer, Integer> desiredWeights = env.weights();
         String environment = RoutingTables.routeName(env.app(), env.name());
         Observations obs = new Observations(observed, runObserved, routed, routing.acknowledgedWeights(d.envId()),

@@ -10,10 +10,12 @@ import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.manifest.ProcessSpec;
 import dev.cutover.model.name.EnvRef;
+import dev.cutover.engine.rollout.ReleaseShape;
 import dev.cutover.engine.rollout.RolloutState;
 import dev.cutover.server.api.ApiException;
 import dev.cutover.server.control.ControlLoop;
 import dev.cutover.server.control.ReleaseCatalog;
+import dev.cutover.server.control.ReleaseInfo;
 import dev.cutover.store.BlobStore;
 import dev.cutover.store.Configs;
 import dev.cutover.store.DeploymentInProgressException;
@@ -161,10 +163,9 @@ public final class Deployer {
                         + "DIR --to " + ref + " first; the manifest's processes.TYPE.instances are its counts)", null);
             }
             ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
-            Map<String, Integer> manifest = new TreeMap<>();
-            ReleaseCatalog.parse(serving).processes().forEach((type, p) -> manifest.put(type, p.instances()));
-            Map<String, Integer> current = new TreeMap<>(manifest);
-            env.formation().forEach((type, n) -> current.computeIfPresent(type, (t, old) -> n));
+            ReleaseShape shape = ReleaseInfo.shapeOf(serving.number(), ReleaseCatalog.parse(serving));
+            Map<String, Integer> manifest = new TreeMap<>(shape.processes());
+            Map<String, Integer> current = new TreeMap<>(shape.withCounts(env.formation()).processes());
             Map<String, Integer> target = new TreeMap<>(current);
             for (Map.Entry<String, Integer> e : new TreeMap<>(wanted).entrySet()) {
                 String field = "processes." + e.getKey();
@@ -279,16 +280,11 @@ public final class Deployer {
 
     /** {@code web 4 (manifest 2)} for each type whose count the environment sets other than the release's manifest. */
     private static List<String> overridden(Handle h, EnvRow env, int release) {
-        List<String> out = new java.util.ArrayList<>();
-        Map<String, ProcessSpec> processes = ReleaseCatalog.parse(Releases.get(h, env.id(), release).orElseThrow())
-                .processes();
-        new TreeMap<>(env.formation()).forEach((type, n) -> {
-            ProcessSpec p = processes.get(type);
-            if (p != null && p.instances() != n) {
-                out.add(type + " " + n + " (manifest " + p.instances() + ")");
-            }
-        });
-        return out;
+        ReleaseShape manifest = ReleaseInfo.shapeOf(release,
+                ReleaseCatalog.parse(Releases.get(h, env.id(), release).orElseThrow()));
+        ReleaseShape runs = manifest.withCounts(env.formation());
+        return manifest.typesInOrder().stream().filter(t -> runs.count(t) != manifest.count(t))
+                .map(t -> t + " " + runs.count(t) + " (manifest " + manifest.count(t) + ")").toList();
     }
 
     private static Optional<Integer> previousServed(Handle h, EnvRow env) {
