@@ -10,6 +10,7 @@ import dev.cutover.model.agent.DesiredState;
 import dev.cutover.model.agent.ExecChunk;
 import dev.cutover.model.agent.ExecRequest;
 import dev.cutover.model.agent.ExecStarted;
+import dev.cutover.model.agent.HostFacts;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.agent.RunState;
@@ -35,10 +36,12 @@ public final class Agent implements AgentClient, AutoCloseable {
     private final Supervisor supervisor;
     private final LogKeeper logs;
     private final Execs execs;
+    private final HostReader host;
 
     private Agent(AgentConfig config, Supervisor supervisor) throws IOException {
         this.config = config;
         this.supervisor = supervisor;
+        this.host = new HostReader(config, config.clock().instant());
         this.logs = LogKeeper.start(config.dataDir().resolve("logs"), config.logs(), config.clock(),
                 supervisor::logIds);
         this.execs = new Execs(config.dataDir().resolve("execs"), supervisor, config.clock());
@@ -74,6 +77,11 @@ public final class Agent implements AgentClient, AutoCloseable {
     public AgentReport report() {
         return new AgentReport(config.host(), config.address(), supervisor.appliedRevision(), supervisor.report(),
                 supervisor.runReports());
+    }
+
+    @Override
+    public HostFacts facts() {
+        return host.read(supervisor.report());
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.cutover.agent.testing.Harness;
 import dev.cutover.agent.testing.Specs;
 import dev.cutover.agent.testing.TestArchives;
 import dev.cutover.model.agent.DesiredState;
+import dev.cutover.model.agent.HostFacts;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.agent.LogChunk;
@@ -95,6 +96,38 @@ class AgentTest {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         assertThat(Long.parseLong(f[2])).as("pgrp").isEqualTo(r.pid());
         assertThat(Long.parseLong(f[3])).as("session").isEqualTo(r.pid());
+    }
+
+    @Test
+    void hostFactsAddUpWhatEachInstancesProcessGroupUses() {
+        // a child that holds 64 MiB resident, under a shell that waits for it
+        h.apply(worker("w-1", h.app, "python3 -c 'import time; b = bytearray(64 << 20); b[::4096] = b\"x\" * 16384; "
+                + "print(\"held\", flush=True); time.sleep(1000)' & wait"),
+                worker("w-2", h.app, "exec sleep 1000"));
+        h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && h.log("w-1").contains("held"));
+        h.await("w-2", i -> i.phase() == InstancePhase.RUNNING && i.pid() > 0);
+
+        HostFacts facts = h.agent().facts();
+
+        assertThat(facts.host()).isEqualTo(h.agent().config().host());
+        assertThat(facts.cpus()).isPositive();
+        assertThat(facts.load()).hasSize(3).allMatch(l -> l >= 0);
+        assertThat(facts.memoryTotal()).isGreaterThanOrEqualTo(facts.memoryAvailable());
+        assertThat(facts.memoryAvailable()).isPositive();
+        assertThat(facts.diskTotal()).isGreaterThanOrEqualTo(facts.diskFree());
+        assertThat(facts.diskFree()).isPositive();
+        Map<String, HostFacts.InstanceUsage> usage = new HashMap<>();
+        facts.instances().forEach(u -> usage.put(u.id(), u));
+        assertThat(usage).containsOnlyKeys("w-1", "w-2");
+        assertThat(usage.get("w-1").processes()).isEqualTo(2);
+        assertThat(usage.get("w-1").memory()).isGreaterThan(64L << 20);
+        assertThat(usage.get("w-2").processes()).isEqualTo(1);
+        assertThat(usage.get("w-2").memory()).isPositive().isLessThan(64L << 20);
+
+        h.apply();
+        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        h.awaitPhase("w-2", InstancePhase.STOPPED);
+        assertThat(h.agent().facts().instances()).isEmpty();
     }
 
     @Test

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {DeployCommand.class, PlanCommand.class, StatusCommand.class, ReleasesCommand.class, RollbackCommand.class,
                 AbortCommand.class, SteerCommand.Promote.class, SteerCommand.Pause.class,
                 SteerCommand.Resume.class, LogsCommand.class, ExecCommand.class, ConfigCommand.class,
-                ScaleCommand.class, AppsCommand.class, CommandLine.HelpCommand.class})
+                ScaleCommand.class, AppsCommand.class, HostsCommand.class, CommandLine.HelpCommand.class})
 public final class CutoverCommand implements Runnable {
 
     @CommandLine.Spec

@@ -175,7 +175,10 @@ final class DeployCommand extends ApiCommand {
         if (bytes < 1024 * 1024) {
             return String.format("%.1f KiB", bytes / 1024.0);
         }
-        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        }
+        return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 
     /** The version label from git: the short commit, with {@code -dirty} when the work tree has changes. */

@@ -1,6 +1,7 @@
 package dev.cutover.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -62,5 +63,14 @@ public final class Instances {
         return h.createQuery("SELECT * FROM instances WHERE env_id = :e AND (running = 1 OR stopped_at >= :since) "
                         + "ORDER BY created_at, id")
                 .bind("e", envId).bind("since", Rows.text(since)).map(MAPPER).list();
+    }
+
+    /** The instances with these ids, oldest first; ids with no instance are left out. */
+    public static List<InstanceRow> byIds(Handle h, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT * FROM instances WHERE id IN (<ids>) ORDER BY created_at, id")
+                .bindList("ids", List.copyOf(ids)).map(MAPPER).list();
     }
 }

@@ -42,7 +42,9 @@ public final class ProcFs {
                 Integer.parseInt(f[1]),
                 Integer.parseInt(f[2]),
                 Integer.parseInt(f[3]),
-                Long.parseLong(f[19]));
+                Long.parseLong(f[19]),
+                Long.parseLong(f[11]) + Long.parseLong(f[12]),
+                Long.parseLong(f[21]));
     }
 
     /** Every process on the host; processes that vanish while listing are skipped. */

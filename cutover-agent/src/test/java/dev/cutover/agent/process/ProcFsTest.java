@@ -13,7 +13,7 @@ class ProcFsTest {
 
         ProcStat s = ProcFs.parse(line);
 
-        assertThat(s).isEqualTo(new ProcStat(4242, 'S', 1, 4242, 4242, 987654));
+        assertThat(s).isEqualTo(new ProcStat(4242, 'S', 1, 4242, 4242, 987654, 3, 10));
     }
 
     @Test

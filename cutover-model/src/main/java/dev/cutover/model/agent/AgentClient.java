@@ -18,6 +18,9 @@ public interface AgentClient {
     /** The agent's current account of its instances. */
     AgentReport report();
 
+    /** The host's capacity and what is free of it, read when asked (not cached), and what each instance uses. */
+    HostFacts facts();
+
     /**
      * Reads an instance's combined log from {@code offset} (negative: that many bytes from the end, rounded to a
      * line start), at most {@code maxBytes}.

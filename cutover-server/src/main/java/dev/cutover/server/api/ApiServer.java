@@ -11,6 +11,7 @@ import dev.cutover.model.api.ScaleView;
 import dev.cutover.model.api.DeployRequest;
 import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.HostView;
 import dev.cutover.model.api.ReleaseView;
 import dev.cutover.model.api.RollbackRequest;
 import dev.cutover.engine.preview.DryRun;
@@ -89,6 +90,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.head("/api/builds/{sha}", this::hasBuild);
             config.routes.put("/api/builds/{sha}", this::putBuild);
             config.routes.get("/api/apps", this::apps);
+            config.routes.get("/api/hosts", ctx -> json(ctx, store.read(h -> List.of(views.host(h)))));
+            config.routes.get("/api/hosts/{host}", this::host);
             config.routes.get(ENV, this::status);
             config.routes.post(ENV + "/deployments", this::deploy);
             config.routes.get(ENV + "/releases", this::releases);
@@ -184,6 +187,15 @@ public final class ApiServer implements AutoCloseable {
             byApp.forEach((name, envs) -> apps.add(new AppView(name, envs)));
             return apps;
         }));
+    }
+
+    private void host(Context ctx) {
+        String name = ctx.pathParam("host");
+        HostView host = store.read(views::host);
+        if (!host.name().equals(name)) {
+            throw ApiException.notFound("no such host: " + name + " (expected one of: " + host.name() + ")");
+        }
+        json(ctx, host);
     }
 
     private void status(Context ctx) {

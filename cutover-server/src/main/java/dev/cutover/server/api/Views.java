@@ -4,16 +4,22 @@ import dev.cutover.engine.rollout.Failure;
 import dev.cutover.engine.rollout.RolloutState;
 import dev.cutover.engine.rollout.Step;
 import dev.cutover.model.agent.AgentClient;
+import dev.cutover.model.agent.AgentReport;
+import dev.cutover.model.agent.HostFacts;
+import dev.cutover.model.agent.HostFacts.InstanceUsage;
 import dev.cutover.model.agent.InstanceReport;
 import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.EventView;
+import dev.cutover.model.api.HostView;
+import dev.cutover.model.api.HostView.HostInstanceView;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.ReleaseCommandView;
 import dev.cutover.model.api.ReleaseView;
 import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.api.TrafficShare;
 import dev.cutover.server.control.ControlLoop;
+import dev.cutover.server.control.HostContact;
 import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.Deployments;
 import dev.cutover.store.EnvRow;
@@ -39,7 +45,6 @@ import org.jdbi.v3.core.Handle;
 
 /** Turns store rows and agent reports into the API's views. Thread-safe; reads only. */
 final class Views {
-
 
     private final AgentClient agent;
     private final ControlLoop loop;
@@ -176,8 +181,55 @@ final class Views {
         return s + "s";
     }
 
-
     List<EnvRow> envs(Handle h) {
         return Environments.all(h);
+    }
+
+    /**
+     * A host: the control loop's last contact with its agent, what the agent reads of the host now, and every
+     * instance with a live process there, with what its process group uses.
+     */
+    HostView host(Handle h) {
+        HostContact contact = loop.contact();
+        String error = contact.error();
+        AgentReport report = null;
+        HostFacts facts = null;
+        try {
+            report = agent.report();
+            facts = agent.facts();
+        } catch (RuntimeException e) {
+            error = error != null ? error : "cannot read the host from its agent: " + e.getMessage();
+        }
+        List<HostInstanceView> instances = new ArrayList<>();
+        if (report != null) {
+            Map<String, InstanceUsage> usage = new HashMap<>();
+            if (facts != null) {
+                facts.instances().forEach(u -> usage.put(u.id(), u));
+            }
+            Map<String, InstanceReport> alive = new HashMap<>();
+            report.instances().stream().filter(r -> r.phase().alive()).forEach(r -> alive.put(r.id(), r));
+            Map<Long, EnvRow> envs = new HashMap<>();
+            for (InstanceRow row : Instances.byIds(h, alive.keySet())) {
+                EnvRow env = envs.computeIfAbsent(row.envId(), id -> Environments.get(h, id));
+                InstanceReport rep = alive.get(row.id());
+                InstanceUsage use = usage.get(row.id());
+                String version = Releases.get(h, env.id(), row.release()).map(ReleaseRow::version).orElse("?");
+                instances.add(new HostInstanceView(row.id(), env.app(), env.name(), row.release(), version, row.type(),
+                        rep.phase().name().toLowerCase(), rep.port(), rep.pid(), use == null ? -1 : use.memory(),
+                        use == null ? -1 : use.cpuSeconds(), use == null ? 0 : use.processes(), rep.startedAt()));
+            }
+            instances.sort(Comparator.comparing(HostInstanceView::app).thenComparing(HostInstanceView::env)
+                    .thenComparing(HostInstanceView::id));
+        }
+        String state = contact.up(clock.instant()) ? "up" : "silent";
+        String address = facts != null ? facts.address() : report != null ? report.address() : null;
+        if (facts == null) {
+            return new HostView(contact.host(), address, state, contact.lastReport(), error,
+                    contact.revisionApplied(), contact.revisionHanded(), null, -1, List.of(-1.0, -1.0, -1.0), -1, -1,
+                    -1, -1, null, instances);
+        }
+        return new HostView(contact.host(), address, state, contact.lastReport(), error, contact.revisionApplied(),
+                contact.revisionHanded(), facts.system(), facts.cpus(), facts.load(), facts.memoryTotal(),
+                facts.memoryAvailable(), facts.diskTotal(), facts.diskFree(), facts.agentStarted(), instances);
     }
 }

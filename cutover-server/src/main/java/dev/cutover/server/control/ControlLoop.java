@@ -88,6 +88,8 @@ public final class ControlLoop implements AutoCloseable {
     private final AtomicLong failedTicks = new AtomicLong();
     /** The newest routing table the router acknowledged, as of the last tick; read by the API's threads. */
     private volatile RoutingTable routedTable = RoutingTable.EMPTY;
+    /** The agent's last answer, or what kept it from answering; written by the loop's thread, read by the API's. */
+    private volatile HostContact contact;
     /** Unfinished deployments this process has ticked and saved; touched only by the loop's thread. */
     private final Set<Long> resumed = new HashSet<>();
 
@@ -106,6 +108,7 @@ public final class ControlLoop implements AutoCloseable {
         this.catalog = catalog;
         this.desired = new DesiredStates(agent, catalog);
         this.routing = new RoutingTables(router, domain);
+        this.contact = HostContact.none(host);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cutover-control");
             t.setDaemon(true);
@@ -121,6 +124,11 @@ public final class ControlLoop implements AutoCloseable {
         return failedTicks.get();
     }
 
+    /** The controller's last contact with the agent, as of the latest tick. */
+    public HostContact contact() {
+        return contact;
+    }
+
     private void safeTick() {
         try {
             tick();
@@ -133,7 +141,14 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     void tick() {
-        AgentReport report = agent.report();
+        AgentReport report;
+        try {
+            report = agent.report();
+        } catch (RuntimeException e) {
+            contact = contact.failed(e, desired.revision());
+            throw e;
+        }
+        contact = contact.answered(clock.instant(), report.appliedRevision(), desired.revision());
         Map<String, InstanceReport> reports = new HashMap<>();
         report.instances().forEach(r -> reports.put(r.id(), r));
         Map<String, RunReport> runs = new HashMap<>();

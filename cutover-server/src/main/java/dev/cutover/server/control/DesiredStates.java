@@ -29,6 +29,11 @@ final class DesiredStates {
         this.catalog = catalog;
     }
 
+    /** The newest revision handed to the agent; 0 before the first. */
+    long revision() {
+        return revision;
+    }
+
     void publish(Handle h, List<InstanceRow> running, List<ReleaseRunRow> wantedRuns) {
         List<InstanceSpec> specs = new ArrayList<>(running.size());
         for (InstanceRow row : running) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.model.api.HostView;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.json.Json;
 import dev.cutover.server.Main;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code cutover logs} and {@code cutover exec} against a real server running the Python example (web and worker).
- * One server for all tests; they run in order because the follow test deploys v2.
+ * {@code cutover logs}, {@code cutover exec} and {@code cutover hosts} against a real server running the Python
+ * example (web and worker). One server for all tests; they run in order because the follow test deploys v2.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -188,6 +191,45 @@ class LogsAndExecIT {
         var unknownInstance = exec("shop", "--instance", "web-zzz", "--", "true");
         assertThat(unknownInstance.exit()).isEqualTo(2);
         assertThat(unknownInstance.err()).contains("instance: web-zzz");
+    }
+
+    @Test
+    @Order(8)
+    void hostsShowsTheLocalHostAndWhatEachInstanceThereUses() throws Exception {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            Map<String, Long> pids = new TreeMap<>();
+            server.status("shop").instances().forEach(i -> pids.put(i.id(), i.pid()));
+            var json = server.cli("hosts", "local", "--output", "json");
+            assertThat(json.exit()).as(json.all()).isZero();
+            HostView host = Json.mapper().readValue(json.out(), HostView.class);
+            assertThat(host.state()).isEqualTo("up");
+            assertThat(host.address()).isEqualTo("127.0.0.1");
+            assertThat(host.revisionApplied()).isPositive().isEqualTo(host.revisionHanded());
+            assertThat(host.cpus()).isPositive();
+            assertThat(host.memoryAvailable()).isPositive().isLessThanOrEqualTo(host.memoryTotal());
+            assertThat(host.diskFree()).isPositive().isLessThanOrEqualTo(host.diskTotal());
+            Map<String, Long> onHost = new TreeMap<>();
+            host.instances().forEach(i -> onHost.put(i.id(), i.pid()));
+            assertThat(onHost).isEqualTo(pids).hasSize(2);
+            assertThat(host.instances()).allSatisfy(i -> {
+                assertThat(i.app() + "/" + i.env()).isEqualTo("shop/production");
+                assertThat(i.memory()).as("resident bytes of " + i.id()).isGreaterThan(1 << 20);
+                assertThat(i.processes()).isPositive();
+            });
+        });
+
+        var list = server.cli("hosts");
+        assertThat(list.exit()).as(list.all()).isZero();
+        assertThat(list.out()).containsPattern("(?m)^local +127\\.0\\.0\\.1 +up +2 ");
+        var detail = server.cli("hosts", "local");
+        assertThat(detail.out()).contains("desired:    revision").contains("shop/production")
+                .contains(instance("web")).contains(instance("worker"));
+        var all = server.cli("hosts", "--output", "json");
+        assertThat(Json.mapper().readTree(all.out()).get(0).get("name").asText()).isEqualTo("local");
+
+        var unknown = server.cli("hosts", "nope");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no such host: nope (expected one of: local)");
     }
 
     /** {@code cutover exec ARGS} with the API options before {@code --}, where the command begins. */
