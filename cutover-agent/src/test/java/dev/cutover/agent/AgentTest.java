@@ -232,6 +232,27 @@ class AgentTest {
     }
 
     @Test
+    void aRefusedProbeSaysWhatTheAppListensOnInstead() {
+        String handler = "import http.server, os, socket; H = http.server.BaseHTTPRequestHandler; ";
+        // one ignores PORT and takes a port of its own; the other listens on PORT, but on IPv6's loopback only
+        h.apply(withCommand(web("own-port", h.app), "exec python3 -c '" + handler
+                        + "http.server.HTTPServer((\"0.0.0.0\", 0), H).serve_forever()'"),
+                withCommand(web("v6-only", h.app), "exec python3 -c '" + handler
+                        + "V6 = type(\"V6\", (http.server.HTTPServer,), {\"address_family\": socket.AF_INET6}); "
+                        + "V6((\"::1\", int(os.environ[\"PORT\"])), H).serve_forever()'"));
+
+        InstanceReport own = h.await("own-port", i -> i.reason().contains("(it listens on"));
+        InstanceReport v6 = h.await("v6-only", i -> i.reason().contains("(it listens on"));
+
+        assertThat(own.phase()).isEqualTo(InstancePhase.STARTING);
+        assertThat(own.reason()).matches("starting: waiting for GET /health: connection refused to GET /health \\(it "
+                + "listens on 0\\.0\\.0\\.0:\\d+, not on its PORT, " + own.port() + ": take the port to listen on "
+                + "from the PORT variable\\)");
+        assertThat(v6.reason()).endsWith("(it listens on [::1]:" + v6.port() + ", which 127.0.0.1 does not reach: "
+                + "listen on 0.0.0.0 (or :: for IPv6 as well))");
+    }
+
+    @Test
     void httpProbeTurnsUnhealthyOn503AndHealthyAgain() throws IOException {
         h.apply(web("web-1", h.app));
         InstanceReport healthy = h.awaitPhase("web-1", InstancePhase.HEALTHY);
@@ -291,7 +312,9 @@ class AgentTest {
 
         InstanceReport waiting = h.await("web-2", i -> i.probes().size() >= 2);
         assertThat(waiting.phase()).isEqualTo(InstancePhase.STARTING);
-        assertThat(waiting.reason()).isEqualTo("starting: waiting for TCP connect: connection refused to TCP connect");
+        assertThat(waiting.reason()).isEqualTo("starting: waiting for TCP connect: connection refused to TCP connect "
+                + "(no process of the instance listens on a TCP port yet; it should listen on PORT, " + waiting.port()
+                + ")");
         assertThat(waiting.probes()).last().asString().endsWith("fail: connection refused to TCP connect");
         assertThat(waiting.port()).isNotEqualTo(up.port());
     }

@@ -61,8 +61,9 @@ class HealthKindsTest {
 
         assertThat(during.phase()).isEqualTo(InstancePhase.STARTING);
         assertThat(during.reason()).contains("starting: in the start period, waiting for TCP connect: connection refused");
-        assertThat(after.reason()).isEqualTo(
-                "unhealthy: 2 probes failed after the start period: connection refused to TCP connect");
+        assertThat(after.reason()).isEqualTo("unhealthy: 2 probes failed after the start period: connection refused "
+                + "to TCP connect (no process of the instance listens on a TCP port yet; it should listen on PORT, "
+                + after.port() + ")");
         assertThat(after.restarts()).isZero();
     }
 

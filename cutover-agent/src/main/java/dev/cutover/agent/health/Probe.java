@@ -62,7 +62,7 @@ final class Probe {
             }
             return new ProbeResult(at, code >= 200 && code < 400, code + " from " + what, elapsed);
         } catch (ConnectException e) {
-            return new ProbeResult(at, false, "connection refused to " + what, null);
+            return ProbeResult.refused(at, "connection refused to " + what);
         } catch (SocketTimeoutException e) {
             return new ProbeResult(at, false, "timed out after " + timeoutMillis + "ms: " + what, null);
         } catch (IOException e) {

@@ -10,8 +10,18 @@ import java.time.format.DateTimeFormatter;
  *
  * @param outcome what happened, without timing: {@code 200 from GET /health}, {@code connection refused to TCP connect}
  * @param elapsed how long a probe that got an answer took; null when it got none
+ * @param refused whether nothing accepted the connection to the instance's port
  */
-public record ProbeResult(Instant at, boolean passed, String outcome, Duration elapsed) {
+public record ProbeResult(Instant at, boolean passed, String outcome, Duration elapsed, boolean refused) {
+
+    public ProbeResult(Instant at, boolean passed, String outcome, Duration elapsed) {
+        this(at, passed, outcome, elapsed, false);
+    }
+
+    /** A probe whose connection to the instance's port was refused. */
+    static ProbeResult refused(Instant at, String outcome) {
+        return new ProbeResult(at, false, outcome, null, true);
+    }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 

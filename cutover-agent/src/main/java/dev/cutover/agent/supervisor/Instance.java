@@ -349,10 +349,17 @@ final class Instance {
     /** A command probe runs in the instance's working directory with its environment. */
     private Prober.Probing startProbing(int gen, InstanceSpec s, int p) {
         Path work = services.workingDirectory(id);
-        return services.prober().start(s.health(), p, work, environment(s, work, p), r -> probed(gen, r));
+        PortCheck check = new PortCheck();
+        return services.prober().start(s.health(), p, work, environment(s, work, p),
+                r -> probed(gen, r, r.refused() ? check.refused(groupId(), p) : null));
     }
 
-    private synchronized void probed(int gen, ProbeResult result) {
+    private synchronized long groupId() {
+        return process == null ? 0 : process.pid();
+    }
+
+    /** {@code why}: what the instance listens on, when a refused probe says something is wrong with it. */
+    private synchronized void probed(int gen, ProbeResult result, String why) {
         if (closed || gen != generation || process == null || stopping) {
             return;
         }
@@ -379,7 +386,8 @@ final class Instance {
             case UNHEALTHY -> {
                 phase = InstancePhase.UNHEALTHY;
                 reason = "unhealthy: " + plural(health.consecutiveFailures(), "probe") + " failed"
-                        + (before == Health.STARTING ? " after the start period" : "") + ": " + result.outcome();
+                        + (before == Health.STARTING ? " after the start period" : "") + ": " + result.outcome()
+                        + (why == null ? "" : " (" + why + ")");
                 if (before != Health.UNHEALTHY) {
                     upSince = null;
                     unhealthySince = result.at();
@@ -389,7 +397,7 @@ final class Instance {
             case STARTING -> {
                 if (!result.passed()) {
                     reason = "starting: " + (inStartPeriod ? "in the start period, " : "") + "waiting for "
-                            + spec.health().describe() + ": " + result.outcome();
+                            + spec.health().describe() + ": " + result.outcome() + (why == null ? "" : " (" + why + ")");
                 }
             }
         }
