@@ -253,6 +253,40 @@ class AgentTest {
     }
 
     @Test
+    void anAppThatDaemonizesIsToldSoAndWhatItLeftRunningIsStopped() {
+        // forks, lets the child take a session of its own, and returns: its stop signals would never reach the child
+        h.apply(worker("w-1", h.app, "exec python3 -c 'import os, sys, time; os.fork() and sys.exit(0); "
+                + "os.setsid(); print(\"daemon\", os.getpid(), flush=True); time.sleep(1000)'"));
+
+        InstanceReport r = h.await("w-1", i -> i.reason().contains("and left pid"));
+
+        assertThat(r.reason()).matches("(crash looping: \\d exits within 1m; )?exited: code 0, and left pid \\d+ "
+                + "\\(\\S*python3 -c import os, sys, time; .*\\) running in the background \\(stopped now; the command "
+                + "must keep the app in the foreground, not start it and return\\), restarting in \\d+\\.\\ds");
+        Matcher m = Pattern.compile("and left pid (\\d+)").matcher(r.reason());
+        assertThat(m.find()).isTrue();
+        long daemon = Long.parseLong(m.group(1));
+        await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(daemon));
+        h.apply();
+    }
+
+    @Test
+    void aHelperStartedInASessionOfItsOwnIsStoppedWithItsInstance() {
+        h.apply(worker("w-1", h.app, "exec python3 -c 'import os, time\nif os.fork() == 0:\n    os.setsid(); "
+                + "print(\"helper\", os.getpid(), flush=True); time.sleep(1000)\nelse:\n    time.sleep(1000)'"));
+        h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && h.log("w-1").contains("helper"));
+        Matcher m = Pattern.compile("helper (\\d+)").matcher(h.log("w-1"));
+        assertThat(m.find()).isTrue();
+        long helper = Long.parseLong(m.group(1));
+        assertThat(Harness.alive(helper)).isTrue();
+
+        h.apply();
+
+        h.awaitPhase("w-1", InstancePhase.STOPPED);
+        await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(helper));
+    }
+
+    @Test
     void httpProbeTurnsUnhealthyOn503AndHealthyAgain() throws IOException {
         h.apply(web("web-1", h.app));
         InstanceReport healthy = h.awaitPhase("web-1", InstancePhase.HEALTHY);

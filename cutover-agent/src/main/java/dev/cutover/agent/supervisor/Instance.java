@@ -9,6 +9,7 @@ import dev.cutover.agent.process.ExitStatus;
 import dev.cutover.agent.process.LaunchSpec;
 import dev.cutover.agent.process.ProcFs;
 import dev.cutover.agent.process.Signal;
+import dev.cutover.agent.process.Strays;
 import dev.cutover.agent.process.SupervisedProcess;
 import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.agent.InstanceReport;
@@ -45,6 +46,8 @@ final class Instance {
 
     private static final Logger log = LoggerFactory.getLogger(Instance.class);
     static final int PROBE_HISTORY = 10;
+    /** How long a process left running outside the group gets between SIGTERM and SIGKILL. */
+    static final Duration STRAY_GRACE = Duration.ofSeconds(5);
 
     private final String id;
     private final Services services;
@@ -116,7 +119,7 @@ final class Instance {
             upSince = now;
         }
         reason = "adopted: pid " + proc.pid() + " after an agent restart";
-        proc.onExit().thenAccept(status -> exited(gen, status));
+        watchExit(gen, proc);
     }
 
     String id() {
@@ -261,7 +264,7 @@ final class Instance {
         services.changed().run();
         if (!desired) {
             beginStop(); // removed while it was starting
-            proc.onExit().thenAccept(status -> exited(gen, status));
+            watchExit(gen, proc);
             return;
         }
         if (s.listens()) {
@@ -276,7 +279,7 @@ final class Instance {
         }
         log.info("instance {}: started pid {}{}", id, proc.pid(), s.listens() ? " on port " + p : "");
         // Last: an exit that already happened runs exited() right here, on top of the state set above.
-        proc.onExit().thenAccept(status -> exited(gen, status));
+        watchExit(gen, proc);
     }
 
     private synchronized void failed(int gen, String message) {
@@ -292,7 +295,18 @@ final class Instance {
 
     // ---- exit and restart ----
 
-    private synchronized void exited(int gen, ExitStatus status) {
+    /** On exit, what the process left running outside its group is looked for before the lock is taken. */
+    private void watchExit(int gen, SupervisedProcess proc) {
+        proc.onExit().thenAccept(status -> exited(gen, status, Strays.of(id)));
+    }
+
+    /** {@code strays}: processes it left running outside its group, which are stopped now (see {@link Strays}). */
+    private synchronized void exited(int gen, ExitStatus status, List<Strays.Stray> strays) {
+        if (!strays.isEmpty()) {
+            log.warn("instance {}: stopping what it left running outside its process group: {}", id,
+                    Strays.describe(strays));
+            services.tasks().execute(() -> stopStrays(strays));
+        }
         if (closed || gen != generation || process == null) {
             return;
         }
@@ -307,11 +321,14 @@ final class Instance {
         }
         // The leader is gone; what else it left in its group belongs to no one now.
         services.tasks().execute(() -> killLeftovers(gone));
+        String happened = status.describe() + (strays.isEmpty() ? "" : ", and left " + Strays.describe(strays)
+                + " running in the background (stopped now; the command must keep the app in the foreground, not "
+                + "start it and return)");
         if (!desired) {
-            becomeStopped("stopped: " + status.describe());
+            becomeStopped("stopped: " + happened);
             return;
         }
-        restartLater(status.describe(), "restarting");
+        restartLater(happened, "restarting");
         log.info("instance {} (pid {}): {}", id, gone.pid(), reason);
     }
 
@@ -331,6 +348,16 @@ final class Instance {
         } else {
             phase = InstancePhase.BACKOFF;
             reason = restarting;
+        }
+    }
+
+    private void stopStrays(List<Strays.Stray> strays) {
+        try {
+            Strays.stop(strays, STRAY_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("instance {}: cannot stop what it left running: {}", id, Strays.describe(strays), e);
         }
     }
 
