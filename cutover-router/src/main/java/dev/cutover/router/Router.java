@@ -25,13 +25,17 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Objects;
@@ -70,6 +74,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
     private final AtomicLong appliedVersion = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
+    private volatile RoutingTable appliedTable = RoutingTable.EMPTY;
     private Channel serverChannel;
     private Channel httpsChannel;
     private CertificateStore certificates;
@@ -96,6 +101,18 @@ public final class Router implements TrafficRouter, AutoCloseable {
      *                         machine's, ...): the message names the address and port and says why
      */
     public static Router start(RouterConfig config) throws InterruptedException {
+        return start(config, null);
+    }
+
+    /**
+     * Like {@link #start(RouterConfig)}, but serves on listening sockets another router handed over instead of
+     * binding its own (the config's ports are not used; {@link #port()} is what the sockets listen on).
+     *
+     * @param handedOver null to bind as usual
+     * @throws IllegalStateException when the transport is not epoll, the only one that can take a socket by its
+     *                               descriptor
+     */
+    public static Router start(RouterConfig config, HandedOverSockets handedOver) throws InterruptedException {
         Objects.requireNonNull(config, "config");
         leakDetectionOffUnlessAsked();
         IoTransport transport = IoTransport.of(config.transport());
@@ -122,10 +139,14 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 throw new SettingException("tls", e.getMessage(), e);
             }
         }
+        if (handedOver != null && !transport.name().equals("epoll")) {
+            throw new IllegalStateException("transport: " + transport.name() + " cannot take over listening sockets "
+                    + "(expected: epoll, the default on Linux)");
+        }
         Router router = new Router(config, transport, accessLog);
         router.certificates = certificates;
         try {
-            router.bind(transport);
+            router.bind(transport, handedOver);
         } catch (InterruptedException | RuntimeException e) {
             router.shutdownGroups();
             if (certificates != null) {
@@ -156,14 +177,19 @@ public final class Router implements TrafficRouter, AutoCloseable {
         }
     }
 
-    private void bind(IoTransport transport) throws InterruptedException {
+    private void bind(IoTransport transport, HandedOverSockets handedOver) throws InterruptedException {
         int httpsPort = 443;
         if (certificates != null) {
-            httpsChannel = listen(bootstrap(transport, certificates, 0), config.tls().port());
+            httpsChannel = handedOver != null && handedOver.https() >= 0
+                    ? adopt(bootstrap(transport, certificates, 0), handedOver.https())
+                    : listen(bootstrap(transport, certificates, 0).channel(transport.serverChannelType()),
+                            config.tls().port());
             httpsPort = ((InetSocketAddress) httpsChannel.localAddress()).getPort();
         }
         try {
-            serverChannel = listen(bootstrap(transport, null, httpsPort), config.port());
+            serverChannel = handedOver != null ? adopt(bootstrap(transport, null, httpsPort), handedOver.http())
+                    : listen(bootstrap(transport, null, httpsPort).channel(transport.serverChannelType()),
+                            config.port());
         } catch (InterruptedException | RuntimeException e) {
             if (httpsChannel != null) {
                 httpsChannel.close().awaitUninterruptibly();
@@ -186,6 +212,32 @@ public final class Router implements TrafficRouter, AutoCloseable {
         return bound.channel();
     }
 
+    /** Serves on a listening socket another process handed over, by its descriptor in this process. */
+    private Channel adopt(ServerBootstrap bootstrap, int fd) throws InterruptedException {
+        EpollServerSocketChannel channel = new EpollServerSocketChannel(fd);
+        ChannelFuture registered = bootstrap.channelFactory(() -> channel).register().await();
+        if (!registered.isSuccess()) {
+            channel.close();
+            throw new IllegalStateException("cannot serve on the listening socket handed over (descriptor " + fd + "): "
+                    + registered.cause(), registered.cause());
+        }
+        return channel;
+    }
+
+    /** The descriptors of the listening sockets, HTTP then HTTPS, for handing them over; epoll only. */
+    public List<FileDescriptor> listeningSockets() {
+        if (!(serverChannel instanceof EpollServerSocketChannel http)) {
+            throw new IllegalStateException("transport: " + transportName + " cannot hand its listening sockets over "
+                    + "(expected: epoll, the default on Linux)");
+        }
+        List<FileDescriptor> fds = new ArrayList<>();
+        fds.add(http.fd());
+        if (httpsChannel instanceof EpollServerSocketChannel https) {
+            fds.add(https.fd());
+        }
+        return fds;
+    }
+
     private ServerBootstrap bootstrap(IoTransport transport, CertificateStore tls, int httpsPort) {
         FrontendInitializer.Timeouts timeouts = new FrontendInitializer.Timeouts(config.responseTimeout(),
                 config.idleTimeout(), config.tunnelIdleTimeout(), config.tunnelDrainGrace(), httpsPort);
@@ -197,7 +249,6 @@ public final class Router implements TrafficRouter, AutoCloseable {
         // accepted connection bought nothing.
         return new ServerBootstrap()
                 .group(workers, workers)
-                .channel(transport.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, true)
@@ -241,6 +292,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
             // See LiveTarget.tryStartRequest for why that closes the race with a request being picked.
             Map<String, LiveTarget> targets = registry.update(table);
             snapshot = RoutingSnapshot.of(table, targets, metrics);
+            appliedTable = table;
             appliedVersion.set(table.version());
         }
         pools.forEach(ConnectionPool::closeIdleOfRetiredTargets);
@@ -249,6 +301,11 @@ public final class Router implements TrafficRouter, AutoCloseable {
     @Override
     public long appliedVersion() {
         return appliedVersion.get();
+    }
+
+    /** The table applied last: what a router taking over from this one starts with. */
+    public RoutingTable appliedTable() {
+        return appliedTable;
     }
 
     @Override
@@ -304,6 +361,20 @@ public final class Router implements TrafficRouter, AutoCloseable {
      */
     @Override
     public void close() {
+        close(RouterClosing.INSTANCE);
+    }
+
+    /**
+     * Closes after {@link #listeningSockets()} were handed over to a router in another process, which accepts on
+     * them now: the descriptors of this process close (the sockets stay open in the other), requests in flight
+     * finish, and an idle keep-alive connection gets a moment for one more request, answered with
+     * {@code Connection: close}, so that no client sees its connection closed under a request it was sending.
+     */
+    public void closeHandedOver() {
+        close(RouterClosing.HANDED_OVER);
+    }
+
+    private void close(RouterClosing how) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -315,7 +386,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
             }
             var allClosed = clients.newCloseFuture();
             for (Channel client : clients) {
-                client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(RouterClosing.INSTANCE));
+                client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(how));
             }
             try {
                 if (!allClosed.await(CLOSE_GRACE.toMillis())) {

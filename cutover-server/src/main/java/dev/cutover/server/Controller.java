@@ -9,12 +9,18 @@ import dev.cutover.server.api.ApiServer;
 import dev.cutover.server.control.ControlLoop;
 import dev.cutover.server.control.ReleaseCatalog;
 import dev.cutover.server.deploy.Deployer;
+import dev.cutover.server.handover.HandoverOffer;
+import dev.cutover.server.handover.HandoverServer;
+import dev.cutover.server.handover.Takeover;
+import io.netty.channel.unix.FileDescriptor;
 import dev.cutover.store.BlobStore;
 import dev.cutover.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.cutover.model.agent.DesiredState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +45,11 @@ public final class Controller implements AutoCloseable {
     private final ControlLoop loop;
     private final ApiServer api;
     private final String token;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
+    private HandoverServer handover;
+    /** The Unix socket in the data directory on which a new server asks this one to hand over. */
+    public static final String HANDOVER_SOCKET = "server.sock";
 
     private Controller(ServerConfig config, Store store, Router router, Agent agent, ControlLoop loop, ApiServer api,
             String token) {
@@ -52,14 +63,39 @@ public final class Controller implements AutoCloseable {
     }
 
     public static Controller start(ServerConfig config) throws IOException, InterruptedException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts the server; with a {@code takeover}, its router first serves on the sockets the running server hands
+     * over, and the rest starts once that server has stopped (see {@link Takeover}).
+     *
+     * @throws IOException when the running server did not stop after handing over (its pid is in the message)
+     */
+    public static Controller start(ServerConfig config, Takeover takeover) throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
-        Store store = Store.openEmbedded(config.dataDir());
-        String token = AdminToken.ensure(store, config.dataDir(), config.clock().instant());
-        BlobStore blobs = new BlobStore(config.dataDir().resolve("builds"));
-        Router router = Router.start(RouterConfig.defaults(config.httpBind(), config.httpPort()).withTls(config.tls()));
+        RouterConfig routerConfig = RouterConfig.defaults(config.httpBind(), config.httpPort()).withTls(config.tls());
+        Router router;
+        if (takeover != null) {
+            router = Router.start(routerConfig, takeover.sockets());
+            router.apply(takeover.offer().table());
+            try {
+                takeover.serving();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                router.close();
+                throw e;
+            }
+            LOG.info("took over from pid {}: its router's sockets and table v{}", takeover.offer().pid(),
+                    takeover.offer().table().version());
+        } else {
+            router = Router.start(routerConfig);
+        }
         Agent agent = null;
         ControlLoop loop = null;
         try {
+            Store store = Store.openEmbedded(config.dataDir());
+            String token = AdminToken.ensure(store, config.dataDir(), config.clock().instant());
+            BlobStore blobs = new BlobStore(config.dataDir().resolve("builds"));
             agent = Agent.start(new AgentConfig(config.dataDir().resolve("agent"), LOCAL_HOST, "127.0.0.1",
                     config.clock()), blobs::open);
             ReleaseCatalog catalog = new ReleaseCatalog();
@@ -69,6 +105,7 @@ public final class Controller implements AutoCloseable {
                     loop, config.clock(), catalog, config.domain(), router.port(), config.apiBind(), config.apiPort());
             api.serveMetrics(router::prometheusText);
             Controller c = new Controller(config, store, router, agent, loop, api, token);
+            c.handover = HandoverServer.start(config.dataDir().resolve(HANDOVER_SOCKET), c.new HandingOver());
             Credentials.save(c.apiUrl(), token);
             LOG.info("API on {}, router on {}:{}, data in {}", c.apiUrl(), config.httpBind(), router.port(),
                     config.dataDir());
@@ -83,6 +120,36 @@ public final class Controller implements AutoCloseable {
             router.close();
             throw e;
         }
+    }
+
+    /** What this server does when a new one takes over from it. */
+    private final class HandingOver implements HandoverServer.Source {
+        @Override
+        public HandoverOffer prepare() {
+            loop.pause();
+            return new HandoverOffer(ProcessHandle.current().pid(), router.port(), router.httpsPort(),
+                    router.appliedTable());
+        }
+
+        @Override
+        public List<FileDescriptor> sockets() {
+            return router.listeningSockets();
+        }
+
+        @Override
+        public void handOver() {
+            close(true);
+        }
+
+        @Override
+        public void resume() {
+            loop.resume();
+        }
+    }
+
+    /** Completes when this server has stopped after handing over to a new one. */
+    public CompletableFuture<Void> handedOver() {
+        return handedOver;
     }
 
     public String apiUrl() {
@@ -137,9 +204,26 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        close(false);
+    }
+
+    /** Idempotent; after a handover, the router first lets its requests in flight finish, as the new one serves. */
+    private void close(boolean handingOver) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (handingOver) {
+            router.closeHandedOver();
+        }
+        if (handover != null && !handingOver) {
+            handover.close();
+        }
         api.close();
         loop.close();
         agent.close();
         router.close();
+        if (handingOver) {
+            handedOver.complete(null);
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.cutover.server;
 import dev.cutover.cli.Credentials;
 import dev.cutover.router.ListenException;
 import dev.cutover.router.tls.TlsConfig;
+import dev.cutover.server.handover.HandoverOffer;
+import dev.cutover.server.handover.Takeover;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -72,9 +74,29 @@ public final class ServerCommand implements Callable<Integer> {
                     + "user can create and write to)");
             return 2;
         }
+        Takeover takeover;
+        try {
+            takeover = Takeover.ask(config.dataDir().resolve(Controller.HANDOVER_SOCKET)).orElse(null);
+        } catch (IOException e) {
+            System.err.println("error: a server runs on " + config.dataDir() + " and did not hand over to this one: "
+                    + e.getMessage() + " (it goes on serving; try again, or stop it first)");
+            return 3;
+        }
+        if (takeover != null) {
+            String mismatch = mismatch(takeover.offer());
+            if (mismatch != null) {
+                takeover.close();
+                System.err.println("error: " + mismatch + " (expected: the ports of the server running on "
+                        + config.dataDir() + ", which this one would take over from; it goes on serving)");
+                return 2;
+            }
+            System.out.println("taking over from the server running on " + config.dataDir() + " (pid "
+                    + takeover.offer().pid() + "): its router's sockets first, then the rest once it has stopped");
+            System.out.flush();
+        }
         Controller controller;
         try {
-            controller = Controller.start(config);
+            controller = Controller.start(config, takeover);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
@@ -96,6 +118,11 @@ public final class ServerCommand implements Callable<Integer> {
             controller.close();
             stopped.countDown();
         }, "cutover-shutdown"));
+        controller.handedOver().thenRun(() -> {
+            System.out.println("a new server took over; this one has stopped");
+            System.out.flush();
+            stopped.countDown();
+        });
         System.out.println("cutover server running");
         System.out.println("  API:     " + controller.apiUrl() + "  (token in " + config.dataDir().resolve(AdminToken.FILE)
                 + ", also in " + Credentials.file() + ")");
@@ -109,6 +136,19 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Why this server cannot take over the running one's sockets, or null when it can. */
+    private String mismatch(HandoverOffer offer) {
+        if (httpPort != 0 && httpPort != offer.httpPort()) {
+            return "--http-port: " + httpPort + ", but the running server's router listens on " + offer.httpPort();
+        }
+        int https = httpsPort == null ? -1 : httpsPort;
+        if ((https < 0) != (offer.httpsPort() < 0) || https > 0 && https != offer.httpsPort()) {
+            return "--https-port: " + (https < 0 ? "none" : https) + ", but the running server's is "
+                    + (offer.httpsPort() < 0 ? "none" : offer.httpsPort());
+        }
+        return null;
     }
 
     /** The HTTPS listener of the options, or null; certificates and keys pair up by position. */

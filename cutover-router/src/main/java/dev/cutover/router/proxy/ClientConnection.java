@@ -16,6 +16,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -498,10 +499,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     @Override
     public void userEventTriggered(ChannelHandlerContext channelContext, Object evt) {
-        if (evt == RouterClosing.INSTANCE) {
+        if (evt instanceof RouterClosing how) {
             routerClosing = true;
             if (state == State.HEAD && in == null) {
-                closeNow();
+                if (how == RouterClosing.INSTANCE) {
+                    closeNow();
+                } else {
+                    ctx.channel().eventLoop().schedule(() -> {
+                        if (state == State.HEAD && in == null) {
+                            closeNow();
+                        }
+                    }, RouterClosing.IDLE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                }
             } else if (state == State.TUNNEL) {
                 tunnel.goingAway();
             }

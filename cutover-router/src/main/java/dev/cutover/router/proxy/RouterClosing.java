@@ -1,9 +1,19 @@
 package dev.cutover.router.proxy;
 
 /**
- * The event sent down every client pipeline when the router closes: an idle client connection closes at once, a
- * busy one after its current response.
+ * The events sent down every client pipeline when the router closes.
  */
 public enum RouterClosing {
-    INSTANCE
+    /** Nothing will serve the port: an idle client connection closes at once, a busy one after its response. */
+    INSTANCE,
+    /**
+     * Another router serves the port from now on: a busy connection closes after its response, and an idle one
+     * after {@link #IDLE_GRACE_MILLIS} unless a request arrives first, which is answered with
+     * {@code Connection: close}. Closing an idle keep-alive connection at once would race with a request the client
+     * may be sending on it at that moment, which would then fail; this way the client learns to reconnect from a
+     * response.
+     */
+    HANDED_OVER;
+
+    public static final long IDLE_GRACE_MILLIS = 1000;
 }

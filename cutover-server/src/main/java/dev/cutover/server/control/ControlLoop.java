@@ -90,6 +90,7 @@ public final class ControlLoop implements AutoCloseable {
     private volatile RoutingTable routedTable = RoutingTable.EMPTY;
     /** The agent's last answer, or what kept it from answering; written by the loop's thread, read by the API's. */
     private volatile HostContact contact;
+    private volatile boolean paused;
     /** Unfinished deployments this process has ticked and saved; touched only by the loop's thread. */
     private final Set<Long> resumed = new HashSet<>();
 
@@ -129,7 +130,29 @@ public final class ControlLoop implements AutoCloseable {
         return contact;
     }
 
+    /**
+     * Stops ticking, and returns once a tick in progress has ended: from then on nothing changes the routing table
+     * or the agent's desired state until {@link #resume()}.
+     */
+    public void pause() {
+        paused = true;
+        try {
+            executor.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile: nothing ticks
+        }
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
     private void safeTick() {
+        if (paused) {
+            return;
+        }
         try {
             tick();
         } catch (RuntimeException | Error e) {

@@ -40,12 +40,18 @@ final class RoutingTables {
     private record Published(RoutingTable table, Map<Long, Map<Integer, Integer>> weights) {}
 
     private final Deque<Published> unacknowledged = new ArrayDeque<>();
-    private Published published = new Published(RoutingTable.EMPTY, Map.of());
-    private Published acknowledged = published;
+    private Published published;
+    private Published acknowledged;
 
+    /**
+     * Versions go on from what the router has applied: a router that took over from another server's starts with
+     * that server's table, and would ignore lower versions.
+     */
     RoutingTables(TrafficRouter router, String domain) {
         this.router = router;
         this.domain = domain;
+        this.published = new Published(new RoutingTable(router.appliedVersion(), List.of()), Map.of());
+        this.acknowledged = published;
     }
 
     String hostname(String app, String env) {

@@ -24,10 +24,55 @@ final class ServerProcess implements AutoCloseable {
     private Process process;
 
     private ServerProcess(Path dir, List<String> prefix) throws IOException {
+        this(dir, prefix, freePort(), freePort());
+    }
+
+    private ServerProcess(Path dir, List<String> prefix, int httpPort, int apiPort) {
         this.dir = dir;
         this.prefix = prefix;
-        this.httpPort = freePort();
-        this.apiPort = freePort();
+        this.httpPort = httpPort;
+        this.apiPort = apiPort;
+    }
+
+    /**
+     * Starts a second server on this one's data directory and ports while this one runs, as an operator does to
+     * upgrade: it takes over. Returns it once this one has exited (with the exit code checked) and it answers.
+     */
+    ServerProcess takeOver() throws Exception {
+        ServerProcess next = new ServerProcess(dir, prefix, httpPort, apiPort);
+        List<String> cmd = next.command();
+        next.process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the old server did not exit within 60s: "
+                    + Files.readString(dir.resolve("server.log")));
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("the old server exited with " + process.exitValue() + ": "
+                    + Files.readString(dir.resolve("server.log")));
+        }
+        next.awaitAnswer();
+        return next;
+    }
+
+    /**
+     * Runs a second server on this one's data directory with another HTTP port, which must refuse to take over;
+     * returns its exit code and output.
+     */
+    RunningServer.Cli takeOverOnAnotherPort(int otherHttpPort) throws Exception {
+        List<String> cmd = new ServerProcess(dir, prefix, otherHttpPort, freePort()).command();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the refused server did not exit: " + out);
+        }
+        return new RunningServer.Cli(p.exitValue(), out, out);
+    }
+
+    /** Whether this server's process still runs. */
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** @param prefix what the server is started under, e.g. {@code env --ignore-signal=INT} */
@@ -38,14 +83,22 @@ final class ServerProcess implements AutoCloseable {
     }
 
     void start() throws Exception {
+        process = new ProcessBuilder(command()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
+        awaitAnswer();
+    }
+
+    private List<String> command() {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "-DCUTOVER_HOME=" + dir.resolve("home"), "dev.cutover.server.Main", "server",
                 "--data", dir.resolve("data").toString(), "--http-port", String.valueOf(httpPort),
                 "--api-port", String.valueOf(apiPort)));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
+        return cmd;
+    }
+
+    private void awaitAnswer() throws Exception {
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < until) {
             if (!process.isAlive()) {

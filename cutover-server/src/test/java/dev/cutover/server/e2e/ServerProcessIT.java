@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.HostView;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.json.Json;
+import dev.cutover.server.control.HostContact;
 import dev.cutover.testkit.load.LoadClient;
 import dev.cutover.testkit.load.LoadResult;
 import java.nio.file.Path;
@@ -126,6 +128,57 @@ class ServerProcessIT {
             assertThat(load.headerCounts()).containsOnlyKeys("v1");
             assertThat(server.appProcesses()).as("nothing started twice").hasSize(4);
         }
+    }
+
+    @Test
+    void aServerStartedOnTheSameDataDirectoryTakesOverWithoutAFailedRequest(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, MANIFEST);
+        ServerProcess server = ServerProcess.start(tmp);
+        try {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            List<Long> pids = status(server).instances().stream().map(InstanceView::pid).sorted().toList();
+            LoadClient keepAlive = load(server, LoadClient.Mode.KEEP_ALIVE, 4);
+            LoadClient perConnection = load(server, LoadClient.Mode.NEW_CONNECTION, 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> keepAlive.snapshot().succeeded() > 200
+                    && perConnection.snapshot().succeeded() > 100);
+
+            var refused = server.takeOverOnAnotherPort(server.httpPort + 1 == server.apiPort ? server.httpPort + 2
+                    : server.httpPort + 1);
+            assertThat(refused.exit()).as(refused.out()).isEqualTo(2);
+            assertThat(refused.out()).contains("--http-port: ").contains("but the running server's router listens on "
+                    + server.httpPort).contains("it goes on serving");
+            assertThat(server.alive()).isTrue();
+            ServerProcess asked = server; // its control loop paused for the offer, and goes on: its agent reports
+            Thread.sleep(HostContact.SILENT_AFTER.toMillis());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Json.mapper().readValue(
+                    asked.cli("hosts", "local", "--output", "json").out(), HostView.class).state()).isEqualTo("up"));
+
+            ServerProcess old = server;
+            server = server.takeOver();
+            assertThat(old.alive()).isFalse();
+            long before = keepAlive.snapshot().succeeded() + perConnection.snapshot().succeeded();
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    keepAlive.snapshot().succeeded() + perConnection.snapshot().succeeded() > before + 300);
+            ServerProcess now = server;
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status(now).instances())
+                    .hasSize(2).allMatch(i -> i.phase().equals("healthy")));
+            assertThat(status(server).instances().stream().map(InstanceView::pid).sorted().toList())
+                    .as("adopted, not restarted").isEqualTo(pids);
+
+            var v2 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--wait");
+            assertThat(v2.exit()).as(v2.all()).isZero();
+            RunningServer.expectNoFailedRequest(keepAlive, perConnection);
+            assertThat(keepAlive.snapshot().headerCounts()).containsKeys("v1", "v2");
+        } finally {
+            server.close();
+        }
+    }
+
+    private static LoadClient load(ServerProcess server, LoadClient.Mode mode, int workers) {
+        return LoadClient.to("127.0.0.1", server.httpPort).hostHeader("shop-production.localhost").mode(mode)
+                .workers(workers).countHeader("X-App-Version").deadline(Duration.ofMinutes(3))
+                .readTimeout(Duration.ofSeconds(30)).start();
     }
 
     private static EnvStatus status(ServerProcess server) throws Exception {
