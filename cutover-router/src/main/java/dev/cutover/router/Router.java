@@ -106,7 +106,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
 
     /**
      * Like {@link #start(RouterConfig)}, but serves on listening sockets another router handed over instead of
-     * binding its own (the config's ports are not used; {@link #port()} is what the sockets listen on).
+     * binding its own (the config's ports are not used; {@link #port()} is what the sockets listen on), with that
+     * router's table from the first connection on.
      *
      * @param handedOver null to bind as usual
      * @throws IllegalStateException when the transport is not epoll, the only one that can take a socket by its
@@ -145,6 +146,9 @@ public final class Router implements TrafficRouter, AutoCloseable {
         }
         Router router = new Router(config, transport, accessLog);
         router.certificates = certificates;
+        if (handedOver != null) {
+            router.apply(handedOver.table());
+        }
         try {
             router.bind(transport, handedOver);
         } catch (InterruptedException | RuntimeException e) {

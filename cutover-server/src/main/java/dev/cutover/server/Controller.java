@@ -78,7 +78,6 @@ public final class Controller implements AutoCloseable {
         Router router;
         if (takeover != null) {
             router = Router.start(routerConfig, takeover.sockets());
-            router.apply(takeover.offer().table());
             try {
                 takeover.serving();
             } catch (IOException | InterruptedException | RuntimeException e) {

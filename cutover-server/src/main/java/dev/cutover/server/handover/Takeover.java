@@ -104,9 +104,10 @@ public final class Takeover implements AutoCloseable {
         return offer;
     }
 
-    /** The running router's listening sockets, as descriptors of this process. */
+    /** The running router's listening sockets, as descriptors of this process, and its table. */
     public HandedOverSockets sockets() {
-        return new HandedOverSockets(sockets.get(0).intValue(), sockets.size() > 1 ? sockets.get(1).intValue() : -1);
+        return new HandedOverSockets(sockets.get(0).intValue(), sockets.size() > 1 ? sockets.get(1).intValue() : -1,
+                offer.table());
     }
 
     /**
