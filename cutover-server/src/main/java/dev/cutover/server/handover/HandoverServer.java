@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +52,13 @@ public final class HandoverServer implements AutoCloseable {
     }
 
     private final EventLoopGroup group;
-    private final Channel listener;
     private final Path path;
     private final Source source;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private Channel listener;
 
-    private HandoverServer(EventLoopGroup group, Channel listener, Path path, Source source) {
+    private HandoverServer(EventLoopGroup group, Path path, Source source) {
         this.group = group;
-        this.listener = listener;
         this.path = path;
         this.source = source;
     }
@@ -73,29 +73,33 @@ public final class HandoverServer implements AutoCloseable {
                     Epoll.unavailabilityCause().toString());
             return null;
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        HandoverServer server = new HandoverServer(new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()),
+                path, source);
         try {
-            Files.deleteIfExists(path);
-            HandoverServer[] self = new HandoverServer[1];
-            ChannelFuture bound = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            self[0].accepted(ch);
-                        }
-                    })
-                    .bind(new DomainSocketAddress(path.toFile())).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
-                throw new IOException(bound.cause().getMessage(), bound.cause());
-            }
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-            self[0] = new HandoverServer(group, bound.channel(), path, source);
-            return self[0];
+            server.listen();
+            return server;
         } catch (IOException | RuntimeException e) {
             log.warn("no takeover by a new server possible: cannot listen on {}: {}", path, e.getMessage());
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             return null;
         }
+    }
+
+    private void listen() throws IOException {
+        Files.deleteIfExists(path);
+        ChannelFuture bound = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        accepted(ch);
+                    }
+                })
+                .bind(new DomainSocketAddress(path.toFile())).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException(bound.cause().getMessage(), bound.cause());
+        }
+        listener = bound.channel();
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
     }
 
     private void accepted(Channel ch) {
@@ -161,7 +165,7 @@ public final class HandoverServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

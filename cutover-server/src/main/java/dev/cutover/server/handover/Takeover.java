@@ -50,6 +50,8 @@ public final class Takeover implements AutoCloseable {
     private final HandoverLink link;
     private final HandoverOffer offer;
     private final List<FileDescriptor> sockets;
+    /** Whether a router took the sockets, and with them the closing of their descriptors. */
+    private boolean taken;
 
     private Takeover(EventLoopGroup group, HandoverLink link, HandoverOffer offer, List<FileDescriptor> sockets) {
         this.group = group;
@@ -106,6 +108,7 @@ public final class Takeover implements AutoCloseable {
 
     /** The running router's listening sockets, as descriptors of this process, and its table. */
     public HandedOverSockets sockets() {
+        taken = true;
         return new HandedOverSockets(sockets.get(0).intValue(), sockets.size() > 1 ? sockets.get(1).intValue() : -1,
                 offer.table());
     }
@@ -129,9 +132,21 @@ public final class Takeover implements AutoCloseable {
         }
     }
 
-    /** Ends the connection; before {@link #serving}, the running server goes on as before. */
+    /**
+     * Ends the connection; before {@link #serving}, the running server goes on as before. The descriptors of sockets
+     * no router took are closed (the running server keeps its own).
+     */
     @Override
     public void close() {
+        if (!taken) {
+            for (FileDescriptor fd : sockets) {
+                try {
+                    fd.close();
+                } catch (IOException e) {
+                    // closed already
+                }
+            }
+        }
         link.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
