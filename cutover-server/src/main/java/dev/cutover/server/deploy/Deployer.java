@@ -155,23 +155,21 @@ public final class Deployer {
      * when the deployment succeeds, and every later release runs them instead of its manifest's.
      */
     public Scaling scale(EnvRef ref, Map<String, Integer> wanted) {
+        if (wanted.isEmpty()) { // a read: no write transaction, and nothing started
+            return store.read(h -> {
+                Counts c = counts(h, ref);
+                return new Scaling(c.current(), c.current(), c.manifest(), Optional.empty());
+            });
+        }
         Instant now = clock.instant();
         return store.tx(h -> {
-            EnvRow env = existing(h, ref);
-            if (env.servingRelease() == null) {
-                throw ApiException.conflict(ref + " serves no release yet: there is nothing to scale (cutover deploy "
-                        + "DIR --to " + ref + " first; the manifest's processes.TYPE.instances are its counts)", null);
-            }
-            ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
-            ReleaseShape shape = ReleaseInfo.shapeOf(serving.number(), ReleaseCatalog.parse(serving));
-            Map<String, Integer> manifest = new TreeMap<>(shape.processes());
-            Map<String, Integer> current = new TreeMap<>(shape.withCounts(env.formation()).processes());
-            Map<String, Integer> target = new TreeMap<>(current);
+            Counts c = counts(h, ref);
+            Map<String, Integer> target = new TreeMap<>(c.current());
             for (Map.Entry<String, Integer> e : new TreeMap<>(wanted).entrySet()) {
                 String field = "processes." + e.getKey();
-                if (!manifest.containsKey(e.getKey())) {
-                    throw ApiException.badRequest(field, field + ": no such process type in v" + serving.number()
-                            + " (expected one of: " + String.join(", ", manifest.keySet()) + ")");
+                if (!c.manifest().containsKey(e.getKey())) {
+                    throw ApiException.badRequest(field, field + ": no such process type in v" + c.serving()
+                            + " (expected one of: " + String.join(", ", c.manifest().keySet()) + ")");
                 }
                 Integer n = e.getValue();
                 if (n == null || n < 0 || n > ProcessSpec.MAX_INSTANCES) {
@@ -180,19 +178,34 @@ public final class Deployer {
                 }
                 target.put(e.getKey(), n);
             }
-            if (target.equals(current) && (wanted.isEmpty() || Deployments.inProgress(h, env.id()).isEmpty())) {
-                return new Scaling(current, target, manifest, Optional.empty());
+            if (target.equals(c.current()) && Deployments.inProgress(h, c.env().id()).isEmpty()) {
+                return new Scaling(c.current(), target, c.manifest(), Optional.empty());
             }
-            Map<String, Integer> formation = new TreeMap<>(env.formation());
-            formation.keySet().retainAll(manifest.keySet());
+            Map<String, Integer> formation = new TreeMap<>(c.env().formation());
+            formation.keySet().retainAll(c.manifest().keySet());
             target.forEach((type, n) -> {
-                if (!n.equals(current.get(type))) {
+                if (!n.equals(c.current().get(type))) {
                     formation.put(type, n);
                 }
             });
-            long id = start(h, env, serving.number(), ControlLoop.SCALE, DeployPolicy.ROLLING, formation, now);
-            return new Scaling(current, target, manifest, Optional.of(id));
+            long id = start(h, c.env(), c.serving(), ControlLoop.SCALE, DeployPolicy.ROLLING, formation, now);
+            return new Scaling(c.current(), target, c.manifest(), Optional.of(id));
         });
+    }
+
+    /** An environment's counts now: its serving manifest's, with the environment's own over them. */
+    private record Counts(EnvRow env, int serving, Map<String, Integer> manifest, Map<String, Integer> current) {}
+
+    private static Counts counts(Handle h, EnvRef ref) {
+        EnvRow env = existing(h, ref);
+        if (env.servingRelease() == null) {
+            throw ApiException.conflict(ref + " serves no release yet: there is nothing to scale (cutover deploy "
+                    + "DIR --to " + ref + " first; the manifest's processes.TYPE.instances are its counts)", null);
+        }
+        ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
+        ReleaseShape shape = ReleaseInfo.shapeOf(serving.number(), ReleaseCatalog.parse(serving));
+        return new Counts(env, serving.number(), new TreeMap<>(shape.processes()),
+                new TreeMap<>(shape.withCounts(env.formation()).processes()));
     }
 
     /** An environment's instance counts now and after a scale, the serving manifest's, and the scale started. */
