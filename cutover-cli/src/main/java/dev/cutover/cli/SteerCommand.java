@@ -1,6 +1,7 @@
 package dev.cutover.cli;
 
 import dev.cutover.model.api.DeploymentView;
+import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.EventView;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -22,10 +23,15 @@ final class SteerCommand {
      * an event starting with {@code event}: the answer to the request itself shows the deployment as it was before.
      */
     static int steer(ApiCommand cmd, ApiClient api, String target, String verb, String event) {
-        DeploymentView asked = api.post(ApiClient.envPath(ApiCommand.env(target)) + "/" + verb, null,
-                DeploymentView.class);
-        int seen = asked.events().stream().mapToInt(EventView::seq).max().orElse(0);
-        List<EventView> after = new ArrayList<>();
+        String env = ApiClient.envPath(ApiCommand.env(target));
+        // The events as they were before asking: the controller may act between the request and its answer, and
+        // then the answer already holds the event looked for.
+        DeploymentView before = api.get(env, EnvStatus.class).deployment();
+        DeploymentView asked = api.post(env + "/" + verb, null, DeploymentView.class);
+        int known = before == null || before.id() != asked.id() ? 0
+                : before.events().stream().mapToInt(EventView::seq).max().orElse(0);
+        List<EventView> after = new ArrayList<>(asked.events().stream().filter(e -> e.seq() > known).toList());
+        int seen = Math.max(known, asked.events().stream().mapToInt(EventView::seq).max().orElse(0));
         DeploymentView d = asked;
         long until = System.nanoTime() + SETTLE.toNanos();
         while (!d.finished() && after.stream().noneMatch(e -> e.message().startsWith(event))
