@@ -499,17 +499,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     @Override
     public void userEventTriggered(ChannelHandlerContext channelContext, Object evt) {
-        if (evt instanceof RouterClosing how) {
+        if (evt == RouterClosing.INSTANCE || evt == RouterClosing.HANDED_OVER) {
             routerClosing = true;
             if (state == State.HEAD && in == null) {
-                if (how == RouterClosing.INSTANCE) {
+                if (evt == RouterClosing.INSTANCE) {
                     closeNow();
                 } else {
-                    ctx.channel().eventLoop().schedule(() -> {
-                        if (state == State.HEAD && in == null) {
-                            closeNow();
-                        }
-                    }, RouterClosing.IDLE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    closeUnlessARequestComes();
                 }
             } else if (state == State.TUNNEL) {
                 tunnel.goingAway();
@@ -517,6 +513,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             return;
         }
         channelContext.fireUserEventTriggered(evt);
+    }
+
+    /** After a handover: an idle connection gets a moment for one more request before it is closed. */
+    private void closeUnlessARequestComes() {
+        ctx.channel().eventLoop().schedule(this::closeIfIdle, RouterClosing.IDLE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void closeIfIdle() {
+        if (state == State.HEAD && in == null) {
+            closeNow();
+        }
     }
 
     @Override
