@@ -43,11 +43,16 @@ class ReaperTest {
         Matcher m = Pattern.compile("orphan (\\d+)").matcher(h.log("w-1"));
         assertThat(m.find()).isTrue();
         Path stat = Path.of("/proc/" + m.group(1) + "/stat");
-        String line = Files.readString(stat);
-        long ppid = Long.parseLong(line.substring(line.lastIndexOf(')') + 2).split(" ")[1]);
-        assertThat(ppid).as("parent of the orphan").isEqualTo(ProcessHandle.current().pid());
+        // the subshell may not have exited yet when its echo is read: until it has, it is the sleep's parent
+        await().atMost(Harness.PATIENCE).untilAsserted(() -> assertThat(parent(stat)).as("parent of the orphan")
+                .isEqualTo(ProcessHandle.current().pid()));
 
         await().atMost(Harness.PATIENCE).until(() -> !Files.exists(stat));
         assertThat(h.find("w-1").orElseThrow().phase()).isEqualTo(InstancePhase.RUNNING);
+    }
+
+    private static long parent(Path stat) throws java.io.IOException {
+        String line = Files.readString(stat);
+        return Long.parseLong(line.substring(line.lastIndexOf(')') + 2).split(" ")[1]);
     }
 }
