@@ -18,9 +18,6 @@ import java.util.Map;
 /** Reads {@link HostFacts} from {@code /proc} and the data directory's file system. */
 final class HostReader {
 
-    /** Linux's USER_HZ, the unit of CPU times in {@code /proc/PID/stat}: 100 on every mainstream architecture. */
-    private static final double TICKS_PER_SECOND = 100;
-
     private final AgentConfig config;
     private final Instant started;
     private final long pageSize;
@@ -73,7 +70,8 @@ final class HostReader {
         for (InstanceReport r : instances) {
             long[] sum = sums.get(r.id());
             if (sum != null) {
-                out.add(new InstanceUsage(r.id(), sum[0] * pageSize, sum[1] / TICKS_PER_SECOND, (int) sum[2]));
+                out.add(new InstanceUsage(r.id(), sum[0] * pageSize, sum[1] / (double) ProcFs.TICKS_PER_SECOND,
+                        (int) sum[2]));
             }
         }
         return out;

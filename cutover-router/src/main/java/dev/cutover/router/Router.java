@@ -41,7 +41,6 @@ import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +70,6 @@ public final class Router implements TrafficRouter, AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("cutover-router-clients", GlobalEventExecutor.INSTANCE);
     private final TargetRegistry registry = new TargetRegistry();
     private final Object applyLock = new Object();
-    private final AtomicLong appliedVersion = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RoutingSnapshot snapshot = RoutingSnapshot.EMPTY;
     private volatile RoutingTable appliedTable = RoutingTable.EMPTY;
@@ -288,23 +286,22 @@ public final class Router implements TrafficRouter, AutoCloseable {
     public void apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
         synchronized (applyLock) {
-            if (table.version() <= appliedVersion.get()) {
-                log.debug("ignoring routing table v{}: v{} is applied", table.version(), appliedVersion.get());
+            if (table.version() <= appliedTable.version()) {
+                log.debug("ignoring routing table v{}: v{} is applied", table.version(), appliedTable.version());
                 return;
             }
             // Order matters: lifecycles first (inside update), then the snapshot, then the acknowledgement.
             // See LiveTarget.tryStartRequest for why that closes the race with a request being picked.
             Map<String, LiveTarget> targets = registry.update(table);
             snapshot = RoutingSnapshot.of(table, targets, metrics);
-            appliedTable = table;
-            appliedVersion.set(table.version());
+            appliedTable = table; // the acknowledgement
         }
         pools.forEach(ConnectionPool::closeIdleOfRetiredTargets);
     }
 
     @Override
     public long appliedVersion() {
-        return appliedVersion.get();
+        return appliedTable.version();
     }
 
     /** The table applied last: what a router taking over from this one starts with. */

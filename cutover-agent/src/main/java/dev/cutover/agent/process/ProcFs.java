@@ -15,6 +15,8 @@ import java.util.TreeMap;
 public final class ProcFs {
 
     private static final Path PROC = Path.of("/proc");
+    /** Linux's USER_HZ, the unit of the times in {@code /proc/PID/stat}: 100 on every mainstream architecture. */
+    public static final int TICKS_PER_SECOND = 100;
 
     private ProcFs() {}
 
@@ -72,7 +74,7 @@ public final class ProcFs {
             for (String line : Files.readAllLines(PROC.resolve("stat"))) {
                 if (line.startsWith("btime ")) {
                     long bootSeconds = Long.parseLong(line.substring(6).trim());
-                    return java.time.Instant.ofEpochSecond(bootSeconds).plusMillis(startTime * 10);
+                    return java.time.Instant.ofEpochSecond(bootSeconds).plusMillis(startTime * 1000 / TICKS_PER_SECOND);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -414,7 +414,7 @@ final class Instance {
                 phase = InstancePhase.UNHEALTHY;
                 reason = "unhealthy: " + plural(health.consecutiveFailures(), "probe") + " failed"
                         + (before == Health.STARTING ? " after the start period" : "") + ": " + result.outcome()
-                        + (why == null ? "" : " (" + why + ")");
+                        + because(why);
                 if (before != Health.UNHEALTHY) {
                     upSince = null;
                     unhealthySince = result.at();
@@ -424,10 +424,15 @@ final class Instance {
             case STARTING -> {
                 if (!result.passed()) {
                     reason = "starting: " + (inStartPeriod ? "in the start period, " : "") + "waiting for "
-                            + spec.health().describe() + ": " + result.outcome() + (why == null ? "" : " (" + why + ")");
+                            + spec.health().describe() + ": " + result.outcome() + because(why);
                 }
             }
         }
+    }
+
+    /** {@code " (why)"}, or nothing without a why. */
+    private static String because(String why) {
+        return why == null ? "" : " (" + why + ")";
     }
 
     private void stopProbing() {

@@ -3,6 +3,7 @@ package dev.cutover.server.handover;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -147,7 +148,7 @@ final class HandoverLink {
         return o;
     }
 
-    private static void await(io.netty.channel.ChannelFuture f, String what) throws IOException {
+    private static void await(ChannelFuture f, String what) throws IOException {
         if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS) || !f.isSuccess()) {
             throw new IOException("cannot " + what + ": " + (f.cause() == null ? "timed out" : f.cause().getMessage()),
                     f.cause());
