@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.model.api.ApiError;
 import dev.cutover.model.json.Json;
+import dev.cutover.model.manifest.DurationText;
 import dev.cutover.model.name.EnvRef;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,20 +15,51 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
-/** The CLI's only way to the controller: its HTTP API, with the token. */
+/**
+ * The CLI's only way to the controller: its HTTP API, with the token. A request the server refused (nothing of it was
+ * sent) is tried again for {@link #REFUSED_WAIT}, so that a command meets a server that is starting, or that a new
+ * one is taking over from, as a short wait rather than an error. A command that follows something over time asks
+ * for a {@link #patient} client, which also rides out a server that is away for minutes: a crash and a restart.
+ */
 public final class ApiClient {
 
+    /** How long a refused request is tried again; a server taking over from another opens its API within it. */
+    static final Duration REFUSED_WAIT = Duration.ofSeconds(3);
+    /** How long a {@link #patient} client waits for a server that went away. */
+    static final Duration PATIENCE = Duration.ofMinutes(5);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
     private static final ObjectMapper JSON = Json.mapper();
 
     private final String base;
     private final String token;
     private final HttpClient http;
+    private final Duration serverWait;
+    /** Where a patient client says that it waits for the server, and that it is back; null for the others. */
+    private final Consumer<String> notices;
 
     public ApiClient(String base, String token) {
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this(base.endsWith("/") ? base.substring(0, base.length() - 1) : base, token,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), REFUSED_WAIT, null);
+    }
+
+    private ApiClient(String base, String token, HttpClient http, Duration serverWait, Consumer<String> notices) {
+        this.base = base;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = http;
+        this.serverWait = serverWait;
+        this.notices = notices;
+    }
+
+    /**
+     * A client for a command that follows something for as long as it lasts ({@code deploy --wait}, {@code logs
+     * -f}): when the server does not answer (refused, or a connection lost before the answer of a read), it asks
+     * again until {@code wait} has passed, and says through {@code notices} that it waits and when the server is
+     * back. Only reads are repeated after a lost connection; a write the server may have acted on is not.
+     */
+    public ApiClient patient(Duration wait, Consumer<String> notices) {
+        return new ApiClient(base, token, http, wait, notices);
     }
 
     public static String envPath(EnvRef ref) {
@@ -108,17 +140,52 @@ public final class ApiClient {
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach the Cutover API at " + base + ": is `cutover server` running? "
-                    + "(set --api or CUTOVER_API for another address)", CliException.API);
-        } catch (IOException e) {
-            throw new CliException("request to " + base + request.uri().getPath() + " failed: " + e, CliException.API);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted", CliException.API);
+        long firstFailure = 0;
+        String waitingFor = null;
+        while (true) {
+            String why;
+            try {
+                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (waitingFor != null) {
+                    notices.accept("the server at " + base + " answers again");
+                }
+                return r;
+            } catch (ConnectException e) {
+                why = "connection refused"; // nothing of the request was sent: always safe to send again
+            } catch (IOException e) {
+                if (notices == null || !isRead(request)) {
+                    throw new CliException("request to " + base + request.uri().getPath() + " failed: " + e
+                            + (isRead(request) ? "" : "; whether the server acted on it is not known: look with "
+                            + "cutover status before trying again"), CliException.API);
+                }
+                why = "connection lost: " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted", CliException.API);
+            }
+            long now = System.nanoTime();
+            firstFailure = firstFailure == 0 ? now : firstFailure;
+            if (now - firstFailure >= serverWait.toNanos()) {
+                throw new CliException("cannot reach the Cutover API at " + base + " (" + why + ", for "
+                        + DurationText.format(serverWait) + "): is `cutover server` running? (set --api or CUTOVER_API for "
+                        + "another address)", CliException.API);
+            }
+            if (notices != null && waitingFor == null) {
+                waitingFor = why;
+                notices.accept("the server at " + base + " does not answer: " + why + "; waiting up to "
+                        + DurationText.format(serverWait) + " for it to come back");
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted", CliException.API);
+            }
         }
+    }
+
+    private static boolean isRead(HttpRequest request) {
+        return request.method().equals("GET") || request.method().equals("HEAD");
     }
 
     private static CliException failure(HttpResponse<byte[]> r) {

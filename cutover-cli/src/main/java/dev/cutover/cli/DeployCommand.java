@@ -100,7 +100,10 @@ final class DeployCommand extends ApiCommand {
         String url = api.get(ApiClient.envPath(ref), EnvStatus.class).url();
         if (output == OutputFormat.json) {
             if (wait) {
-                d = waitQuietly(api, d);
+                d = waitQuietly(api.patient(ApiClient.PATIENCE, notice -> {
+                    cmd.err().println("note: " + notice);
+                    cmd.err().flush();
+                }), d);
             }
             cmd.printJson(d);
             return !wait || d.phase().equals("succeeded") ? 0 : CliException.DEPLOYMENT_FAILED;
@@ -123,7 +126,7 @@ final class DeployCommand extends ApiCommand {
                 Thread.currentThread().interrupt();
                 return d;
             }
-            d = api.get("/api/deployments/" + d.id(), DeploymentView.class);
+            d = DeploymentWatch.poll(api, d, 0);
         }
         return d;
     }

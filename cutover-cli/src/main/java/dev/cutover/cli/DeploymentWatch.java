@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * Prints a deployment's events as they happen until it finishes, with its release command's output under the event
- * that started it; returns the exit code its outcome deserves.
+ * that started it; returns the exit code its outcome deserves. The deployment runs in the server, not here: if the
+ * server goes away meanwhile (a crash, a restart, a new server taking over), the watch says so, waits up to
+ * {@link ApiClient#PATIENCE} for it to come back, and goes on from the events it had seen.
  */
 final class DeploymentWatch {
 
@@ -37,6 +39,10 @@ final class DeploymentWatch {
     static DeploymentView events(ApiClient api, DeploymentView started, PrintWriter out) {
         int seen = 0;
         boolean toldPromote = false;
+        api = api.patient(ApiClient.PATIENCE, notice -> {
+            out.println("  (" + notice + ")");
+            out.flush();
+        });
         ReleaseOutput output = new ReleaseOutput(api, out);
         DeploymentView d = started;
         while (true) {
@@ -71,7 +77,17 @@ final class DeploymentWatch {
                 throw new CliException("interrupted; the deployment goes on: cutover status " + d.app() + "/" + d.env(),
                         CliException.API);
             }
-            d = api.get("/api/deployments/" + d.id() + "?after=" + seen, DeploymentView.class);
+            d = poll(api, d, seen);
+        }
+    }
+
+    /** The deployment, with its events after {@code seen}; when the server stays away, says what still holds. */
+    static DeploymentView poll(ApiClient api, DeploymentView d, int seen) {
+        try {
+            return api.get("/api/deployments/" + d.id() + "?after=" + seen, DeploymentView.class);
+        } catch (CliException e) {
+            throw new CliException(e.getMessage() + "\nthe deployment goes on in the server once it is back: cutover status "
+                    + d.app() + "/" + d.env(), e.exitCode());
         }
     }
 

@@ -109,6 +109,11 @@ final class LogsCommand extends ApiCommand {
         if (!follow) {
             return 0;
         }
+        // the logs are the agent's files: a server that restarts meanwhile serves them on from the same offsets
+        api = api.patient(ApiClient.PATIENCE, notice -> {
+            err().println("note: " + notice);
+            err().flush();
+        });
         long lastRefresh = System.currentTimeMillis();
         while (true) {
             sleep();

@@ -16,6 +16,7 @@ import io.netty.channel.unix.FileDescriptor;
 import dev.cutover.store.BlobStore;
 import dev.cutover.store.Store;
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -76,10 +77,14 @@ public final class Controller implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         RouterConfig routerConfig = RouterConfig.defaults(config.httpBind(), config.httpPort()).withTls(config.tls());
         Router router;
+        ServerSocketChannel apiSocket;
         if (takeover != null) {
             router = Router.start(routerConfig, takeover.sockets());
             try {
                 takeover.serving();
+                // The running server has exited, its API last: from here a request waits in the queue of this
+                // socket, not refused, while the store opens and the apps are adopted.
+                apiSocket = ApiServer.listen(config.apiBind(), config.apiPort());
             } catch (IOException | InterruptedException | RuntimeException e) {
                 router.close();
                 throw e;
@@ -87,7 +92,13 @@ public final class Controller implements AutoCloseable {
             LOG.info("took over from pid {}: its router's sockets and table v{}", takeover.offer().pid(),
                     takeover.offer().table().version());
         } else {
-            router = Router.start(routerConfig);
+            apiSocket = ApiServer.listen(config.apiBind(), config.apiPort());
+            try {
+                router = Router.start(routerConfig);
+            } catch (RuntimeException e) {
+                closeQuietly(apiSocket);
+                throw e;
+            }
         }
         Agent agent = null;
         ControlLoop loop = null;
@@ -101,7 +112,7 @@ public final class Controller implements AutoCloseable {
             loop = new ControlLoop(store, catalog, agent, LOCAL_HOST, router, config.domain(), config.clock());
             loop.start();
             ApiServer api = ApiServer.start(store, blobs, new Deployer(store, blobs, config.clock()), agent,
-                    loop, config.clock(), catalog, config.domain(), router.port(), config.apiBind(), config.apiPort());
+                    loop, config.clock(), catalog, config.domain(), router.port(), apiSocket);
             api.serveMetrics(router::prometheusText);
             Controller c = new Controller(config, store, router, agent, loop, api, token);
             c.handover = HandoverServer.start(config.dataDir().resolve(HANDOVER_SOCKET), c.new HandingOver());
@@ -117,7 +128,16 @@ public final class Controller implements AutoCloseable {
                 agent.close();
             }
             router.close();
+            closeQuietly(apiSocket);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing was served on it
         }
     }
 
@@ -213,16 +233,20 @@ public final class Controller implements AutoCloseable {
         }
         if (handingOver) {
             router.closeHandedOver();
+            // The API closes last: until this process exits, a request is answered (the store is still this
+            // server's), and the new server binds the port the moment it has.
+            loop.close();
+            agent.close();
+            api.close();
+            handedOver.complete(null);
+            return;
         }
-        if (handover != null && !handingOver) {
+        if (handover != null) {
             handover.close();
         }
         api.close();
         loop.close();
         agent.close();
         router.close();
-        if (handingOver) {
-            handedOver.complete(null);
-        }
     }
 }

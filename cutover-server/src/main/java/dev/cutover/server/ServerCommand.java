@@ -5,7 +5,6 @@ import dev.cutover.router.ListenException;
 import dev.cutover.router.tls.TlsConfig;
 import dev.cutover.server.handover.HandoverOffer;
 import dev.cutover.server.handover.Takeover;
-import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -105,7 +104,7 @@ public final class ServerCommand implements Callable<Integer> {
                     ? "is another server running? choose other ports with --http-port and --https-port"
                     : "choose the address with --http-bind") + ")");
             return 3;
-        } catch (JavalinBindException | java.net.BindException e) {
+        } catch (java.net.BindException e) {
             // The router's sockets fail as ListenException above; what is left to bind is the API's.
             ListenException api = ListenException.of(apiBind, apiPort, e);
             System.err.println("error: API: " + api.getMessage() + " (" + (api.aboutThePort()

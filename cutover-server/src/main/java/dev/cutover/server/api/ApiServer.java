@@ -38,7 +38,13 @@ import dev.cutover.store.Store;
 import dev.cutover.store.Tokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +76,7 @@ public final class ApiServer implements AutoCloseable {
     private volatile java.util.function.Supplier<String> metricsSource;
 
     private ApiServer(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, Views views, Clock clock,
-            ReleaseCatalog catalog, String bind, int port) {
+            ReleaseCatalog catalog, ServerSocketChannel socket) {
         this.catalog = catalog;
         this.store = store;
         this.blobs = blobs;
@@ -81,6 +87,15 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                try {
+                    connector.open(socket);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return connector;
+            });
             config.http.maxRequestSize = 2L * 1024 * 1024 * 1024;
             config.routes.before("/api/*", this::authenticate);
             // The router's Prometheus metrics: behind the same token as the API (a scraper sends it as a bearer
@@ -125,13 +140,38 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
         });
-        app.start(bind, port);
+        app.start();
     }
 
+    /**
+     * Serves the API on {@code socket}, a listening socket from {@link #listen}: connections that arrived before
+     * this waited in its queue, and are answered now.
+     */
     public static ApiServer start(Store store, BlobStore blobs, Deployer deployer, AgentClient agent, ControlLoop loop,
-            Clock clock, ReleaseCatalog catalog, String domain, int httpPort, String bind, int port) {
+            Clock clock, ReleaseCatalog catalog, String domain, int httpPort, ServerSocketChannel socket) {
         return new ApiServer(store, blobs, deployer, agent, new Views(agent, loop, clock, domain, httpPort), clock,
-                catalog, bind, port);
+                catalog, socket);
+    }
+
+    /**
+     * Binds the API's port before there is anything to serve on it: from then on a client's connection waits in the
+     * socket's queue until {@link #start} answers it, instead of being refused while the server starts.
+     *
+     * @throws java.net.BindException when the port is taken or the address is not this machine's
+     */
+    public static ServerSocketChannel listen(String bind, int port) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(bind, port);
+        if (address.isUnresolved()) {
+            throw new BindException("unresolved address: " + bind);
+        }
+        ServerSocketChannel socket = ServerSocketChannel.open();
+        try {
+            socket.bind(address);
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package dev.cutover.server.handover;
 
+import dev.cutover.agent.process.ProcFs;
 import dev.cutover.model.json.Json;
 import dev.cutover.router.HandedOverSockets;
 import io.netty.bootstrap.Bootstrap;
@@ -123,13 +124,22 @@ public final class Takeover implements AutoCloseable {
         long until = System.nanoTime() + STOP_TIMEOUT.toNanos();
         link.awaitClosed(STOP_TIMEOUT);
         Optional<ProcessHandle> old = ProcessHandle.of(offer.pid());
-        while (old.isPresent() && old.get().isAlive()) {
+        while (old.isPresent() && running(old.get())) {
             if (System.nanoTime() > until) {
                 throw new IOException("the server that ran (pid " + offer.pid() + ") did not stop within "
                         + STOP_TIMEOUT.toSeconds() + "s of handing over");
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * Whether the process still runs. One that has exited but that its parent has not reaped yet (a zombie: its
+     * sockets are closed, its ports free) has stopped; a parent that is not a shell or a service manager may take a
+     * second or more to reap it.
+     */
+    private static boolean running(ProcessHandle process) {
+        return process.isAlive() && ProcFs.stat(process.pid()).map(s -> !s.exited()).orElse(false);
     }
 
     /**

@@ -10,9 +10,13 @@ import dev.cutover.model.json.Json;
 import dev.cutover.server.control.HostContact;
 import dev.cutover.testkit.load.LoadClient;
 import dev.cutover.testkit.load.LoadResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,13 +55,24 @@ class ServerProcessIT {
         try (ServerProcess server = ServerProcess.start(tmp)) {
             assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
             List<Long> v1Pids = status(server).instances().stream().map(InstanceView::pid).toList();
-            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2").exit()).isZero();
+            // the operator follows the deployment; the server dies and comes back under the watch
+            CompletableFuture<RunningServer.Cli> watch = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--wait");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             // kill it once the first new instance runs, in the middle of the roll-out
             await().atMost(Duration.ofSeconds(60)).until(() -> status(server).instances().stream()
                     .anyMatch(i -> i.release() == 2 && i.pid() != 0));
             server.kill9();
             server.start();
 
+            RunningServer.Cli watched = watch.get(180, TimeUnit.SECONDS);
+            assertThat(watched.exit()).as(watched.all()).isZero();
+            assertThat(watched.out()).as("the watch rode out the server's absence and saw the end")
+                    .contains("does not answer", "answers again", "v2 (v2) is serving shop/production");
             await().atMost(Duration.ofSeconds(120)).until(() -> status(server).deployment().finished());
             EnvStatus after = status(server);
             assertThat(after.deployment().phase()).isEqualTo("succeeded");
