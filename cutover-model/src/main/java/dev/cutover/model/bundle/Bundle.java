@@ -117,9 +117,10 @@ public final class Bundle {
             for (Path p : paths) {
                 String name = unixName(dir, p);
                 TarArchiveEntry entry;
+                boolean content = false;
                 if (Files.isSymbolicLink(p)) {
                     entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-                    entry.setLinkName(Files.readSymbolicLink(p).toString());
+                    entry.setLinkName(linkWithin(dir, p, name));
                     entry.setMode(0120777);
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     entry = new TarArchiveEntry(name + "/");
@@ -128,6 +129,7 @@ public final class Bundle {
                     entry = new TarArchiveEntry(name);
                     entry.setSize(Files.size(p));
                     entry.setMode(executable(p) ? 0100755 : 0100644);
+                    content = true;
                 } else {
                     continue; // sockets, fifos and devices are not part of an app
                 }
@@ -137,7 +139,7 @@ public final class Bundle {
                 entry.setUserName("");
                 entry.setGroupName("");
                 tar.putArchiveEntry(entry);
-                if (entry.isFile()) {
+                if (content) {
                     Files.copy(p, tar);
                 }
                 tar.closeArchiveEntry();
@@ -145,6 +147,23 @@ public final class Bundle {
             tar.finish();
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * The target of the symlink {@code link}, as it is written (relative links stay relative). A link that leads out
+     * of {@code dir}, absolute or through {@code ..}, is refused here: on the server it would point at something else
+     * or nothing, and the agent refuses to unpack it.
+     */
+    private static String linkWithin(Path dir, Path link, String name) throws IOException {
+        Path target = Files.readSymbolicLink(link);
+        Path root = dir.toAbsolutePath().normalize();
+        Path resolved = link.toAbsolutePath().getParent().resolve(target).normalize();
+        if (target.isAbsolute() || !resolved.startsWith(root)) {
+            throw new IOException(name + " is a symlink to " + target + ", outside the app directory (expected: "
+                    + "links to files inside it; replace the link with the file, or move what it points to into the "
+                    + "directory)");
+        }
+        return target.toString();
     }
 
     /** The sha256 of a file, in hex. */

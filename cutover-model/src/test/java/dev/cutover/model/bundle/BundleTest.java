@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +31,50 @@ class BundleTest {
 
         Files.writeString(app.resolve("server"), "#!/bin/sh\necho changed\n");
         assertThat(Bundle.pack(app, tmp.resolve("c.tar.gz"))).isNotEqualTo(first);
+    }
+
+    @Test
+    void symlinksArePackedAsLinksWithoutContentAndNotFollowed(@TempDir Path tmp) throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Files.writeString(app.resolve("cutover.yml"), "processes:\n  web: ./server\n");
+        Files.createDirectories(app.resolve("lib/sub"));
+        Files.writeString(app.resolve("lib/tool.py"), "print(1)\n");
+        Files.writeString(app.resolve("lib/sub/x.txt"), "x\n");
+        Files.createDirectories(app.resolve("node_modules/.bin"));
+        Files.createSymbolicLink(app.resolve("node_modules/.bin/tool"), Path.of("../../lib/tool.py"));
+        Files.createSymbolicLink(app.resolve("current"), Path.of("lib"));
+        Bundle.pack(app, tmp.resolve("b.tar.gz"));
+
+        Map<String, TarArchiveEntry> entries = new TreeMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(
+                Files.newInputStream(tmp.resolve("b.tar.gz"))))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                entries.put(e.getName(), e);
+            }
+        }
+        assertThat(entries.get("node_modules/.bin/tool").isSymbolicLink()).isTrue();
+        assertThat(entries.get("node_modules/.bin/tool").getLinkName()).isEqualTo("../../lib/tool.py");
+        assertThat(entries.get("node_modules/.bin/tool").getSize()).isZero();
+        assertThat(entries.get("current").isSymbolicLink()).isTrue();
+        assertThat(entries.get("current").getLinkName()).isEqualTo("lib");
+        assertThat(entries).as("a linked directory is not walked twice").doesNotContainKey("current/tool.py");
+        assertThat(entries.get("lib/tool.py").getSize()).isEqualTo(9);
+    }
+
+    @Test
+    void aSymlinkLeadingOutOfTheDirectoryIsRefusedByName(@TempDir Path tmp) throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Files.writeString(app.resolve("cutover.yml"), "processes:\n  web: ./server\n");
+        Files.createDirectories(app.resolve("venv/bin"));
+        Files.createSymbolicLink(app.resolve("venv/bin/python"), Path.of("/usr/bin/python3"));
+        assertThatThrownBy(() -> Bundle.pack(app, tmp.resolve("b.tar.gz"))).hasMessage("venv/bin/python is a "
+                + "symlink to /usr/bin/python3, outside the app directory (expected: links to files inside it; replace "
+                + "the link with the file, or move what it points to into the directory)");
+
+        Files.delete(app.resolve("venv/bin/python"));
+        Files.createSymbolicLink(app.resolve("venv/bin/python"), Path.of("../../../elsewhere"));
+        assertThatThrownBy(() -> Bundle.pack(app, tmp.resolve("b.tar.gz")))
+                .hasMessageStartingWith("venv/bin/python is a symlink to ../../../elsewhere, outside the app directory");
     }
 
     @Test
