@@ -99,7 +99,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
      *                         machine's, ...): the message names the address and port and says why
      */
     public static Router start(RouterConfig config) throws InterruptedException {
-        return start(config, null);
+        return start(config, null, null);
     }
 
     /**
@@ -112,6 +112,19 @@ public final class Router implements TrafficRouter, AutoCloseable {
      *                               descriptor
      */
     public static Router start(RouterConfig config, HandedOverSockets handedOver) throws InterruptedException {
+        return start(config, handedOver, handedOver == null ? null : handedOver.table());
+    }
+
+    /**
+     * Like {@link #start(RouterConfig)}, with {@code table} applied before the first connection is accepted: a
+     * server that restarts serves the table it had, to the apps it left running, from its first request on.
+     */
+    public static Router start(RouterConfig config, RoutingTable table) throws InterruptedException {
+        return start(config, null, Objects.requireNonNull(table, "table"));
+    }
+
+    private static Router start(RouterConfig config, HandedOverSockets handedOver, RoutingTable table)
+            throws InterruptedException {
         Objects.requireNonNull(config, "config");
         leakDetectionOffUnlessAsked();
         IoTransport transport = IoTransport.of(config.transport());
@@ -144,8 +157,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
         }
         Router router = new Router(config, transport, accessLog);
         router.certificates = certificates;
-        if (handedOver != null) {
-            router.apply(handedOver.table());
+        if (table != null) {
+            router.apply(table);
         }
         try {
             router.bind(transport, handedOver);

@@ -8,6 +8,8 @@ import dev.cutover.router.RouterConfig;
 import dev.cutover.server.api.ApiServer;
 import dev.cutover.server.control.ControlLoop;
 import dev.cutover.server.control.ReleaseCatalog;
+import dev.cutover.server.control.SavedRoutingTable;
+import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.server.deploy.Deployer;
 import dev.cutover.server.handover.HandoverOffer;
 import dev.cutover.server.handover.HandoverServer;
@@ -20,6 +22,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.cutover.model.agent.DesiredState;
@@ -51,6 +54,8 @@ public final class Controller implements AutoCloseable {
     private HandoverServer handover;
     /** The Unix socket in the data directory on which a new server asks this one to hand over. */
     public static final String HANDOVER_SOCKET = "server.sock";
+    /** The newest routing table, which a restarted server's router serves until its control loop has its own. */
+    static final String ROUTING_TABLE = "routing-table.json";
 
     private Controller(ServerConfig config, Store store, Router router, Agent agent, ControlLoop loop, ApiServer api,
             String token) {
@@ -94,7 +99,10 @@ public final class Controller implements AutoCloseable {
         } else {
             apiSocket = ApiServer.listen(config.apiBind(), config.apiPort());
             try {
-                router = Router.start(routerConfig);
+                Optional<RoutingTable> saved = SavedRoutingTable.load(config.dataDir().resolve(ROUTING_TABLE));
+                router = saved.isPresent() ? Router.start(routerConfig, saved.get()) : Router.start(routerConfig);
+                saved.ifPresent(t -> LOG.info("routing as before the restart until the apps are adopted: table v{}, "
+                        + "{} routes", t.version(), t.routes().size()));
             } catch (RuntimeException e) {
                 closeQuietly(apiSocket);
                 throw e;
@@ -109,7 +117,9 @@ public final class Controller implements AutoCloseable {
             agent = Agent.start(new AgentConfig(config.dataDir().resolve("agent"), LOCAL_HOST, "127.0.0.1",
                     config.clock()), blobs::open);
             ReleaseCatalog catalog = new ReleaseCatalog();
-            loop = new ControlLoop(store, catalog, agent, LOCAL_HOST, router, config.domain(), config.clock());
+            loop = new ControlLoop(store, catalog, agent, LOCAL_HOST,
+                    new SavedRoutingTable(router, config.dataDir().resolve(ROUTING_TABLE)), config.domain(),
+                    config.clock());
             loop.start();
             ApiServer api = ApiServer.start(store, blobs, new Deployer(store, blobs, config.clock()), agent,
                     loop, config.clock(), catalog, config.domain(), router.port(), apiSocket);

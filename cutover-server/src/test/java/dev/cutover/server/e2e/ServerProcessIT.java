@@ -129,7 +129,29 @@ class ServerProcessIT {
                 assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                         .as("app " + pid + " outlives the server").isTrue();
             }
+            // From the restarted router's first connection on, every request reaches the apps: it serves the table
+            // it had until the control loop has adopted them (before, it answered 404 for seconds).
+            List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread poller = Thread.ofPlatform().start(() -> {
+                while (polling.get()) {
+                    try {
+                        statuses.add(RunningServer.get(server.httpPort, "shop-production.localhost", "/").status());
+                    } catch (IOException refusedWhileDown) {
+                        // the server is not listening yet
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             server.start();
+            Thread.sleep(3000);
+            polling.set(false);
+            poller.join();
+            assertThat(statuses).as("answers from the restarted router").isNotEmpty().containsOnly(200);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status(server).instances())
                     .hasSize(2).allMatch(i -> i.phase().equals("healthy")));
             assertThat(status(server).instances().stream().map(InstanceView::pid).sorted().toList())
