@@ -36,7 +36,7 @@ final class DeployCommand extends ApiCommand {
     String strategy;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a deploy parameter, e.g. percent=20, "
-            + "interval=2m, analysis.max-error-rate=5% (repeatable)")
+            + "interval=2m, analysis.max-error-rate=5%% (repeatable)")
     java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
 
     @Option(names = "--wait", description = "Show the steps live; exit 0 only when the release is serving")

@@ -26,7 +26,9 @@ public final class ManifestReader {
     public static final String PROCFILE = "Procfile";
     public static final String APPLICATION = "application";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice is an error: YAML keeps the last, and the first would be lost without a word. */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final Pattern PROCESS_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
     private static final Set<String> TOP = Set.of("processes", "build", "release", "health", "deploy", "routing");
     private static final Set<String> ROUTING = Set.of("balance", "redirect-https", "max-body-size");

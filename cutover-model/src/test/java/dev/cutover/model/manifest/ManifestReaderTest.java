@@ -76,6 +76,7 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: not a parameter of rolling (expected one of: batch, surge, or the common",
         "processes: [web]                                       | processes: a list (expected: a map of process types",
         "'processes: { web: x'                                  | cutover.yml: not valid YAML",
+        "processes:\\n  web: x\\n  web: y                         | cutover.yml: not valid YAML at line 3: Duplicate field 'web'",
     })
     void rejectsBadInputNamingFieldValueAndExpectation(String yaml, String message) {
         assertThatThrownBy(() -> ManifestReader.parseYaml(yaml.replace("\\n", "\n")))

@@ -128,6 +128,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/api/execs/{id}/input", execs::input);
             config.routes.post("/api/execs/{id}/kill", execs::kill);
             config.routes.exception(ApiException.class, (e, ctx) -> json(ctx.status(e.status()), e.body()));
+            config.routes.exception(BlobStore.DigestMismatchException.class, (e, ctx) ->
+                    json(ctx.status(400), new ApiError(e.getMessage(), "build", null)));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
                     json(ctx.status(400), new ApiError(e.getMessage(), fieldOf(e.getMessage()), null)));
             config.routes.exception(Exception.class, (e, ctx) -> {

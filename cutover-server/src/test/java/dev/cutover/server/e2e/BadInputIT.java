@@ -114,6 +114,22 @@ class BadInputIT {
     }
 
     @Test
+    void aBuildWhoseContentDoesNotMatchItsDigestGets400AndIsNotKept() throws Exception {
+        String sha = "0".repeat(64);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(server.controller.apiUrl() + "/api/builds/" + sha))
+                .header("Authorization", "Bearer " + server.controller.token())
+                .PUT(HttpRequest.BodyPublishers.ofString("not a bundle")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("build: content has sha256 ").contains("(expected: " + sha);
+        HttpResponse<String> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(server.controller.apiUrl() + "/api/builds/" + sha))
+                .header("Authorization", "Bearer " + server.controller.token())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void anUnknownHostGets404WithAnExplanation() throws Exception {
         RunningServer.Response r = RunningServer.get(server.controller.httpPort(), "nothing-here.localhost", "/");
         assertThat(r.status()).isEqualTo(404);
