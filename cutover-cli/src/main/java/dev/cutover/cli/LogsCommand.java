@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
+import dev.cutover.model.api.ScaleView;
 import dev.cutover.model.json.Json;
 import dev.cutover.model.name.EnvRef;
 import java.net.URLEncoder;
@@ -94,7 +95,11 @@ final class LogsCommand extends ApiCommand {
             offsets.put(instance, null);
             order.add(instance);
         } else {
-            for (String id : sources(api, ref)) {
+            List<String> ids = sources(api, ref);
+            if (ids.isEmpty() && type != null) {
+                requireKnownType(api, ref);
+            }
+            for (String id : ids) {
                 offsets.put(id, null);
                 order.add(id);
             }
@@ -175,6 +180,23 @@ final class LogsCommand extends ApiCommand {
             }
         }
         return ids;
+    }
+
+    /**
+     * A {@code --type} that no instance has is a mistake unless the serving release's manifest names it (its count
+     * may be 0, or its instances not started yet): says which types there are.
+     */
+    private void requireKnownType(ApiClient api, EnvRef ref) {
+        if (type.equals(RELEASE_TYPE)) {
+            return;
+        }
+        ScaleView scale = api.get(ApiClient.envPath(ref) + "/scale", ScaleView.class);
+        Set<String> known = new java.util.TreeSet<>(scale.current().keySet());
+        if (!known.contains(type)) {
+            known.add(RELEASE_TYPE);
+            throw new CliException("--type: '" + type + "' (expected one of: " + String.join(", ", known) + ")",
+                    CliException.USAGE);
+        }
     }
 
     /** What {@code --type} calls the release command. */
