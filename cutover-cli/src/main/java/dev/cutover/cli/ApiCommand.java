@@ -31,6 +31,14 @@ abstract class ApiCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code api} as a client that waits for a server that went away, saying so on standard error. */
+    ApiClient patient(ApiClient api) {
+        return api.patient(ApiClient.PATIENCE, notice -> {
+            err().println("note: " + notice);
+            err().flush();
+        });
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

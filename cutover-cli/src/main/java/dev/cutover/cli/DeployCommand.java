@@ -100,10 +100,7 @@ final class DeployCommand extends ApiCommand {
         String url = api.get(ApiClient.envPath(ref), EnvStatus.class).url();
         if (output == OutputFormat.json) {
             if (wait) {
-                d = waitQuietly(api.patient(ApiClient.PATIENCE, notice -> {
-                    cmd.err().println("note: " + notice);
-                    cmd.err().flush();
-                }), d);
+                d = waitQuietly(cmd.patient(api), d);
             }
             cmd.printJson(d);
             return !wait || d.phase().equals("succeeded") ? 0 : CliException.DEPLOYMENT_FAILED;

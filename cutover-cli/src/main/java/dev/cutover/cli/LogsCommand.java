@@ -115,10 +115,7 @@ final class LogsCommand extends ApiCommand {
             return 0;
         }
         // the logs are the agent's files: a server that restarts meanwhile serves them on from the same offsets
-        api = api.patient(ApiClient.PATIENCE, notice -> {
-            err().println("note: " + notice);
-            err().flush();
-        });
+        api = patient(api);
         long lastRefresh = System.currentTimeMillis();
         while (true) {
             sleep();

@@ -100,7 +100,7 @@ public final class Controller implements AutoCloseable {
             apiSocket = ApiServer.listen(config.apiBind(), config.apiPort());
             try {
                 Optional<RoutingTable> saved = SavedRoutingTable.load(config.dataDir().resolve(ROUTING_TABLE));
-                router = saved.isPresent() ? Router.start(routerConfig, saved.get()) : Router.start(routerConfig);
+                router = Router.start(routerConfig, saved.orElse(RoutingTable.EMPTY)); // EMPTY applies nothing
                 saved.ifPresent(t -> LOG.info("routing as before the restart until the apps are adopted: table v{}, "
                         + "{} routes", t.version(), t.routes().size()));
             } catch (RuntimeException e) {

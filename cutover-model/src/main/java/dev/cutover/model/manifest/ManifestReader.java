@@ -3,6 +3,7 @@ package dev.cutover.model.manifest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cutover.model.routing.Balance;
 import dev.cutover.model.routing.RouteOptions;
@@ -28,7 +29,7 @@ public final class ManifestReader {
 
     /** A key given twice is an error: YAML keeps the last, and the first would be lost without a word. */
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final Pattern PROCESS_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
     private static final Set<String> TOP = Set.of("processes", "build", "release", "health", "deploy", "routing");
     private static final Set<String> ROUTING = Set.of("balance", "redirect-https", "max-body-size");
