@@ -95,6 +95,42 @@ class RouterRobustnessTest {
     }
 
     @Test
+    void aResponseUnderWayWhenTheRouterIsHandedOverKeepsItsPromiseOfAKeptAliveConnection() throws Exception {
+        blue.behave(TestBackend.Behaviour.HEAD_THEN_BODY_ON_RELEASE);
+        int port = router.port();
+        try (HttpConnection client = HttpConnection.open(port)) {
+            CompletableFuture<HttpConnection.Response> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.get(HOST, "/");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, Thread::startVirtualThread);
+            // the target's response head has reached the router, which has told nothing to the client yet
+            await().atMost(Duration.ofSeconds(20)).until(() -> router.targetStats().get("b1").inFlight() == 1);
+            Thread.sleep(100);
+
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(router::closeHandedOver,
+                    Thread::startVirtualThread);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class));
+            Thread.sleep(100);
+            blue.behave(TestBackend.Behaviour.ANSWER);
+            blue.release.countDown();
+
+            HttpConnection.Response response = first.get();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("connection")).as("its head left before the handover").isNull();
+            // the client takes the connection as kept alive and sends again at once: answered, and told to go
+            HttpConnection.Response next = client.get(HOST, "/");
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.header("connection")).isEqualTo("close");
+            assertThat(client.closedByPeer()).isTrue();
+            closing.get();
+        }
+    }
+
+    @Test
     void idleConnectionsTimeOutOnBothSides() throws Exception {
         try (Router impatient = Router.start(RouterConfig.defaults("127.0.0.1", 0)
                 .withIdleTimeout(Duration.ofMillis(200)))) {

@@ -16,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestBackend implements AutoCloseable {
 
     /** What the backend does with a request. */
-    enum Behaviour { ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, RESET, HEAD_THEN_RESET }
+    enum Behaviour { ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, HEAD_THEN_BODY_ON_RELEASE, RESET, HEAD_THEN_RESET }
 
     static final long SLOW_MILLIS = 500;
 
@@ -108,16 +109,14 @@ final class TestBackend implements AutoCloseable {
                 case ECHO_BODY -> answer(ctx, body, keepAlive);
                 case SLOW -> ctx.executor().schedule(() -> answer(ctx, name, keepAlive), SLOW_MILLIS,
                         TimeUnit.MILLISECONDS);
-                case WAIT_FOR_RELEASE -> {
-                    CountDownLatch latch = release;
-                    Thread.ofVirtual().start(() -> {
-                        try {
-                            latch.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        answer(ctx, name, keepAlive);
-                    });
+                case WAIT_FOR_RELEASE -> onRelease(() -> answer(ctx, name, keepAlive));
+                case HEAD_THEN_BODY_ON_RELEASE -> {
+                    // the head goes out at once, the body when released: the response is under way meanwhile
+                    byte[] content = name.getBytes(StandardCharsets.UTF_8);
+                    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                    HttpUtil.setContentLength(head, content.length);
+                    ctx.writeAndFlush(head);
+                    onRelease(() -> ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(content))));
                 }
                 case RESET -> {
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
@@ -138,6 +137,19 @@ final class TestBackend implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+
+        /** Runs then once {@link #release} is counted down (or after 30 s). */
+        private void onRelease(Runnable then) {
+            CountDownLatch latch = release;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    latch.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                then.run();
+            });
         }
     }
 

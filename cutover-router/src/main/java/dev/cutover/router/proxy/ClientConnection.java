@@ -54,7 +54,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     private byte[] clientIpBytes = clientIp.getBytes(StandardCharsets.US_ASCII);
     private LazyTimer idle;
     private State state = State.HEAD;
-    private boolean routerClosing;
+    /** How the router closes, once it does: {@code null} while it serves. */
+    private RouterClosing routerClosing;
 
     /** Bytes read and not yet consumed: the rest of a head, body bytes not yet taken, a pipelined request. */
     private ByteBuf in;
@@ -332,7 +333,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     @Override
     public void exchangeSucceeded(ChannelFuture lastWrite, boolean keepAlive, long nowNanos) {
         exchange = null;
-        if (keepAlive && !routerClosing) {
+        // keepAlive: the response told the client it may send its next request on this connection. A handover that
+        // began after its head left does not take that back: the connection is then idle like any other (nextRequest).
+        if (keepAlive && routerClosing != RouterClosing.INSTANCE) {
             if (state == State.BODY) {
                 // The target answered before the body ended; what is left of it is read and dropped.
                 state = State.DISCARD;
@@ -375,7 +378,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     @Override
     public boolean closing() {
-        return routerClosing;
+        return routerClosing != null;
     }
 
     /**
@@ -383,12 +386,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
      * is left unread (a client waiting for {@code 100 Continue} may never send it, so what follows is unknowable).
      */
     private void respond(Failure failure, String subject) {
-        boolean keepAlive = head.keepAlive() && !routerClosing && state != State.BODY;
+        boolean keepAlive = head.keepAlive() && routerClosing == null && state != State.BODY;
         answer(failure.response(ctx.alloc(), subject, requestId, keepAlive, head.method() == Method.HEAD), keepAlive);
     }
 
     private void redirectToHttps(RequestHead request) {
-        boolean keepAlive = request.keepAlive() && !routerClosing && state != State.BODY;
+        boolean keepAlive = request.keepAlive() && routerClosing == null && state != State.BODY;
         answer(Redirect.toHttps(ctx.alloc(), request, context.httpsPort(), requestId, keepAlive), keepAlive);
     }
 
@@ -421,12 +424,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         head = null;
         requestId = null;
         chunks = null;
-        if (routerClosing) {
+        if (routerClosing == RouterClosing.INSTANCE) {
             closeNow();
             return;
         }
         state = State.HEAD;
         idle.arm(nowNanos + context.clientIdleTimeoutNanos());
+        if (routerClosing == RouterClosing.HANDED_OVER) {
+            closeUnlessARequestComes();
+        }
         process();
     }
 
@@ -499,8 +505,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     @Override
     public void userEventTriggered(ChannelHandlerContext channelContext, Object evt) {
-        if (evt == RouterClosing.INSTANCE || evt == RouterClosing.HANDED_OVER) {
-            routerClosing = true;
+        if (evt instanceof RouterClosing how) {
+            routerClosing = how;
             if (state == State.HEAD && in == null) {
                 if (evt == RouterClosing.INSTANCE) {
                     closeNow();

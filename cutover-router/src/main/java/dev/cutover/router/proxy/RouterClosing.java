@@ -11,7 +11,8 @@ public enum RouterClosing {
      * after {@link #IDLE_GRACE_MILLIS} unless a request arrives first, which is answered with
      * {@code Connection: close}. Closing an idle keep-alive connection at once would race with a request the client
      * may be sending on it at that moment, which would then fail; this way the client learns to reconnect from a
-     * response.
+     * response. A connection whose response head left without {@code Connection: close} before the handover began
+     * was promised to the client all the same: it is treated as idle once that response ends.
      */
     HANDED_OVER;
 
