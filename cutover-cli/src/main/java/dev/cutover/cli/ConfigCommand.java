@@ -83,6 +83,12 @@ final class ConfigCommand {
     static int change(ApiClient api, ApiCommand cmd, String target, ConfigChange change, boolean wait) {
         EnvRef ref = ApiCommand.env(target);
         ConfigView c = api.post(ApiClient.envPath(ref) + "/config", change, ConfigView.class);
+        if (Boolean.FALSE.equals(c.changed())) {
+            cmd.out().println("config revision " + c.revision() + " of " + ref + " unchanged: every variable already is "
+                    + "as asked; no new release");
+            cmd.out().flush();
+            return 0;
+        }
         cmd.out().println("config revision " + c.revision() + " of " + ref);
         if (c.deployment() == null) {
             cmd.out().println("nothing serves yet: the next deploy uses it");

@@ -196,6 +196,9 @@ final class LogsCommand extends ApiCommand {
         }
     }
 
+    /** The most of one log a read returns (the server's limit), and so the widest tail {@code -n} reads. */
+    private static final long MAX_TAIL = 1 << 20;
+
     /** What {@code --type} calls the release command. */
     static final String RELEASE_TYPE = "release";
 
@@ -214,12 +217,21 @@ final class LogsCommand extends ApiCommand {
             return offset;
         }
         int n = lines == null ? DEFAULT_LINES : lines;
-        LogChunk tail = api.get(path(id) + "?offset=-" + Math.max(4096, n * 256L) + "&max=" + (1 << 20),
-                LogChunk.class);
-        List<Line> all = new ArrayList<>();
-        collect(tail, id, order, all);
-        into.addAll(all.subList(Math.max(0, all.size() - n), all.size()));
-        return tail.next();
+        long window = Math.min(MAX_TAIL, Math.max(4096, n * 256L));
+        int previous = -1;
+        while (true) {
+            LogChunk tail = api.get(path(id) + "?offset=-" + window + "&max=" + MAX_TAIL, LogChunk.class);
+            List<Line> all = new ArrayList<>();
+            collect(tail, id, order, all);
+            // Lines can be long: a window that holds fewer than n of them widens, until it holds the whole log or
+            // the most one read returns.
+            if (all.size() >= n || window >= MAX_TAIL || tail.text().length() <= previous) {
+                into.addAll(all.subList(Math.max(0, all.size() - n), all.size()));
+                return tail.next();
+            }
+            previous = tail.text().length();
+            window = Math.min(MAX_TAIL, window * 4);
+        }
     }
 
     private static void collect(LogChunk chunk, String id, int order, List<Line> into) {

@@ -21,10 +21,10 @@ public final class Nodes {
             return node.asText();
         }
         if (node.isObject()) {
-            return new Shape("a map");
+            return new Shape(node.isEmpty() ? "an empty map" : "a map");
         }
         if (node.isArray()) {
-            return new Shape("a list");
+            return new Shape(node.isEmpty() ? "an empty list" : "a list");
         }
         if (node.isNumber()) {
             return node.numberValue();

@@ -56,7 +56,7 @@ class ManifestReaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "processes: {}                                          | processes: a map (expected: a map of process types",
+        "processes: {}                                          | processes: an empty map (expected: a map of process types",
         "other: 1                                               | other: unknown key (expected one of: build, deploy, health, processes, release, routing)",
         "processes: { Web: x }                                  | processes.Web: 'Web' (expected: a process type name",
         "processes: { web: { command: '' } }                    | processes.web.command: '' (expected: a command",

@@ -51,7 +51,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +136,9 @@ public final class ApiServer implements AutoCloseable {
                 json(ctx.status(500), ApiError.of("internal error: " + e + "; the server log has the details"));
             });
             config.routes.error(404, "*", ctx -> {
-                if (ctx.result() == null) {
+                // A 404 of a route (no such app, ...) is JSON already; one with no route has Javalin's text.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
                     json(ctx, ApiError.of("no such API route: " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -330,20 +331,20 @@ public final class ApiServer implements AutoCloseable {
         json(ctx, store.read(h -> {
             EnvRow env = Deployer.existing(h, ref);
             return new ConfigView(env.app(), env.name(), env.configRevision(),
-                    Configs.vars(h, env.id(), env.configRevision()), null);
+                    Configs.vars(h, env.id(), env.configRevision()), null, null);
         }));
     }
 
     private void configure(Context ctx) {
         EnvRef ref = ref(ctx);
         ConfigChange change = body(ctx, ConfigChange.class);
-        Optional<Long> deployment = deployer.configure(ref, change);
+        Deployer.Configuring done = deployer.configure(ref, change);
         json(ctx, store.read(h -> {
             EnvRow env = Deployer.existing(h, ref);
             return new ConfigView(env.app(), env.name(), env.configRevision(),
                     Configs.vars(h, env.id(), env.configRevision()),
-                    deployment.map(id -> views.deployment(h, env, Deployments.get(h, id).orElseThrow(), 0))
-                            .orElse(null));
+                    done.deployment().map(id -> views.deployment(h, env, Deployments.get(h, id).orElseThrow(), 0))
+                            .orElse(null), done.changed());
         }));
     }
 

@@ -123,8 +123,15 @@ public final class Deployer {
         });
     }
 
-    /** Changes config; when a release serves, rolls out a new release with the new config. */
-    public Optional<Long> configure(EnvRef ref, ConfigChange change) {
+    /** What a config change did: nothing, when every variable already was as asked; else a revision and maybe a roll-out. */
+    public record Configuring(boolean changed, Optional<Long> deployment) {}
+
+    /**
+     * Changes config; when a release serves, rolls out a new release with the new config. A change that changes
+     * nothing makes no revision and no release: rolling out the same release would restart every instance and run
+     * the release command again for nothing.
+     */
+    public Configuring configure(EnvRef ref, ConfigChange change) {
         for (String key : change.set().keySet()) {
             requireConfigKey(key);
         }
@@ -134,17 +141,22 @@ public final class Deployer {
         Instant now = clock.instant();
         return store.tx(h -> {
             EnvRow env = Environments.findOrCreate(h, ref.app(), ref.env(), now);
-            Map<String, String> vars = new TreeMap<>(Configs.vars(h, env.id(), env.configRevision()));
+            Map<String, String> before = Configs.vars(h, env.id(), env.configRevision());
+            Map<String, String> vars = new TreeMap<>(before);
             change.unset().forEach(vars::remove);
             vars.putAll(change.set());
+            if (vars.equals(before)) {
+                return new Configuring(false, Optional.empty());
+            }
             int revision = Configs.append(h, env, vars, now);
             if (env.servingRelease() == null) {
-                return Optional.<Long>empty();
+                return new Configuring(true, Optional.empty());
             }
             ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
             ReleaseRow release = Releases.create(h, env.id(), serving.build(), serving.version(), revision,
                     serving.manifest(), "config", now);
-            return Optional.of(start(h, env, release.number(), "config", ReleaseCatalog.parse(serving).deploy().strategy(), now));
+            return new Configuring(true, Optional.of(start(h, env, release.number(), "config",
+                    ReleaseCatalog.parse(serving).deploy().strategy(), now)));
         });
     }
 

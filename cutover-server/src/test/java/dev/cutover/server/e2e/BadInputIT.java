@@ -130,6 +130,30 @@ class BadInputIT {
     }
 
     @Test
+    void aFractionalCountIsRefusedNotTruncatedAndAnUnknownRouteAnswersInJson() throws Exception {
+        HttpResponse<String> scale = api("POST", "/api/apps/shop/envs/production/scale",
+                "{\"processes\": {\"web\": 2.9}}");
+        assertThat(scale.statusCode()).as(scale.body()).isEqualTo(400);
+        assertThat(scale.body()).contains("\"field\":\"body\"").contains("2.9");
+        assertNothingCreated("shop");
+
+        for (String path : new String[] {"/api/nosuch", "/nosuch", "/api/apps/shop/envs/production/nosuch"}) {
+            HttpResponse<String> unknown = api("GET", path, null);
+            assertThat(unknown.statusCode()).as(path).isEqualTo(404);
+            assertThat(unknown.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(unknown.body()).as(path).contains("no such API route: GET " + path);
+        }
+    }
+
+    private static HttpResponse<String> api(String method, String path, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.controller.apiUrl() + path))
+                .header("Authorization", "Bearer " + server.controller.token())
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void anUnknownHostGets404WithAnExplanation() throws Exception {
         RunningServer.Response r = RunningServer.get(server.controller.httpPort(), "nothing-here.localhost", "/");
         assertThat(r.status()).isEqualTo(404);

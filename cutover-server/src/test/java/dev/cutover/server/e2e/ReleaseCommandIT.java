@@ -90,6 +90,16 @@ class ReleaseCommandIT {
             assertThat(release.state()).isEqualTo("failed");
             assertThat(release.exitCode()).isEqualTo(3);
             assertThat(release.output()).contains("migration 7 failed: column exists");
+
+            // logs -n counts lines, however long they are
+            RunningServer.writeManifest(app, manifest(2,
+                    "for i in $(seq 10 40); do printf \"long line %s %01000d\\n\" $i 0; done; exit 3"));
+            var v3 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v3", "--wait");
+            assertThat(v3.exit()).as(v3.all()).isEqualTo(1);
+            var tail = server.cli("logs", "shop", "--instance", "d3-release", "-n", "20");
+            assertThat(tail.exit()).as(tail.all()).isZero();
+            assertThat(tail.out().lines().toList()).hasSize(20).allMatch(l -> l.length() > 1000)
+                    .first().asString().startsWith("[d3-release] long line 21 ");
         }
     }
 
@@ -134,6 +144,15 @@ class ReleaseCommandIT {
             assertThat(greeting.exit()).as(greeting.all()).isZero();
             assertThat(greeting.out()).contains(INDENT + "migrated to v1 with Howdy");
             assertThat(lines(marks)).hasSize(2);
+
+            // a change that changes nothing makes no release, and runs nothing
+            for (var unchanged : List.of(server.cli("config", "set", "shop", "GREETING=Howdy"),
+                    server.cli("config", "unset", "shop", "NEVER_SET"))) {
+                assertThat(unchanged.exit()).as(unchanged.all()).isZero();
+                assertThat(unchanged.out()).contains("unchanged: every variable already is as asked; no new release");
+            }
+            assertThat(lines(marks)).hasSize(2);
+            assertThat(server.status("shop").deployment().id()).isEqualTo(2);
 
             // going back runs no command: it must never be blocked by one
             var rollback = server.cli("rollback", "shop", "--wait");
