@@ -103,13 +103,16 @@ public final class DryRun {
             }
             state = plan.next();
             for (String event : plan.events()) {
-                steps.add(step(now, event.replace("d0-", "new-"), store, spec, oldInstances, weights));
+                // the counts behind a passed analysis are the preview's own, made up to pass it: not shown
+                String shown = event.startsWith("analysis passed: ")
+                        ? "analysis passed (the preview assumes the candidate's traffic passes)" : event;
+                steps.add(step(now, shown.replace("d0-", "new-"), store, spec, oldInstances, weights));
             }
             if (releaseStarted) {
                 steps.add(step(now, "(the preview assumes the release command exits 0 at once)", store, spec,
                         oldInstances, weights));
             }
-            boolean waitsForPerson = state.step() instanceof Step.Bake b && b.until() == null && b.analysis() == null;
+            boolean waitsForPerson = state.step() instanceof Step.Bake b && b.until() == null && !b.analysisStep();
             if (waitsForPerson && !state.phase().finished()) {
                 steps.add(step(now, "(waits here for cutover promote; the preview assumes it at once)", store, spec,
                         oldInstances, weights));

@@ -106,12 +106,12 @@ final class ShiftMoves {
                 }
             }
             case TrafficStep.Pause p -> {
-                Analysis analysis = t.spec.policy().analysis();
+                Analysis chosen = t.spec.policy().analysis();
+                Analysis analysis = chosen != null ? chosen : Analysis.guard();
+                String judged = (chosen != null ? "; analysing: " : "; analysing (the default; deploy.analysis "
+                        + "chooses): ") + analysis.describe();
                 Duration d = p.duration();
-                t.events.add(d == null ? "paused until cutover promote" + (analysis == null ? "" : "; analysing: "
-                        + analysis.describe())
-                        : "baking for " + Tick.seconds(d) + (analysis == null ? "" : "; analysing: "
-                                + analysis.describe()));
+                t.events.add((d == null ? "paused until cutover promote" : "baking for " + Tick.seconds(d)) + judged);
                 t.state = t.state.with(new Step.Bake(t.now, d == null ? null : t.now.plus(d),
                         d == null ? t.now.plus(Duration.ofDays(365)) : t.now.plus(d).plus(t.spec.deadline()),
                         analysis, t.obs.groups(), false), t.now);
@@ -205,6 +205,11 @@ final class ShiftMoves {
                     }
                     case FAIL -> {
                         t.fail(new Failure(FailureReason.INCONCLUSIVE, i.summary(), null), false);
+                        return true;
+                    }
+                    case PROCEED -> {
+                        t.events.add("not judged, " + i.summary() + "; going on");
+                        t.state = t.state.nextProgramStep(t.now);
                         return true;
                     }
                 }

@@ -31,7 +31,9 @@ class DryRunTest {
                 DeployPolicy.canary(10, Duration.ofMinutes(5)), false, Duration.ZERO)), 2, HEALTH);
 
         assertThat(steps).extracting(PreviewStep::what).contains("10% of traffic on v2 (router acknowledged)",
+                "analysis passed (the preview assumes the candidate's traffic passes)",
                 "100% of traffic on v2 (router acknowledged)", "v2 is serving");
+        assertThat(steps).anyMatch(s -> s.what().startsWith("baking for 300.0s; analysing (the default"));
         assertThat(steps).filteredOn(s -> s.what().startsWith("10% of traffic")).singleElement()
                 .satisfies(s -> assertThat(s.newTrafficPercent()).isEqualTo(10));
         long last = steps.getLast().atMillis();

@@ -42,9 +42,16 @@ class StrategiesTest {
     /** Runs to the end, recording each traffic split the router acknowledged. */
     private static RolloutState run(SimulatedFleet fleet, RolloutSpec spec, List<Map<Integer, Integer>> splits,
             int floor) {
+        return run(fleet, spec, splits, floor, new ArrayList<>());
+    }
+
+    /** Runs to the end, recording each acknowledged traffic split and every event. */
+    private static RolloutState run(SimulatedFleet fleet, RolloutSpec spec, List<Map<Integer, Integer>> splits,
+            int floor, List<String> events) {
         RolloutState state = RolloutState.start(3, fleet.now);
         for (int i = 0; i < 5000 && !state.phase().finished(); i++) {
             Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(false));
+            events.addAll(plan.events());
             fleet.apply(plan, spec);
             state = plan.next();
             fleet.advance();
@@ -91,6 +98,45 @@ class StrategiesTest {
         assertThat(fleet.acknowledgedWeights).isEmpty();
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
         assertThat(fleet.tick).as("failed fast, long before the 5m bake ended").isLessThan(60);
+    }
+
+    @Test
+    void aCanaryWithoutAnAnalysisIsGuardedAgainstAPlainlyBrokenCandidate() {
+        SimulatedFleet fleet = fleetWith(2);
+        fleet.errorRates.put(1, 0.02);
+        fleet.errorRates.put(2, 0.2);
+        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
+                DeployPolicy.canary(20, Duration.ofMinutes(5)), null);
+        List<String> events = new ArrayList<>();
+
+        RolloutState end = run(fleet, spec(p, 2, 2), new ArrayList<>(), 2, events);
+
+        assertThat(events).anyMatch(e -> e.startsWith("baking for 300.0s; analysing (the default; deploy.analysis "
+                + "chooses): 5xx rate at most 5%, compared with the stable group"));
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.ANALYSIS);
+        assertThat(end.failure().message()).contains("is above the stable group's");
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
+        assertThat(fleet.tick).as("failed fast, long before the 5m bake ended").isLessThan(60);
+    }
+
+    @Test
+    void theDefaultGuardPassesACandidateNoWorseThanTheStableOneAndGoesOnWithoutTrafficSayingSo() {
+        SimulatedFleet noisy = fleetWith(2);
+        noisy.errorRates.put(1, 0.03);
+        noisy.errorRates.put(2, 0.04);
+        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
+                DeployPolicy.canary(20, Duration.ofSeconds(20)), null);
+        List<String> events = new ArrayList<>();
+        assertThat(run(noisy, spec(p, 2, 2), new ArrayList<>(), 2, events).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(events).anyMatch(e -> e.startsWith("analysis passed: candidate: "));
+
+        SimulatedFleet quiet = fleetWith(2);
+        quiet.requestsPerTick = 0;
+        events.clear();
+        assertThat(run(quiet, spec(p, 2, 2), new ArrayList<>(), 2, events).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(events).anyMatch(e -> e.startsWith("not judged, inconclusive: 0 requests, need 100")
+                && e.endsWith("; going on"));
     }
 
     @Test

@@ -27,7 +27,9 @@ public record Analysis(double maxErrorRate, Duration maxP99, boolean compareToSt
         /** pause until someone runs {@code cutover promote} (or aborts) */
         PAUSE,
         /** fail the step, and roll back */
-        FAIL;
+        FAIL,
+        /** go on, saying that nothing was judged: what the default guard does */
+        PROCEED;
 
         public String word() {
             return name().toLowerCase();
@@ -45,12 +47,26 @@ public record Analysis(double maxErrorRate, Duration maxP99, boolean compareToSt
             throw new ManifestException("analysis.min-requests", minRequests, "0 or more");
         }
         if (inconclusive == null) {
-            throw new ManifestException("analysis.inconclusive", null, "wait, pause or fail");
+            throw new ManifestException("analysis.inconclusive", null, "wait, pause, fail or proceed");
         }
     }
 
     public static Analysis defaults() {
         return new Analysis(DEFAULT_MAX_ERROR_RATE, null, false, DEFAULT_MIN_REQUESTS, Inconclusive.WAIT);
+    }
+
+    /** The guard's margin over the stable group's 5xx rate. */
+    public static final double GUARD_MAX_ERROR_RATE = 0.05;
+
+    /**
+     * What judges a bake when the manifest has no {@code analysis}: a candidate whose 5xx rate is more than 5 points
+     * above the stable group's (over at least 100 requests) fails, so that a plainly broken release rolls back by
+     * itself; too little traffic lets the deployment go on, saying so, since nobody asked for a minimum. The margin
+     * is wide on purpose: it is applied to every canary without being asked for, and must not fail a healthy one on
+     * the noise of a hundred requests.
+     */
+    public static Analysis guard() {
+        return new Analysis(GUARD_MAX_ERROR_RATE, null, true, DEFAULT_MIN_REQUESTS, Inconclusive.PROCEED);
     }
 
     public String describe() {

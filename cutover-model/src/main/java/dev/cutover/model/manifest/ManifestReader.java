@@ -429,7 +429,7 @@ public final class ManifestReader {
             try {
                 inconclusive = Analysis.Inconclusive.valueOf(inc.asText("").toUpperCase());
             } catch (IllegalArgumentException e) {
-                throw new ManifestException(path + ".inconclusive", Nodes.describe(inc), "wait, pause or fail");
+                throw new ManifestException(path + ".inconclusive", Nodes.describe(inc), "wait, pause, fail or proceed");
             }
         }
         return new Analysis(rate, p99 == null ? null : optionalDuration(path + ".max-p99", p99, null),

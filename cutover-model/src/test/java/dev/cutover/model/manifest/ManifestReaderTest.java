@@ -72,6 +72,7 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { strategy: rolling, batch: 0 }    | deploy.batch: 0 (expected: a count of at least 1 or a percentage such as 25%)",
         "processes: { web: x }\\ndeploy: { strategy: steps, steps: [{jump: 1}] } | deploy.steps[0].jump: unknown step",
         "processes: { web: x }\\ndeploy: { strategy: canary, analysis: { max-error-rate: lots } } | deploy.analysis.max-error-rate: 'lots' (expected: a percentage",
+        "processes: { web: x }\\ndeploy: { strategy: canary, analysis: { inconclusive: shrug } } | deploy.analysis.inconclusive: 'shrug' (expected: wait, pause, fail or proceed)",
         "processes: { web: x }\\ndeploy: { stop-timeout: 90 }     | deploy.stop-timeout: 90 (expected: a duration",
         "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: not a parameter of rolling (expected one of: batch, surge, or the common",
         "processes: [web]                                       | processes: a list (expected: a map of process types",
@@ -98,6 +99,9 @@ class ManifestReaderTest {
         assertThat(changed.deploy().steps()).containsExactly(new TrafficStep.SetWeight(50),
                 new TrafficStep.Pause(Duration.ofMinutes(2)), new TrafficStep.SetWeight(100));
         assertThat(changed.deploy().analysis().maxErrorRate()).isEqualTo(0.05);
+        assertThat(ManifestReader.parseYaml("processes: { web: x }\ndeploy: { strategy: canary, analysis: "
+                + "{ inconclusive: proceed } }\n").deploy().analysis().inconclusive())
+                .isEqualTo(Analysis.Inconclusive.PROCEED);
     }
 
     @Test

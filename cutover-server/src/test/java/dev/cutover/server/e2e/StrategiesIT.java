@@ -220,6 +220,9 @@ class StrategiesIT {
         var deploy = server.cli("deploy", bad.toString(), "--to", name, "--version", "v2", "--strategy", "canary",
                 "--set", "percent=20", "--set", "interval=2m", "--set", "analysis.max-error-rate=5%",
                 "--set", "analysis.min-requests=100", "--wait");
+        // without an analysis, the default guard: more than 5 points above the stable group's rate fails
+        var guarded = server.cli("deploy", bad.toString(), "--to", name, "--version", "v3", "--strategy", "canary",
+                "--set", "percent=20", "--set", "interval=2m", "--wait");
         Thread.sleep(1000);
         keepAlive.stop();
         perRequest.stop();
@@ -229,6 +232,10 @@ class StrategiesIT {
         assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
         assertThat(deploy.out()).contains("FAILED and was rolled back to v1: analysis").contains("5xx rate")
                 .contains("is above the limit of 5.0%");
+        assertThat(guarded.exit()).as(guarded.all()).isEqualTo(1);
+        assertThat(guarded.out()).contains("analysing (the default; deploy.analysis chooses): 5xx rate at most 5%, "
+                + "compared with the stable group").contains("FAILED and was rolled back to v1: analysis")
+                .contains("is above the stable group's 0.0% by more than 5.0%");
         for (LoadResult r : List.of(a, b)) {
             // the only failures are the 500s the canary answered: no connection error, no other status
             assertThat(r.failuresByStatus().keySet()).as(r.summary()).containsOnly(500);
