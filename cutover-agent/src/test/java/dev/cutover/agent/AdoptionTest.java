@@ -58,6 +58,7 @@ class AdoptionTest {
         assertThat(adopted.pid()).isEqualTo(before.pid());
         assertThat(adopted.port()).isEqualTo(before.port());
         assertThat(adopted.phase()).isEqualTo(InstancePhase.HEALTHY);
+        assertThat(adopted.reason()).isEqualTo("adopted: pid " + before.pid() + " after an agent restart");
         assertThat(Harness.alive(before.pid())).isTrue();
 
         h.apply(web("web-1", h.app));
@@ -66,6 +67,8 @@ class AdoptionTest {
         assertThat(after.pid()).isEqualTo(before.pid());
         assertThat(after.restarts()).isZero();
         assertThat(after.probes()).last().asString().contains("pass: 200 from GET /health");
+        assertThat(after.reason()).as("the probes confirmed it").startsWith("healthy: ")
+                .contains(" passed since adopted: 200 from GET /health");
     }
 
     @Test

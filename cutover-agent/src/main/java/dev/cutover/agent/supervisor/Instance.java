@@ -60,6 +60,8 @@ final class Instance {
     private long removedInRevision;
     private InstancePhase phase = InstancePhase.STARTING;
     private String reason = "starting: waiting for the reconcile loop";
+    /** Adopted as healthy, and no probe of this agent has passed yet. */
+    private boolean adoptedHealthy;
     private Instant stoppedAt;
     /** Since when it has failed its probes without a pass in between; null while it is not unhealthy. */
     private Instant unhealthySince;
@@ -119,6 +121,7 @@ final class Instance {
             upSince = now;
         }
         reason = "adopted: pid " + proc.pid() + " after an agent restart";
+        adoptedHealthy = phase == InstancePhase.HEALTHY;
         watchExit(gen, proc);
     }
 
@@ -408,7 +411,13 @@ final class Instance {
                     upSince = result.at();
                     restartPolicy.reachedHealthy();
                     services.changed().run();
+                } else if (adoptedHealthy) {
+                    // adopted as healthy: the first probe of this agent confirms it, and the reason says so
+                    reason = "healthy: " + plural(health.consecutivePasses(), "probe") + " passed since adopted: "
+                            + result.outcome();
+                    services.changed().run();
                 }
+                adoptedHealthy = false;
             }
             case UNHEALTHY -> {
                 phase = InstancePhase.UNHEALTHY;

@@ -83,41 +83,40 @@ class StrategiesTest {
 
     @Test
     void aCanaryWhoseCandidateAnswersTwentyPercentErrorsIsRolledBackByAnalysis() {
-        SimulatedFleet fleet = fleetWith(2);
-        fleet.errorRates.put(2, 0.2);
-        Analysis analysis = new Analysis(0.01, null, false, 50, Analysis.Inconclusive.WAIT);
-        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
-                DeployPolicy.canary(20, Duration.ofMinutes(5)), analysis);
+        RolloutState end = aCanaryAnsweringTwentyPercentErrors(
+                new Analysis(0.01, null, false, 50, Analysis.Inconclusive.WAIT), 0, new ArrayList<>());
 
-        RolloutState end = run(fleet, spec(p, 2, 2), new ArrayList<>(), 2);
-
-        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
-        assertThat(end.failure().reason()).isEqualTo(FailureReason.ANALYSIS);
         assertThat(end.failure().message()).contains("5xx rate 20.0% is above the limit of 1.0%");
-        assertThat(fleet.violations).isEmpty();
-        assertThat(fleet.acknowledgedWeights).isEmpty();
-        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
-        assertThat(fleet.tick).as("failed fast, long before the 5m bake ended").isLessThan(60);
     }
 
     @Test
     void aCanaryWithoutAnAnalysisIsGuardedAgainstAPlainlyBrokenCandidate() {
-        SimulatedFleet fleet = fleetWith(2);
-        fleet.errorRates.put(1, 0.02);
-        fleet.errorRates.put(2, 0.2);
-        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
-                DeployPolicy.canary(20, Duration.ofMinutes(5)), null);
         List<String> events = new ArrayList<>();
-
-        RolloutState end = run(fleet, spec(p, 2, 2), new ArrayList<>(), 2, events);
+        RolloutState end = aCanaryAnsweringTwentyPercentErrors(null, 0.02, events);
 
         assertThat(events).anyMatch(e -> e.startsWith("baking for 300.0s; analysing (the default; deploy.analysis "
                 + "chooses): 5xx rate at most 5%, compared with the stable group"));
+        assertThat(end.failure().message()).contains("is above the stable group's");
+    }
+
+    /** A 5-minute canary of a candidate answering 20% errors: it fails fast on analysis and leaves v1 as it was. */
+    private static RolloutState aCanaryAnsweringTwentyPercentErrors(Analysis analysis, double stableErrorRate,
+            List<String> events) {
+        SimulatedFleet fleet = fleetWith(2);
+        fleet.errorRates.put(1, stableErrorRate);
+        fleet.errorRates.put(2, 0.2);
+        DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,
+                DeployPolicy.canary(20, Duration.ofMinutes(5)), analysis);
+
+        RolloutState end = run(fleet, spec(p, 2, 2), new ArrayList<>(), 2, events);
+
         assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
         assertThat(end.failure().reason()).isEqualTo(FailureReason.ANALYSIS);
-        assertThat(end.failure().message()).contains("is above the stable group's");
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.acknowledgedWeights).isEmpty();
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
         assertThat(fleet.tick).as("failed fast, long before the 5m bake ended").isLessThan(60);
+        return end;
     }
 
     @Test
