@@ -288,7 +288,13 @@ final class Tick {
         }
         if (all) {
             String ids = String.join(", ", step.instances());
-            events.add(ids + (step.instances().size() == 1 ? " receives" : " receive") + " traffic (router acknowledged)");
+            // a release held at 0% (a canary's candidate before its first split, blue-green before the switch) is in
+            // the router, and gets none of the main host's traffic yet
+            boolean held = step.instances().stream().map(inventory::get).filter(r -> r != null)
+                    .allMatch(r -> desiredWeights().getOrDefault(r.release(), -1) == 0);
+            events.add(ids + (held ? (step.instances().size() == 1 ? " is" : " are") + " in the router, at 0% of "
+                    + "traffic for now" : (step.instances().size() == 1 ? " receives" : " receive") + " traffic")
+                    + " (router acknowledged)");
             state = state.with(new Step.Choose(), now);
             return true;
         }

@@ -95,7 +95,8 @@ class StrategiesTest {
         RolloutState end = aCanaryAnsweringTwentyPercentErrors(null, 0.02, events);
 
         assertThat(events).anyMatch(e -> e.startsWith("baking for 300.0s; analysing (the default; deploy.analysis "
-                + "chooses): 5xx rate at most 5%, compared with the stable group"));
+                + "chooses): 5xx rate at most 5%, compared with the stable group"))
+                .anyMatch(e -> e.endsWith(" are in the router, at 0% of traffic for now (router acknowledged)"));
         assertThat(end.failure().message()).contains("is above the stable group's");
     }
 
