@@ -154,9 +154,9 @@ public final class ApiClient {
                 why = "connection refused"; // nothing of the request was sent: always safe to send again
             } catch (IOException e) {
                 if (notices == null || !isRead(request)) {
-                    throw new CliException("request to " + base + request.uri().getPath() + " failed: " + e
+                    throw CliException.serverAway("request to " + base + request.uri().getPath() + " failed: " + e
                             + (isRead(request) ? "" : "; whether the server acted on it is not known: look with "
-                            + "cutover status before trying again"), CliException.API);
+                            + "cutover status before trying again"));
                 }
                 why = "connection lost: " + e.getMessage();
             } catch (InterruptedException e) {
@@ -166,9 +166,9 @@ public final class ApiClient {
             long now = System.nanoTime();
             firstFailure = firstFailure == 0 ? now : firstFailure;
             if (now - firstFailure >= serverWait.toNanos()) {
-                throw new CliException("cannot reach the Cutover API at " + base + " (" + why + ", for "
+                throw CliException.serverAway("cannot reach the Cutover API at " + base + " (" + why + ", for "
                         + DurationText.format(serverWait) + "): is `cutover server` running? (set --api or CUTOVER_API for "
-                        + "another address)", CliException.API);
+                        + "another address)");
             }
             if (notices != null && waitingFor == null) {
                 waitingFor = why;

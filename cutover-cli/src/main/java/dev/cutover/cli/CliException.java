@@ -11,13 +11,29 @@ public final class CliException extends RuntimeException {
     public static final int DEPLOYMENT_FAILED = 1;
 
     private final int exitCode;
+    private final boolean serverAway;
 
     public CliException(String message, int exitCode) {
+        this(message, exitCode, false);
+    }
+
+    private CliException(String message, int exitCode, boolean serverAway) {
         super(message);
         this.exitCode = exitCode;
+        this.serverAway = serverAway;
+    }
+
+    /** The server could not be reached, or the connection to it was lost: it gave no answer. */
+    static CliException serverAway(String message) {
+        return new CliException(message, API, true);
     }
 
     public int exitCode() {
         return exitCode;
+    }
+
+    /** Whether the server gave no answer (as opposed to answering with an error). */
+    boolean serverAway() {
+        return serverAway;
     }
 }

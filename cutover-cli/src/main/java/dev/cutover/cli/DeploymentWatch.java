@@ -86,6 +86,9 @@ final class DeploymentWatch {
         try {
             return api.get("/api/deployments/" + d.id() + "?after=" + seen, DeploymentView.class);
         } catch (CliException e) {
+            if (!e.serverAway()) {
+                throw e;
+            }
             throw new CliException(e.getMessage() + "\nthe deployment goes on in the server once it is back: cutover status "
                     + d.app() + "/" + d.env(), e.exitCode());
         }

@@ -1,0 +1,54 @@
+package dev.cutover.cli;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.cutover.model.api.DeploymentView;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What following a deployment says when a poll fails: only a server that gave no answer may still be at work. */
+class DeploymentWatchTest {
+
+    private static final DeploymentView FOLLOWED = new DeploymentView(7, "shop", "production", 2, 1, "v2", "deploy",
+            "rolling", "in-progress", null, null, null, Instant.now(), null, List.of(), null, null);
+
+    @Test
+    void aServerThatAnswersWithAnErrorIsQuotedAsIs() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            byte[] body = "{\"error\": \"no deployment 7\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(404, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        http.start();
+        try {
+            ApiClient api = new ApiClient("http://127.0.0.1:" + http.getAddress().getPort(), "t");
+            assertThatThrownBy(() -> DeploymentWatch.poll(api, FOLLOWED, 0)).isInstanceOf(CliException.class)
+                    .hasMessage("no deployment 7");
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerLeavesTheDeploymentGoingOn() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ApiClient api = new ApiClient("http://127.0.0.1:" + port, "t");
+        assertThatThrownBy(() -> DeploymentWatch.poll(api, FOLLOWED, 0)).isInstanceOf(CliException.class)
+                .hasMessageStartingWith("cannot reach the Cutover API at http://127.0.0.1:" + port)
+                .hasMessageEndingWith("\nthe deployment goes on in the server once it is back: cutover status "
+                        + "shop/production");
+    }
+}
