@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.cutover.model.api.DeploymentView;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,16 +17,7 @@ class DeploymentWatchTest {
 
     @Test
     void aServerThatAnswersWithAnErrorIsQuotedAsIs() throws Exception {
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/", exchange -> {
-            byte[] body = "{\"error\": \"no deployment 7\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(404, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        http.start();
+        HttpServer http = JsonServer.answering(0, 404, "{\"error\": \"no deployment 7\"}");
         try {
             ApiClient api = new ApiClient("http://127.0.0.1:" + http.getAddress().getPort(), "t");
             assertThatThrownBy(() -> DeploymentWatch.poll(api, FOLLOWED, 0)).isInstanceOf(CliException.class)
