@@ -224,8 +224,9 @@ final class LogsCommand extends ApiCommand {
             List<Line> all = new ArrayList<>();
             collect(tail, id, order, all);
             // Lines can be long: a window that holds fewer than n of them widens, until it holds the whole log or
-            // the most one read returns.
-            if (all.size() >= n || window >= MAX_TAIL || tail.text().length() <= previous) {
+            // the most one read returns. A window inside one line reads nothing (it starts at the next line's start).
+            boolean wholeLog = !tail.text().isEmpty() && tail.text().length() == previous;
+            if (all.size() >= n || window >= MAX_TAIL || wholeLog) {
                 into.addAll(all.subList(Math.max(0, all.size() - n), all.size()));
                 return tail.next();
             }

@@ -64,7 +64,7 @@ final class StatusCommand extends ApiCommand {
             Table t = new Table("ID", "TYPE", "VERSION", "PHASE", "PORT", "PID", "RESTARTS", "ROUTING", "REASON");
             for (InstanceView i : s.instances()) {
                 t.row(i.id(), i.type(), "v" + i.release() + " " + i.version(), i.phase(), i.port() == 0 ? null : i.port(),
-                        i.pid() == 0 ? null : i.pid(), i.restarts(), routing(i, s), i.reason());
+                        i.pid() == 0 ? null : i.pid(), i.restarts(), routing(i, s.traffic()), i.reason());
             }
             t.print(out, "  ");
         }
@@ -110,21 +110,10 @@ final class StatusCommand extends ApiCommand {
     }
 
 
-    /**
-     * An active instance of a release that gets no traffic (kept warm for a rollback) shows as on standby; one that is
-     * not healthy while another active one is gets nothing from the router, and shows as held out (with none
-     * healthy, the router tries them all).
-     */
-    private static String routing(InstanceView i, EnvStatus s) {
-        if (!i.routing().equals("active")) {
-            return i.routing();
-        }
-        if (!i.phase().equals("healthy") && s.instances().stream()
-                .anyMatch(o -> o.routing().equals("active") && o.phase().equals("healthy"))) {
-            return "held out";
-        }
-        boolean standby = s.traffic() != null && s.traffic().stream()
+    /** An active instance of a release that gets no traffic (kept warm for a rollback) shows as on standby. */
+    private static String routing(InstanceView i, List<TrafficShare> traffic) {
+        boolean standby = i.routing().equals("active") && traffic != null && traffic.stream()
                 .anyMatch(t -> t.release() == i.release() && t.percent() == 0);
-        return standby ? "standby" : "active";
+        return standby ? "standby" : i.routing();
     }
 }

@@ -3,7 +3,6 @@ package dev.cutover.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.model.api.EnvStatus;
-import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.api.TrafficShare;
 import java.io.PrintWriter;
@@ -59,32 +58,6 @@ class StatusCommandTest {
         assertThat(text.toString()).contains("instances:   none\nstopped:     in the last 2 minutes\n")
                 .containsPattern("d1-web-1 +web +v1 abc +12s ago +stopped by INT after 0.2s\n")
                 .containsPattern("d1-web-2 +web +v1 abc +2m ago +stopped by KILL after 30.1s: it outlived INT");
-    }
-
-    @Test
-    void anActiveInstanceThatIsNotHealthyIsHeldOutUnlessNoneIs() {
-        Instant now = Instant.parse("2026-12-06T07:00:00Z");
-        InstanceView well = instance("d1-web-1", "healthy", 11, now);
-        InstanceView sick = instance("d1-web-2", "unhealthy", 12, now);
-        List<TrafficShare> traffic = List.of(new TrafficShare(1, "abc", 100, 1));
-
-        assertThat(table(List.of(well, sick), traffic, now)).containsPattern("d1-web-1 .* active +healthy")
-                .containsPattern("d1-web-2 .* held out +unhealthy");
-        assertThat(table(List.of(instance("d1-web-1", "unhealthy", 11, now), sick), traffic, now))
-                .as("with none healthy, the router tries them all").containsPattern("d1-web-1 .* active +unhealthy")
-                .containsPattern("d1-web-2 .* active +unhealthy");
-    }
-
-    private static InstanceView instance(String id, String phase, long pid, Instant started) {
-        return new InstanceView(id, "web", 1, "abc", "local", phase, phase + ": as probed", 4000 + (int) pid, pid, 0,
-                "active", started);
-    }
-
-    private static String table(List<InstanceView> instances, List<TrafficShare> traffic, Instant now) {
-        StringWriter text = new StringWriter();
-        StatusCommand.print(new EnvStatus("shop", "production", "http://shop-production.localhost/", null, null,
-                instances, traffic, List.of()), new PrintWriter(text), now);
-        return text.toString();
     }
 
     @Test

@@ -29,9 +29,13 @@ public final class Configs {
         }
     }
 
-    /** Saves {@code vars} as the next revision and makes it the environment's current one; returns its number. */
+    /**
+     * Saves {@code vars} as the next revision and makes it the environment's current one; returns its number. The
+     * next after the highest there is: after a rollback the current one can be an older revision.
+     */
     public static int append(Handle h, EnvRow env, Map<String, String> vars, Instant now) {
-        int next = env.configRevision() + 1;
+        int next = h.createQuery("SELECT COALESCE(MAX(revision), 0) FROM config_revisions WHERE env_id = :e")
+                .bind("e", env.id()).mapTo(Integer.class).one() + 1;
         try {
             h.createUpdate("INSERT INTO config_revisions (env_id, revision, vars, created_at) VALUES (:e, :r, :v, :at)")
                     .bind("e", env.id()).bind("r", next).bind("v", Json.mapper().writeValueAsString(new TreeMap<>(vars)))

@@ -42,6 +42,11 @@ public record HealthSpec(
         if (path != null && !path.startsWith("/")) {
             throw new ManifestException("health.path", path, "a path starting with '/'");
         }
+        if (path != null && !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            // it goes into a request line as it is: a space or a control character would make it another request
+            throw new ManifestException("health.path", path, "a path without spaces or control characters; "
+                    + "write a space as %20");
+        }
         if (command != null && command.isBlank()) {
             throw new ManifestException("health.command", command, "a command, e.g. ./bin/check");
         }

@@ -73,6 +73,7 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { strategy: steps, steps: [{jump: 1}] } | deploy.steps[0].jump: unknown step",
         "processes: { web: x }\\ndeploy: { strategy: canary, analysis: { max-error-rate: lots } } | deploy.analysis.max-error-rate: 'lots' (expected: a percentage",
         "processes: { web: x }\\ndeploy: { strategy: canary, analysis: { inconclusive: shrug } } | deploy.analysis.inconclusive: 'shrug' (expected: wait, pause, fail or proceed)",
+        "processes: { web: x }\\nhealth: { path: '/health now' } | health.path: '/health now' (expected: a path without spaces or control characters; write a space as %20)",
         "processes: { web: x }\\ndeploy: { stop-timeout: 90 }     | deploy.stop-timeout: 90 (expected: a duration",
         "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: not a parameter of rolling (expected one of: batch, surge, or the common",
         "processes: [web]                                       | processes: a list (expected: a map of process types",

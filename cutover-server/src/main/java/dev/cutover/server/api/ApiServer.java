@@ -1,6 +1,9 @@
 package dev.cutover.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.cutover.model.agent.AgentClient;
 import dev.cutover.model.api.ApiError;
 import dev.cutover.model.api.AppView;
@@ -261,6 +264,7 @@ public final class ApiServer implements AutoCloseable {
         if (manifest == null) {
             throw ApiException.badRequest("manifest", "manifest: missing (expected: the manifest to plan with)");
         }
+        deployer.requireServable(manifest);
         PlanView view = store.read(h -> {
             EnvRow env = Environments.find(h, ref.app(), ref.env()).orElse(null);
             Integer serving = env == null ? null : env.servingRelease();
@@ -418,11 +422,44 @@ public final class ApiServer implements AutoCloseable {
                 throw ApiException.badRequest("body", "body: empty (expected: a JSON " + type.getSimpleName() + ")");
             }
             return value;
+        } catch (InvalidFormatException e) {
+            // a value of the wrong kind: name its field and the value, not the parser's internals
+            String field = fieldPath(e);
+            throw ApiException.badRequest(field, field + ": " + e.getValue() + " (expected: "
+                    + expectedKind(e.getTargetType()) + ")");
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw ApiException.badRequest(fieldOf(bad.getMessage()), bad.getMessage());
+            }
+            throw ApiException.badRequest("body", "body: not a valid " + type.getSimpleName() + " (" + e.getOriginalMessage() + ")");
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("body", "body: not a valid " + type.getSimpleName() + " (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw ApiException.badRequest("body", "body: unreadable (" + e.getMessage() + ")");
         }
+    }
+
+    /** The JSON path of the value a parse failed on, as {@code processes.web}. */
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
+    }
+
+    private static String expectedKind(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        return "a " + type.getSimpleName();
     }
 
     private static long parseLong(String field, String text) {

@@ -90,11 +90,27 @@ final class Views {
                     rep == null ? 0 : rep.port(), rep == null ? 0 : rep.pid(), rep == null ? 0 : rep.restarts(),
                     row.routing().toLowerCase(), rep == null ? null : rep.startedAt()));
         }
+        instances = heldOut(instances);
         List<TrafficShare> traffic = new ArrayList<>();
         loop.traffic(env.app(), env.name()).forEach((release, share) -> traffic.add(
                 new TrafficShare(release, version.apply(release), share.percent(), share.activeTargets())));
         stopped.sort(Comparator.comparing(StoppedInstanceView::stoppedAt).thenComparing(StoppedInstanceView::id));
         return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances, traffic, stopped);
+    }
+
+    /**
+     * An active instance that is not healthy while another active one is gets nothing from the router (see
+     * {@code RoutingTables}): its routing is {@code held out}. With none healthy, the router tries them all.
+     */
+    static List<InstanceView> heldOut(List<InstanceView> instances) {
+        boolean anyHealthy = instances.stream().anyMatch(i -> i.routing().equals("active")
+                && i.phase().equals("healthy"));
+        if (!anyHealthy) {
+            return instances;
+        }
+        return instances.stream().map(i -> !i.routing().equals("active") || i.phase().equals("healthy") ? i
+                : new InstanceView(i.id(), i.type(), i.release(), i.version(), i.host(), i.phase(), i.reason(),
+                        i.port(), i.pid(), i.restarts(), "held out", i.startedAt())).toList();
     }
 
     /** How a stopped instance ended: as recorded, else as its agent reports it now, else that nothing says. */

@@ -37,9 +37,9 @@ import dev.cutover.store.Environments;
 import dev.cutover.store.InstanceRow;
 import dev.cutover.store.Instances;
 import dev.cutover.store.ReleaseRuns;
+import dev.cutover.store.Releases;
 import dev.cutover.store.Store;
 import java.io.IOException;
-import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +55,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,7 @@ public final class ControlLoop implements AutoCloseable {
 
     /** The kind of deployment {@code cutover rollback} starts. */
     private static final String ROLLBACK = "rollback";
+    private static final String CONFIG = "config";
     /** The kind of deployment {@code cutover scale} starts: the serving release, to other instance counts. */
     public static final String SCALE = "scale";
 
@@ -329,6 +331,14 @@ public final class ControlLoop implements AutoCloseable {
                 if (d.kind().equals(SCALE)) {
                     Environments.setFormation(h, d.envId(), d.formation());
                 }
+                if (d.kind().equals(ROLLBACK)) {
+                    // back to a release is back to its config too: what config list shows and config set starts from
+                    configFollowsServing(h, d.envId());
+                }
+            }
+            if (phase == Phase.ROLLED_BACK && d.kind().equals(CONFIG)) {
+                // a config change that did not take is not the config any more: the one that serves is
+                configFollowsServing(h, d.envId());
             }
             return null;
         });
@@ -448,6 +458,15 @@ public final class ControlLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The environment's config becomes the serving release's. */
+    private static void configFollowsServing(Handle h, long envId) {
+        EnvRow env = Environments.get(h, envId);
+        if (env.servingRelease() != null) {
+            Releases.get(h, envId, env.servingRelease()).ifPresent(serving ->
+                    Environments.setConfigRevision(h, envId, serving.configRevision()));
         }
     }
 }

@@ -49,11 +49,14 @@ public final class Deployer {
     private final Store store;
     private final BlobStore blobs;
     private final Clock clock;
+    private final boolean servesHttps;
 
-    public Deployer(Store store, BlobStore blobs, Clock clock) {
+    /** @param servesHttps whether the router serves HTTPS ({@code cutover server --https-port}) */
+    public Deployer(Store store, BlobStore blobs, Clock clock, boolean servesHttps) {
         this.store = store;
         this.blobs = blobs;
         this.clock = clock;
+        this.servesHttps = servesHttps;
     }
 
     /** Deploys an uploaded build as a new release; returns the deployment's id. */
@@ -73,6 +76,7 @@ public final class Deployer {
                     + " and . _ + - /, starting with a letter or digit)");
         }
         Manifest manifest = manifestOf(build, overrides);
+        requireServable(manifest);
         String manifestJson = json(manifest);
         String strategyName = manifest.deploy().strategy();
         Instant now = clock.instant();
@@ -82,6 +86,16 @@ public final class Deployer {
                     "deploy", now);
             return start(h, env, release.number(), "deploy", strategyName, now);
         });
+    }
+
+    /** Refuses a manifest that asks for what this server cannot do (for deploy and for plan). */
+    public void requireServable(Manifest manifest) {
+        if (manifest.routing() != null && manifest.routing().redirectHttps() && !servesHttps) {
+            // every request would be sent to an HTTPS port nothing listens on
+            throw ApiException.badRequest("routing.redirect-https", "routing.redirect-https: true (expected: false on "
+                    + "this server, which serves no HTTPS; start cutover server with --https-port and a certificate "
+                    + "first)");
+        }
     }
 
     /**
@@ -113,6 +127,11 @@ public final class Deployer {
                 ReleaseRow row = Releases.get(h, env.id(), to).orElseThrow(() -> ApiException.badRequest("to",
                         "to: v" + to + " (expected: a release of " + ref + "; see cutover releases " + ref + ")"));
                 target = row.number();
+                if (env.servingRelease() == target) {
+                    // going "back" to what serves would replace every instance for nothing
+                    throw ApiException.conflict("to: v" + target + " already serves " + ref + ": nothing to roll back"
+                            + " (cutover releases " + ref + " lists the others)", null);
+                }
             } else {
                 target = previousServed(h, env).orElseThrow(() -> ApiException.conflict(ref
                         + " has no earlier release that served: there is nothing to roll back to", null));

@@ -2,6 +2,9 @@ package dev.cutover.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.model.api.InstanceView;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,5 +15,23 @@ class ViewsTest {
         assertThat(Views.split(Map.of(3, 90, 4, 10))).isEqualTo("send v4 10%, v3 90%");
         assertThat(Views.split(Map.of(12, 100))).isEqualTo("send v12 100%");
         assertThat(Views.split(Map.of())).isEqualTo("split traffic by instance count again");
+    }
+
+    @Test
+    void anActiveInstanceThatIsNotHealthyIsHeldOutUnlessNoneIs() {
+        InstanceView well = instance("d1-web-1", "healthy", "active");
+        InstanceView sick = instance("d1-web-2", "unhealthy", "active");
+        InstanceView draining = instance("d1-web-3", "unhealthy", "draining");
+
+        assertThat(Views.heldOut(List.of(well, sick, draining))).extracting(InstanceView::routing)
+                .containsExactly("active", "held out", "draining");
+        assertThat(Views.heldOut(List.of(instance("d1-web-1", "starting", "active"), sick)))
+                .as("with none healthy, the router tries them all").extracting(InstanceView::routing)
+                .containsExactly("active", "active");
+    }
+
+    private static InstanceView instance(String id, String phase, String routing) {
+        return new InstanceView(id, "web", 1, "abc", "local", phase, phase + ": as probed", 4000, 11, 0, routing,
+                Instant.parse("2026-12-06T07:00:00Z"));
     }
 }

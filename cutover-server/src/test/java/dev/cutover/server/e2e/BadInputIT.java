@@ -72,6 +72,23 @@ class BadInputIT {
     }
 
     @Test
+    void aRedirectToHttpsOnAServerWithoutHttpsIsRefusedByDeployAndPlan() throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "redirecting");
+        RunningServer.writeManifest(app, """
+                processes:
+                  web: { command: "java Hello.java" }
+                routing: { redirect-https: true }
+                """);
+        for (String command : new String[] {"deploy", "plan"}) {
+            var r = server.cli(command, app.toString(), "--to", "redirecting");
+            assertThat(r.exit()).as(r.all()).isEqualTo(2);
+            assertThat(r.err()).contains("routing.redirect-https: true (expected: false on this server, which serves "
+                    + "no HTTPS; start cutover server with --https-port and a certificate first)");
+        }
+        assertNothingCreated("redirecting");
+    }
+
+    @Test
     void anAppNameThatIsNotADnsLabelIsRejected() throws Exception {
         Path app = RunningServer.example(tmp, "hello", "label");
         var r = server.cli("deploy", app.toString(), "--to", "Bad_App");
@@ -134,7 +151,13 @@ class BadInputIT {
         HttpResponse<String> scale = api("POST", "/api/apps/shop/envs/production/scale",
                 "{\"processes\": {\"web\": 2.9}}");
         assertThat(scale.statusCode()).as(scale.body()).isEqualTo(400);
-        assertThat(scale.body()).contains("\"field\":\"body\"").contains("2.9");
+        assertThat(scale.body()).contains("\"error\":\"processes.web: 2.9 (expected: a whole number)\"")
+                .contains("\"field\":\"processes.web\"");
+        HttpResponse<String> none = api("POST", "/api/apps/shop/envs/production/scale",
+                "{\"processes\": {\"web\": null}}");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(400);
+        assertThat(none.body()).contains("\"error\":\"processes.web: null (expected: an instance count from 0)\"")
+                .contains("\"field\":\"processes.web\"");
         assertNothingCreated("shop");
 
         for (String path : new String[] {"/api/nosuch", "/nosuch", "/api/apps/shop/envs/production/nosuch"}) {

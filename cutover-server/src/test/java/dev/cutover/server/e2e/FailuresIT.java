@@ -82,6 +82,11 @@ class FailuresIT {
             LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
             Thread.sleep(1000);
             Path sick = Files.createFile(tmp.resolve("sick-" + victim.id()));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                InstanceView now = instance(server.status("shop"), victim.id());
+                // unhealthy for 2 s before its restart: meanwhile the router sends it nothing, and status says so
+                return now.phase().equals("unhealthy") && now.routing().equals("held out");
+            });
             await().atMost(Duration.ofSeconds(30)).until(() -> instance(server.status("shop"), victim.id()).restarts() == 1);
             Files.delete(sick);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -158,6 +163,18 @@ class FailuresIT {
             assertThat(greeting(server)).startsWith("Hello from hello v1");
             var releases = server.cli("releases", "shop");
             assertThat(releases.out()).containsPattern("v1 +v1 .*rev 0 +deploy .*serving");
+
+            // the config went back with the code: it is what config list shows and what the next change starts from
+            assertThat(server.cli("config", "list", "shop").out()).startsWith("# shop/production config revision 0")
+                    .doesNotContain("GREETING");
+            var again = server.cli("config", "set", "shop", "GREETING=Howdy", "--wait");
+            assertThat(again.exit()).as(again.all()).isZero();
+            assertThat(again.out()).doesNotContain("unchanged").contains("is serving");
+            assertThat(greeting(server)).startsWith("Howdy from hello v1");
+
+            var same = server.cli("rollback", "shop", "--to", String.valueOf(server.status("shop").serving().number()));
+            assertThat(same.exit()).as(same.all()).isEqualTo(2);
+            assertThat(same.err()).contains("already serves shop/production: nothing to roll back");
         }
     }
 

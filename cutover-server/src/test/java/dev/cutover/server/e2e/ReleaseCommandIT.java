@@ -100,6 +100,13 @@ class ReleaseCommandIT {
             assertThat(tail.exit()).as(tail.all()).isZero();
             assertThat(tail.out().lines().toList()).hasSize(20).allMatch(l -> l.length() > 1000)
                     .first().asString().startsWith("[d3-release] long line 21 ");
+            RunningServer.writeManifest(app, manifest(2,
+                    "for i in 1 2 3; do printf \"huge line %s %0300000d\\n\" $i 0; done; exit 3"));
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v4", "--wait").exit())
+                    .isEqualTo(1);
+            var huge = server.cli("logs", "shop", "--instance", "d4-release", "-n", "2");
+            assertThat(huge.out().lines().toList()).as("lines longer than the first windows").hasSize(2)
+                    .allMatch(l -> l.length() > 300_000).first().asString().startsWith("[d4-release] huge line 2 ");
         }
     }
 
