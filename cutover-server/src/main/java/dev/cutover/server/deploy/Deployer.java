@@ -172,10 +172,13 @@ public final class Deployer {
                 return new Configuring(true, Optional.empty());
             }
             ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
+            // the build's manifest as written: a --strategy or --set given to the deploy that made the serving
+            // release was for that deployment, not for every release made from it
+            Manifest written = manifestOf(serving.build(), ManifestReader.DeployOverrides.NONE);
             ReleaseRow release = Releases.create(h, env.id(), serving.build(), serving.version(), revision,
-                    serving.manifest(), "config", now);
+                    json(written), "config", now);
             return new Configuring(true, Optional.of(start(h, env, release.number(), "config",
-                    ReleaseCatalog.parse(serving).deploy().strategy(), now)));
+                    written.deploy().strategy(), now)));
         });
     }
 

@@ -175,6 +175,14 @@ class FailuresIT {
             var same = server.cli("rollback", "shop", "--to", String.valueOf(server.status("shop").serving().number()));
             assertThat(same.exit()).as(same.all()).isEqualTo(2);
             assertThat(same.err()).contains("already serves shop/production: nothing to roll back");
+
+            // a --strategy given to a deploy is for that deployment: a config change later rolls out as the manifest says
+            var once = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--strategy", "immutable",
+                    "--wait");
+            assertThat(once.out()).as(once.all()).contains("strategy immutable");
+            var later = server.cli("config", "set", "shop", "GREETING=Hej", "--wait");
+            assertThat(later.exit()).as(later.all()).isZero();
+            assertThat(later.out()).contains("strategy rolling").doesNotContain("immutable");
         }
     }
 
