@@ -35,7 +35,12 @@ final class ConfigCommand {
                 if (eq <= 0) {
                     throw new CliException("'" + p + "' (expected: KEY=VALUE)", CliException.USAGE);
                 }
-                set.put(p.substring(0, eq), p.substring(eq + 1));
+                String key = p.substring(0, eq);
+                String earlier = set.put(key, p.substring(eq + 1));
+                if (earlier != null) {
+                    throw new CliException(key + ": given twice ('" + key + "=" + earlier + "' and '" + p
+                            + "'; expected: each key once)", CliException.USAGE);
+                }
             }
             return change(api, this, target, new ConfigChange(set, List.of()), waitForIt);
         }

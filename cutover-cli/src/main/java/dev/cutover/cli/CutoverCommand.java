@@ -24,6 +24,22 @@ public final class CutoverCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CutoverCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return withHelp(cl);
+    }
+
+    /**
+     * Gives every subcommand of {@code cl}, at any depth, {@code -h}/{@code --help}, which prints its usage even when
+     * its required arguments are missing. Not the standard options as a whole: {@code deploy --version} is a label.
+     */
+    public static CommandLine withHelp(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().optionsMap().get("--help") == null
+                    && !(sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand)) {
+                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help and exit.").build());
+            }
+            withHelp(sub);
+        }
         return cl;
     }
 }

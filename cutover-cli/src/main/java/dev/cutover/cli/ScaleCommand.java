@@ -64,11 +64,16 @@ final class ScaleCommand extends ApiCommand {
             }
             String type = arg.substring(0, eq);
             String n = arg.substring(eq + 1);
+            Integer earlier;
             try {
-                wanted.put(type, Integer.parseInt(n));
+                earlier = wanted.put(type, Integer.parseInt(n));
             } catch (NumberFormatException e) {
                 throw new CliException(type + ": '" + n + "' (expected: a whole number of instances, e.g. " + type
                         + "=3)", CliException.USAGE);
+            }
+            if (earlier != null) {
+                throw new CliException(type + ": given twice ('" + type + "=" + earlier + "' and '" + arg
+                        + "'; expected: each type once)", CliException.USAGE);
             }
         }
         return wanted;

@@ -18,6 +18,6 @@ public final class Main {
         cl.addSubcommand("server", new ServerCommand());
         cl.addSubcommand("demo", new DemoCommand());
         cl.addSubcommand("router", new dev.cutover.router.standalone.RouterCommand());
-        return cl;
+        return CutoverCommand.withHelp(cl);
     }
 }

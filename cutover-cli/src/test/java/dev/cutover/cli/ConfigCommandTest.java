@@ -1,0 +1,25 @@
+package dev.cutover.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ConfigCommandTest {
+
+    @Test
+    void aKeyGivenTwiceIsAUsageErrorBeforeAnythingIsSent() {
+        CommandLine cl = CutoverCommand.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        // no server listens at this address: the error comes first
+        int exit = cl.execute("config", "set", "shop", "GREETING=Hi", "MODE=fast", "GREETING=Bye", "--api",
+                "http://127.0.0.1:9", "--token", "t");
+        assertThat(exit).isEqualTo(CliException.USAGE);
+        assertThat(err.toString()).contains("GREETING: given twice ('GREETING=Hi' and 'GREETING=Bye'; expected: "
+                + "each key once)");
+    }
+}
