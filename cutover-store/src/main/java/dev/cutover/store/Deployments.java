@@ -15,7 +15,7 @@ public final class Deployments {
             rs.getLong("env_id"), rs.getInt("release"), Rows.optionalInt(rs, "previous_release"),
             rs.getString("kind"), rs.getString("strategy"), rs.getString("phase"), rs.getString("state"),
             rs.getInt("abort_requested") != 0, Rows.instant(rs, "created_at"), Rows.instant(rs, "finished_at"),
-            rs.getInt("promotions"), rs.getInt("paused") != 0, Rows.counts(rs, "formation"));
+            rs.getInt("promotions"), rs.getInt("paused") != 0, Rows.counts(rs, "formation"), rs.getString("policy"));
     private static final RowMapper<EventRow> EVENTS = (rs, ctx) -> new EventRow(rs.getLong("deployment_id"),
             rs.getInt("seq"), Rows.instant(rs, "at"), rs.getString("message"));
 
@@ -27,21 +27,26 @@ public final class Deployments {
      */
     public static long create(Handle h, long envId, int release, Integer previous, String kind, String strategy,
             String phase, Instant now) {
-        return create(h, envId, release, previous, kind, strategy, phase, Map.of(), now);
+        return create(h, envId, release, previous, kind, strategy, phase, Map.of(), null, now);
     }
 
-    /** Creates a deployment that moves to the instance counts {@code formation} (a scale; empty: the environment's). */
+    /**
+     * Creates a deployment that moves to the instance counts {@code formation} (a scale; empty: the environment's),
+     * by {@code policy}, a deploy policy as JSON (null: the release's manifest's).
+     */
     public static long create(Handle h, long envId, int release, Integer previous, String kind, String strategy,
-            String phase, Map<String, Integer> formation, Instant now) {
+            String phase, Map<String, Integer> formation, String policy, Instant now) {
         Optional<DeploymentRow> running = inProgress(h, envId);
         if (running.isPresent()) {
             throw new DeploymentInProgressException(running.get().id());
         }
         try {
             return h.createUpdate("INSERT INTO deployments (env_id, release, previous_release, kind, strategy, phase, "
-                            + "state, formation, created_at) VALUES (:e, :r, :p, :k, :s, :ph, :state, :f, :at)")
+                            + "state, formation, policy, created_at) VALUES (:e, :r, :p, :k, :s, :ph, :state, :f, "
+                            + ":policy, :at)")
                     .bind("e", envId).bind("r", release).bind("p", previous).bind("k", kind).bind("s", strategy)
                     .bind("ph", phase).bind("state", DeploymentRow.NO_STATE).bind("f", Rows.json(formation))
+                    .bind("policy", policy)
                     .bind("at", Rows.text(now)).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         } catch (UnableToExecuteStatementException e) {
             long winner = inProgress(h, envId).map(DeploymentRow::id).orElseThrow(() -> e);

@@ -125,7 +125,7 @@ class DeploymentsTest {
             return null;
         });
         long scale = store.tx(h -> Deployments.create(h, env, 1, 1, "scale", "rolling", "running",
-                Map.of("web", 4, "worker", 0), NOW));
+                Map.of("web", 4, "worker", 0), null, NOW));
         store.tx(h -> {
             Environments.setFormation(h, env, Map.of("web", 4, "worker", 0));
             return null;
@@ -136,5 +136,21 @@ class DeploymentsTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.of("web", 4, "worker", 0));
         assertThat(store.read(h -> Environments.get(h, env)).formation())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("web", 4, "worker", 0));
+    }
+
+    @Test
+    void aDeploymentKeepsThePolicyItWasGivenAndNoneWhenItRunsTheManifests(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        long given = store.tx(h -> Deployments.create(h, env, 1, null, "deploy", "canary", "running", Map.of(),
+                "{\"strategy\":\"canary\"}", NOW));
+        store.tx(h -> {
+            Deployments.save(h, given, "succeeded", "{}", NOW);
+            return null;
+        });
+        long plain = store.tx(h -> Deployments.create(h, env, 2, 1, "config", "rolling", "running", NOW));
+
+        assertThat(store.read(h -> Deployments.get(h, given)).orElseThrow().policy()).isEqualTo("{\"strategy\":\"canary\"}");
+        assertThat(store.read(h -> Deployments.get(h, plain)).orElseThrow().policy()).isNull();
     }
 }

@@ -250,7 +250,8 @@ public final class ControlLoop implements AutoCloseable {
             // going back must never be blocked by a command: a rollback runs none (docs/decisions.md); nor does a
             // scale, which runs the release already serving
             String release = d.kind().equals(ROLLBACK) || scale ? null : target.manifest().release();
-            DeployPolicy policy = scale ? target.manifest().deploy().forScaling() : target.manifest().deploy();
+            DeployPolicy policy = scale ? target.manifest().deploy().forScaling()
+                    : ReleaseCatalog.policyOf(d, target.manifest());
             return new RolloutSpec(goal, stable, policy, release);
         });
         RolloutState saved = d.hasState() ? readState(d) : RolloutState.start(d.id(), now);

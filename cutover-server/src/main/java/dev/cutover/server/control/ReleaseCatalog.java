@@ -2,8 +2,10 @@ package dev.cutover.server.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.model.json.Json;
+import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.manifest.Manifest;
 import dev.cutover.store.Configs;
+import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.EnvRow;
 import dev.cutover.store.Environments;
 import dev.cutover.store.ReleaseRow;
@@ -34,6 +36,22 @@ public final class ReleaseCatalog {
                 parse(row), Configs.vars(h, envId, row.configRevision()));
         cache.put(key, info);
         return info;
+    }
+
+    /**
+     * The deploy policy deployment {@code d} runs by: its own when its deploy was given one ({@code --strategy},
+     * {@code --set}), else that of its release's {@code manifest}.
+     */
+    public static DeployPolicy policyOf(DeploymentRow d, Manifest manifest) {
+        if (d.policy() == null) {
+            return manifest.deploy();
+        }
+        try {
+            return Json.mapper().readValue(d.policy(), DeployPolicy.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the deploy policy of deployment " + d.id() + " in the store is unreadable",
+                    e);
+        }
     }
 
     /** A release's manifest, from the JSON the store keeps. */

@@ -75,16 +75,20 @@ public final class Deployer {
             throw ApiException.badRequest("version", "version: '" + label + "' (expected: up to 100 letters, digits"
                     + " and . _ + - /, starting with a letter or digit)");
         }
-        Manifest manifest = manifestOf(build, overrides);
-        requireServable(manifest);
-        String manifestJson = json(manifest);
-        String strategyName = manifest.deploy().strategy();
+        // The release keeps its manifest as written; --strategy and --set make this deployment's policy alone, so
+        // that a config change or a rollback made from the release later rolls out as the manifest says.
+        Manifest written = manifestOf(build, ManifestReader.DeployOverrides.NONE);
+        DeployPolicy policy = overrides == null || overrides.isEmpty() ? written.deploy()
+                : manifestOf(build, overrides).deploy();
+        requireServable(written);
+        String manifestJson = json(written);
+        String policyJson = policy == written.deploy() ? null : json(policy);
         Instant now = clock.instant();
         return store.tx(h -> {
             EnvRow env = Environments.findOrCreate(h, ref.app(), ref.env(), now);
             ReleaseRow release = Releases.create(h, env.id(), build, label, env.configRevision(), manifestJson,
                     "deploy", now);
-            return start(h, env, release.number(), "deploy", strategyName, now);
+            return start(h, env, release.number(), "deploy", policy.strategy(), Map.of(), policyJson, now);
         });
     }
 
@@ -110,7 +114,8 @@ public final class Deployer {
             Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
             if (running.isPresent()) {
                 DeploymentRow d = running.get();
-                boolean shifting = !ReleaseCatalog.parse(Releases.get(h, env.id(), d.release()).orElseThrow()).deploy().inPlace();
+                boolean shifting = !ReleaseCatalog.policyOf(d, ReleaseCatalog.parse(Releases.get(h, env.id(),
+                        d.release()).orElseThrow())).inPlace();
                 boolean toStable = to == null || to.equals(d.previousRelease());
                 if (shifting && toStable && d.previousRelease() != null) {
                     Deployments.requestAbort(h, d.id());
@@ -222,7 +227,7 @@ public final class Deployer {
                     formation.put(type, n);
                 }
             });
-            long id = start(h, c.env(), c.serving(), ControlLoop.SCALE, DeployPolicy.ROLLING, formation, now);
+            long id = start(h, c.env(), c.serving(), ControlLoop.SCALE, DeployPolicy.ROLLING, formation, null, now);
             return new Scaling(c.current(), target, c.manifest(), Optional.of(id));
         });
     }
@@ -302,14 +307,14 @@ public final class Deployer {
     }
 
     private long start(Handle h, EnvRow env, int release, String kind, String strategy, Instant now) {
-        return start(h, env, release, kind, strategy, Map.of(), now);
+        return start(h, env, release, kind, strategy, Map.of(), null, now);
     }
 
     private long start(Handle h, EnvRow env, int release, String kind, String strategy, Map<String, Integer> formation,
-            Instant now) {
+            String policy, Instant now) {
         try {
             long id = Deployments.create(h, env.id(), release, env.servingRelease(), kind, strategy, "running",
-                    formation, now);
+                    formation, policy, now);
             if (formation.isEmpty()) {
                 List<String> overridden = overridden(h, env, release);
                 if (!overridden.isEmpty()) {
@@ -364,11 +369,11 @@ public final class Deployer {
     }
 
 
-    private static String json(Manifest m) {
+    private static String json(Object manifestOrPolicy) {
         try {
-            return Json.mapper().writeValueAsString(m);
+            return Json.mapper().writeValueAsString(manifestOrPolicy);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a manifest as JSON", e);
+            throw new IllegalStateException("cannot write " + manifestOrPolicy.getClass().getSimpleName() + " as JSON", e);
         }
     }
 }

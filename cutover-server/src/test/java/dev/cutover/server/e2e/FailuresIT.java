@@ -180,9 +180,15 @@ class FailuresIT {
             var once = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--strategy", "immutable",
                     "--wait");
             assertThat(once.out()).as(once.all()).contains("strategy immutable");
+            int immutable = server.status("shop").serving().number();
             var later = server.cli("config", "set", "shop", "GREETING=Hej", "--wait");
             assertThat(later.exit()).as(later.all()).isZero();
             assertThat(later.out()).contains("strategy rolling").doesNotContain("immutable");
+            // and so does a rollback to the release that deploy made
+            var back = server.cli("rollback", "shop", "--to", "v" + immutable, "--wait");
+            assertThat(back.exit()).as(back.all()).isZero();
+            assertThat(back.out()).contains("rollback v" + immutable).contains("strategy rolling")
+                    .doesNotContain("immutable");
         }
     }
 
