@@ -8,6 +8,7 @@ import dev.cutover.model.manifest.Manifest;
 import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
+import dev.cutover.model.name.VersionLabel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,10 @@ final class DeployCommand extends ApiCommand {
     @Override
     int run(ApiClient api) {
         EnvRef ref = env(to);
+        String wrongVersion = version == null ? null : VersionLabel.problem(version);
+        if (wrongVersion != null) {
+            throw new CliException("--" + wrongVersion + " (nothing was built or uploaded)", CliException.USAGE);
+        }
         Path bundle = null;
         String sha;
         boolean temporary = false;

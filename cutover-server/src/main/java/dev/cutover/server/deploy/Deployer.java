@@ -10,6 +10,7 @@ import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.manifest.ProcessSpec;
 import dev.cutover.model.name.EnvRef;
+import dev.cutover.model.name.VersionLabel;
 import dev.cutover.engine.rollout.ReleaseShape;
 import dev.cutover.engine.rollout.RolloutState;
 import dev.cutover.server.api.ApiException;
@@ -43,7 +44,6 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Deployer {
 
-    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+\\-/]{0,99}");
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     private final Store store;
@@ -71,9 +71,9 @@ public final class Deployer {
                     + build + " first; the CLI does this for you)");
         }
         String label = version == null || version.isBlank() ? build.substring(0, 12) : version;
-        if (!VERSION.matcher(label).matches()) {
-            throw ApiException.badRequest("version", "version: '" + label + "' (expected: up to 100 letters, digits"
-                    + " and . _ + - /, starting with a letter or digit)");
+        String wrong = VersionLabel.problem(label);
+        if (wrong != null) {
+            throw ApiException.badRequest("version", wrong);
         }
         // The release keeps its manifest as written; --strategy and --set make this deployment's policy alone, so
         // that a config change or a rollback made from the release later rolls out as the manifest says.

@@ -1,0 +1,17 @@
+package dev.cutover.model.name;
+
+import java.util.regex.Pattern;
+
+/** A release's version label ({@code deploy --version}): checked by the CLI before it uploads, and by the server. */
+public final class VersionLabel {
+
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+\\-/]{0,99}");
+
+    private VersionLabel() {}
+
+    /** Null when {@code label} is valid, else what is wrong with it, as {@code version: '...' (expected: ...)}. */
+    public static String problem(String label) {
+        return VALID.matcher(label).matches() ? null : "version: '" + label + "' (expected: up to 100 letters, digits"
+                + " and . _ + - /, starting with a letter or digit)";
+    }
+}
