@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -188,7 +189,7 @@ final class LogsCommand extends ApiCommand {
             return;
         }
         ScaleView scale = api.get(ApiClient.envPath(ref) + "/scale", ScaleView.class);
-        Set<String> known = new java.util.TreeSet<>(scale.current().keySet());
+        Set<String> known = new TreeSet<>(scale.current().keySet());
         if (!known.contains(type)) {
             known.add(RELEASE_TYPE);
             throw new CliException("--type: '" + type + "' (expected one of: " + String.join(", ", known) + ")",

@@ -121,8 +121,9 @@ public final class Controller implements AutoCloseable {
                     new SavedRoutingTable(router, config.dataDir().resolve(ROUTING_TABLE)), config.domain(),
                     config.clock());
             loop.start();
-            ApiServer api = ApiServer.start(store, blobs, new Deployer(store, blobs, config.clock(), router.httpsPort() > 0), agent,
-                    loop, config.clock(), catalog, config.domain(), router.port(), apiSocket);
+            Deployer deployer = new Deployer(store, blobs, config.clock(), router.httpsPort() > 0);
+            ApiServer api = ApiServer.start(store, blobs, deployer, agent, loop, config.clock(), catalog,
+                    config.domain(), router.port(), apiSocket);
             api.serveMetrics(router::prometheusText);
             Controller c = new Controller(config, store, router, agent, loop, api, token);
             c.handover = HandoverServer.start(config.dataDir().resolve(HANDOVER_SOCKET), c.new HandingOver());

@@ -52,7 +52,8 @@ final class Analyzer {
 
     private static String describe(String name, GroupObservation g) {
         return String.format(Locale.ROOT, "%s: %d requests, %d 5xx (%s)%s", name, g.requests(), g.errors(),
-                pct(g.errorRate()), g.requests() > 0 && g.p99Millis() >= 0 ? String.format(Locale.ROOT, ", p99 %.0fms", g.p99Millis()) : "");
+                pct(g.errorRate()), g.requests() > 0 && g.p99Millis() >= 0
+                        ? String.format(Locale.ROOT, ", p99 %.0fms", g.p99Millis()) : "");
     }
 
     static String pct(double share) {

@@ -69,6 +69,18 @@ public final class Bundle {
 
     /** The same, with the deploy policy changed by {@code --strategy} and {@code --set}. */
     public static Manifest manifestOf(InputStream tarGz, ManifestReader.DeployOverrides overrides) throws IOException {
+        return manifestsOf(tarGz, overrides).deployed();
+    }
+
+    /**
+     * A bundle's manifest as written, and as a deploy with {@code overrides} runs it (the same one when there are
+     * none).
+     */
+    public record Manifests(Manifest written, Manifest deployed) {}
+
+    /** Both manifests of a bundle, from one read of it. */
+    public static Manifests manifestsOf(InputStream tarGz, ManifestReader.DeployOverrides overrides)
+            throws IOException {
         String yml = null;
         String procfile = null;
         boolean application = false;
@@ -86,6 +98,12 @@ public final class Bundle {
                 }
             }
         }
+        Manifest written = parse(yml, procfile, application, ManifestReader.DeployOverrides.NONE);
+        return new Manifests(written, overrides.isEmpty() ? written : parse(yml, procfile, application, overrides));
+    }
+
+    private static Manifest parse(String yml, String procfile, boolean application,
+            ManifestReader.DeployOverrides overrides) {
         if (yml != null) {
             return ManifestReader.parseYaml(yml, overrides);
         }

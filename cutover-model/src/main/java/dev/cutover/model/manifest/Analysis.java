@@ -51,10 +51,6 @@ public record Analysis(double maxErrorRate, Duration maxP99, boolean compareToSt
         }
     }
 
-    public static Analysis defaults() {
-        return new Analysis(DEFAULT_MAX_ERROR_RATE, null, false, DEFAULT_MIN_REQUESTS, Inconclusive.WAIT);
-    }
-
     /** The guard's margin over the stable group's 5xx rate. */
     public static final double GUARD_MAX_ERROR_RATE = 0.05;
 

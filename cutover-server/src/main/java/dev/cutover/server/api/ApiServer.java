@@ -427,12 +427,11 @@ public final class ApiServer implements AutoCloseable {
             String field = fieldPath(e);
             throw ApiException.badRequest(field, field + ": " + e.getValue() + " (expected: "
                     + expectedKind(e.getTargetType()) + ")");
-        } catch (ValueInstantiationException e) {
-            if (e.getCause() instanceof IllegalArgumentException bad) {
+        } catch (JsonProcessingException e) {
+            if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException bad) {
+                // the request type refused a value itself, naming the field
                 throw ApiException.badRequest(fieldOf(bad.getMessage()), bad.getMessage());
             }
-            throw ApiException.badRequest("body", "body: not a valid " + type.getSimpleName() + " (" + e.getOriginalMessage() + ")");
-        } catch (JsonProcessingException e) {
             throw ApiException.badRequest("body", "body: not a valid " + type.getSimpleName() + " (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw ApiException.badRequest("body", "body: unreadable (" + e.getMessage() + ")");

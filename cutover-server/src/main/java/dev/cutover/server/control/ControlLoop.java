@@ -96,8 +96,9 @@ public final class ControlLoop implements AutoCloseable {
     private final Set<Long> resumed = new HashSet<>();
 
     /** The kind of deployment {@code cutover rollback} starts. */
-    private static final String ROLLBACK = "rollback";
-    private static final String CONFIG = "config";
+    public static final String ROLLBACK = "rollback";
+    /** The kind of deployment {@code cutover config set} and {@code unset} start: a new release with the new config. */
+    public static final String CONFIG = "config";
     /** The kind of deployment {@code cutover scale} starts: the serving release, to other instance counts. */
     public static final String SCALE = "scale";
 

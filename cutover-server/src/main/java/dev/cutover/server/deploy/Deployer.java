@@ -77,9 +77,10 @@ public final class Deployer {
         }
         // The release keeps its manifest as written; --strategy and --set make this deployment's policy alone, so
         // that a config change or a rollback made from the release later rolls out as the manifest says.
-        Manifest written = manifestOf(build, ManifestReader.DeployOverrides.NONE);
-        DeployPolicy policy = overrides == null || overrides.isEmpty() ? written.deploy()
-                : manifestOf(build, overrides).deploy();
+        Bundle.Manifests manifests = manifestsOf(build,
+                overrides == null ? ManifestReader.DeployOverrides.NONE : overrides);
+        Manifest written = manifests.written();
+        DeployPolicy policy = manifests.deployed().deploy();
         requireServable(written);
         String manifestJson = json(written);
         String policyJson = policy == written.deploy() ? null : json(policy);
@@ -143,7 +144,7 @@ public final class Deployer {
             }
             ReleaseRow row = Releases.get(h, env.id(), target).orElseThrow();
             String strategy = ReleaseCatalog.parse(row).deploy().strategy();
-            return start(h, env, target, "rollback", strategy, now);
+            return start(h, env, target, ControlLoop.ROLLBACK, strategy, now);
         });
     }
 
@@ -177,13 +178,11 @@ public final class Deployer {
                 return new Configuring(true, Optional.empty());
             }
             ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
-            // the build's manifest as written: a --strategy or --set given to the deploy that made the serving
-            // release was for that deployment, not for every release made from it
-            Manifest written = manifestOf(serving.build(), ManifestReader.DeployOverrides.NONE);
+            // a release keeps its manifest as written (a deploy's --strategy and --set stay with its deployment)
             ReleaseRow release = Releases.create(h, env.id(), serving.build(), serving.version(), revision,
-                    json(written), "config", now);
-            return new Configuring(true, Optional.of(start(h, env, release.number(), "config",
-                    written.deploy().strategy(), now)));
+                    serving.manifest(), ControlLoop.CONFIG, now);
+            return new Configuring(true, Optional.of(start(h, env, release.number(), ControlLoop.CONFIG,
+                    ReleaseCatalog.parse(serving).deploy().strategy(), now)));
         });
     }
 
@@ -346,9 +345,9 @@ public final class Deployer {
         return served.stream().filter(r -> !r.equals(env.servingRelease())).findFirst();
     }
 
-    private Manifest manifestOf(String build, ManifestReader.DeployOverrides overrides) {
+    private Bundle.Manifests manifestsOf(String build, ManifestReader.DeployOverrides overrides) {
         try (InputStream in = blobs.open(build)) {
-            return Bundle.manifestOf(in, overrides);
+            return Bundle.manifestsOf(in, overrides);
         } catch (ManifestException e) {
             throw ApiException.badRequest(e.field(), e.getMessage());
         } catch (IOException e) {
