@@ -1,8 +1,10 @@
 package dev.cutover.cli;
 
 import dev.cutover.model.api.DeploymentView;
+import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.ReleaseCommandView;
+import dev.cutover.model.name.EnvRef;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,25 @@ final class DeploymentWatch {
             out.flush();
             return 0;
         }
+        if (end.phase().equals("succeeded") && !routed(api, end)) {
+            String ref = end.app() + "/" + end.env();
+            out.println("v" + end.release() + " (" + end.version() + ") is " + ref + "'s release, with no web "
+                    + "instance: " + (url == null ? ref : url) + " answers 503 until it is scaled up (cutover scale "
+                    + ref + " web=N)");
+            out.flush();
+            return 0;
+        }
         return outcome(end, url, out);
+    }
+
+    /** Whether the router sends the environment's requests anywhere (scaled to web=0, it answers 503). */
+    private static boolean routed(ApiClient api, DeploymentView end) {
+        try {
+            EnvStatus status = api.get(ApiClient.envPath(new EnvRef(end.app(), end.env())), EnvStatus.class);
+            return status.traffic().stream().anyMatch(share -> share.targets() > 0);
+        } catch (CliException e) {
+            return true; // the deployment's own outcome is all there is to say
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.cutover.model.manifest.ManifestException;
 import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -51,7 +52,14 @@ final class PlanCommand extends ApiCommand {
             printJson(plan);
             return 0;
         }
-        out().println("plan: " + ref + " from " + (plan.fromRelease() == 0 ? "nothing" : "v" + plan.fromRelease()
+        render(ref, plan, out());
+        out().flush();
+        return 0;
+    }
+
+    /** The plan as a table of steps, with the minimum time and what happens to capacity. */
+    static void render(EnvRef ref, PlanView plan, PrintWriter out) {
+        out.println("plan: " + ref + " from " + (plan.fromRelease() == 0 ? "nothing" : "v" + plan.fromRelease()
                 + " (" + plan.oldInstances() + " web instances)") + " to " + plan.newInstances()
                 + " new web instances, strategy " + plan.strategy());
         Table t = new Table("AT", "STEP", "OLD", "NEW", "TRAFFIC OLD/NEW", "CAPACITY");
@@ -59,17 +67,20 @@ final class PlanCommand extends ApiCommand {
             t.row(time(l.atMillis()), l.what(), l.oldInstances(), l.newInstances(),
                     (100 - l.newTrafficPercent()) + "/" + l.newTrafficPercent(), l.capacityPercent() + "%");
         }
-        t.print(out(), "  ");
+        t.print(out, "  ");
         int lowest = plan.steps().stream().mapToInt(PlanView.Line::capacityPercent).min().orElse(100);
-        out().println("minimum time: " + time(plan.minimumMillis()) + " (every health check passing at once, nothing "
+        out.println("minimum time: " + time(plan.minimumMillis()) + " (every health check passing at once, nothing "
                 + "in flight to drain, every promote at once)");
-        if (plan.fromRelease() != 0 && lowest == 0) {
-            out().println("DOWNTIME: capacity drops to 0% while the new instances start");
+        if (plan.newInstances() == 0 && plan.oldInstances() == 0) {
+            out.println("no web instance, now or after this deploy: " + ref + " answers 503 until it is scaled up "
+                    + "(cutover scale " + ref + " web=N)");
+        } else if (plan.newInstances() == 0) {
+            out.println("DOWNTIME: no web instance after this deploy: " + ref + " answers 503 from then on");
+        } else if (plan.fromRelease() != 0 && lowest == 0) {
+            out.println("DOWNTIME: capacity drops to 0% while the new instances start");
         } else if (plan.fromRelease() != 0) {
-            out().println("capacity never below " + lowest + "% of now");
+            out.println("capacity never below " + lowest + "% of now");
         }
-        out().flush();
-        return 0;
     }
 
     static String time(long millis) {

@@ -143,7 +143,10 @@ class StrategiesIT {
 
         var zero = server.cli("scale", name, "web=0", "--wait");
         assertThat(zero.exit()).as(zero.all()).isZero();
-        assertThat(zero.out()).contains("answers 503 until it is scaled up again", "v2 runs web 0");
+        assertThat(zero.out()).contains("answers 503 until it is scaled up again", "v2 runs web 0",
+                "v2 (v2) is " + name + "/production's release, with no web instance: ",
+                " answers 503 until it is scaled up (cutover scale " + name + "/production web=N)")
+                .doesNotContain("is serving");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
                 .isEmpty());
         assertThat(server.get(name, "/").status()).isEqualTo(503);
