@@ -388,7 +388,7 @@ class AgentTest {
     }
 
     @Test
-    void aRemovedInstanceIsReportedStoppedForAWhileThenDroppedAtTheNextRevision() {
+    void aRemovedInstanceLosesItsDirectoryAtOnceIsReportedStoppedForAWhileThenDroppedAtTheNextRevision() {
         h.apply(worker("w-1", h.app, "exec sleep 1000"), worker("w-2", h.app, "exec sleep 1000"));
         h.awaitPhase("w-1", InstancePhase.RUNNING);
         h.awaitPhase("w-2", InstancePhase.RUNNING);
@@ -400,6 +400,9 @@ class AgentTest {
         await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == soon);
         assertThat(h.find("w-1")).as("still reported, with how it ended, right after it stopped").get()
                 .extracting(InstanceReport::reason).asString().startsWith("stopped by ");
+        await().atMost(Harness.PATIENCE).untilAsserted(() -> assertThat(h.workingDirectory("w-1"))
+                .as("its working directory goes at once, not at the next revision").doesNotExist());
+        assertThat(h.workingDirectory("w-2")).isDirectory();
 
         await().atMost(Harness.PATIENCE)
                 .until(() -> System.nanoTime() - stoppedAt > Supervisor.REPORTED_AFTER_STOP.toNanos());
@@ -407,6 +410,11 @@ class AgentTest {
         await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == later);
         assertThat(h.find("w-1")).isEmpty();
         assertThat(h.find("w-2")).get().extracting(InstanceReport::phase).isEqualTo(InstancePhase.RUNNING);
+
+        // wanted again under the same id, it starts in a fresh working directory
+        h.apply(worker("w-1", h.app, "exec sleep 1000"), worker("w-2", h.app, "exec sleep 1000"));
+        h.awaitPhase("w-1", InstancePhase.RUNNING);
+        assertThat(h.workingDirectory("w-1")).isDirectory();
     }
 
     @Test

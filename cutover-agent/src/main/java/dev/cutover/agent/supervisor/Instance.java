@@ -58,6 +58,7 @@ final class Instance {
     private InstanceSpec spec;
     private boolean desired = true;
     private long removedInRevision;
+    private boolean directoryRemoved;
     private InstancePhase phase = InstancePhase.STARTING;
     private String reason = "starting: waiting for the reconcile loop";
     /** Adopted as healthy, and no probe of this agent has passed yet. */
@@ -134,6 +135,7 @@ final class Instance {
     synchronized void desire(InstanceSpec newSpec) {
         spec = newSpec; // used from the next (re)start on; a running process keeps what it was started with
         desired = true;
+        directoryRemoved = false;
     }
 
     synchronized void undesire(long revision) {
@@ -156,6 +158,18 @@ final class Instance {
         phase = InstancePhase.STOPPED;
         reason = why;
         stoppedAt = services.clock().instant();
+    }
+
+    /**
+     * Stopped, no longer wanted, and its working directory not yet removed: the directory may go now, while its
+     * report stays until {@link #forgettable}. Marks it removed; wanted again, the instance starts in a fresh one.
+     */
+    synchronized boolean takeLeftoverDirectory() {
+        if (desired || directoryRemoved || phase != InstancePhase.STOPPED || !idle()) {
+            return false;
+        }
+        directoryRemoved = true;
+        return true;
     }
 
     private boolean idle() {

@@ -371,6 +371,9 @@ public final class Supervisor implements AutoCloseable {
         for (Instance instance : instances.values()) {
             try {
                 instance.tick(now, firstApplied);
+                if (instance.takeLeftoverDirectory()) {
+                    discard(services.workingDirectory(instance.id()), "instance " + instance.id());
+                }
             } catch (RuntimeException e) {
                 log.error("instance {}: tick failed; continuing", instance.id(), e);
             }
