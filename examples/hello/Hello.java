@@ -86,6 +86,20 @@ public class Hello {
         server.start();
         System.out.println(label + " listening on :" + server.getAddress().getPort()
                 + " (instance " + instance + ")");
+        long crashAfter = parseDuration("CRASH_AFTER", 0, "ms");
+        if (crashAfter > 0) {
+            Thread crash = new Thread(() -> {
+                try {
+                    Thread.sleep(crashAfter);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                System.err.println(label + ": CRASH_AFTER " + crashAfter + "ms is over, exiting with status 1");
+                Runtime.getRuntime().halt(1);
+            }, "hello-crash");
+            crash.setDaemon(true);
+            crash.start();
+        }
     }
 
     void handle(HttpExchange ex) throws IOException {

@@ -6,6 +6,8 @@ public enum FailureReason {
     UNHEALTHY,
     /** A new instance kept exiting. */
     CRASH_LOOP,
+    /** A new instance exited after it had passed its health checks and taken traffic. */
+    EXITED,
     /** A new instance could not be started at all (missing build, bad archive). */
     START_FAILED,
     /** The router did not acknowledge a routing change before the deadline. */

@@ -3,9 +3,17 @@ package dev.cutover.engine.rollout;
 import dev.cutover.model.agent.InstancePhase;
 import java.util.List;
 
-/** What an agent last reported of an instance. */
-public record Observation(InstancePhase phase, String reason, List<String> probes) {
+/**
+ * What an agent last reported of an instance.
+ *
+ * @param restarts how many times its process was started again since the first start (after an exit, or for health)
+ */
+public record Observation(InstancePhase phase, String reason, List<String> probes, int restarts) {
     public Observation {
         probes = probes == null ? List.of() : List.copyOf(probes);
+    }
+
+    public Observation(InstancePhase phase, String reason, List<String> probes) {
+        this(phase, reason, probes, 0);
     }
 }

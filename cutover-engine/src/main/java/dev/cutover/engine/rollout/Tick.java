@@ -50,6 +50,9 @@ final class Tick {
                     : state.step() instanceof Step.AwaitRelease r ? r.run() : null;
             fail(new Failure(FailureReason.ABORTED, "aborted on request", at), true);
         }
+        if (state.phase() == Phase.RUNNING) {
+            exitedAfterTakingTraffic();
+        }
         if (obs.paused() && state.phase() == Phase.RUNNING) {
             if (state.pausedAt() == null) {
                 state = state.pausedSince(now);
@@ -275,6 +278,32 @@ final class Tick {
             return true;
         }
         return false;
+    }
+
+    /**
+     * An instance this deployment started, that passed its health checks and took traffic, and whose process has
+     * exited since (restarting, or waiting to), fails the deployment whatever step it is at: a release that crashes
+     * under traffic would otherwise pass as long as each instance came back healthy before the next look.
+     */
+    private void exitedAfterTakingTraffic() {
+        for (InstanceRecord rec : inventory.values()) {
+            if (!rec.running() || rec.routing() != Routing.ACTIVE || state.numberOf(rec.id()) == 0) {
+                continue;
+            }
+            Observation o = obs.instances().get(rec.id());
+            // STARTING with no restart is an instance the agent adopted after its own restart, not one that exited
+            if (o != null && switch (o.phase()) {
+                case BACKOFF, CRASH_LOOPING, FAILED -> true;
+                case STARTING -> o.restarts() > 0;
+                default -> false;
+            }) {
+                String seen = o.phase() == InstancePhase.STARTING ? "started again (" + o.restarts()
+                        + (o.restarts() == 1 ? " restart" : " restarts") + " so far), " + o.reason() : o.reason();
+                fail(new Failure(FailureReason.EXITED, rec.id() + " exited after it had passed its health checks and "
+                        + "taken traffic: " + seen + evidence(o), rec.id()), false);
+                return;
+            }
+        }
     }
 
     private boolean awaitRouted(Step.AwaitRouted step) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import dev.cutover.model.agent.InstancePhase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class RollingTest {
 
@@ -84,6 +87,58 @@ class RollingTest {
         assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
         assertThat(fleet.violations).isEmpty();
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = InstancePhase.class, names = {"BACKOFF", "CRASH_LOOPING", "STARTING"})
+    void aNewInstanceThatExitsAfterTakingTrafficFailsTheDeploymentAndTheOldReleaseServesAgain(InstancePhase seen) {
+        SimulatedFleet fleet = new SimulatedFleet(8, 1, 1);
+        RolloutSpec spec = spec(1, 3, 2, 3);
+        // on until the first new instance takes traffic, while the second batch is still to come
+        RolloutState state = untilFirstNewInstanceTakesTraffic(fleet, spec, 5);
+        assertThat(state.phase()).isEqualTo(Phase.RUNNING);
+        String reason = seen == InstancePhase.STARTING ? "starting: waiting for its first probe"
+                : "exited: code 1, restarting in 0.2s";
+        fleet.exited.put("d5-web-1", new Observation(seen, reason, List.of("pass: 200 from GET /health"), 1));
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.EXITED);
+        assertThat(end.failure().message()).isEqualTo("d5-web-1 exited after it had passed its health checks and taken "
+                + "traffic: " + (seen == InstancePhase.STARTING ? "started again (1 restart so far), " : "") + reason
+                + "; last probes: pass: 200 from GET /health");
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(3);
+    }
+
+    @Test
+    void anInstanceAdoptedAfterAnAgentRestartIsNotTakenForOneThatExited() {
+        SimulatedFleet fleet = new SimulatedFleet(9, 1, 1);
+        RolloutSpec spec = spec(1, 2, 2, 2);
+        RolloutState state = untilFirstNewInstanceTakesTraffic(fleet, spec, 6);
+        fleet.exited.put("d6-web-1", new Observation(InstancePhase.STARTING, "adopted: pid 4242 after an agent "
+                + "restart", List.of(), 0));
+        state = fleet.tick(spec, state).next();
+        fleet.exited.clear();
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 1);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    /** The stable set as the spec says, then deployment {@code id} run until its first instance is routed. */
+    private static RolloutState untilFirstNewInstanceTakesTraffic(SimulatedFleet fleet, RolloutSpec spec, long id) {
+        for (int i = 1; i <= spec.stable().count("web"); i++) {
+            fleet.running("old-" + i, spec.stable().number());
+        }
+        String first = "d" + id + "-web-1";
+        RolloutState state = RolloutState.start(id, fleet.now);
+        while (!(fleet.store.containsKey(first) && fleet.store.get(first).routing() == Routing.ACTIVE)) {
+            state = fleet.tick(spec, state).next();
+        }
+        return state;
     }
 
     @Test

@@ -45,6 +45,8 @@ final class SimulatedFleet {
     int serving = 0;
     int preview = 0;
     final Set<Integer> badReleases = new HashSet<>();
+    /** What the agent reports of instances whose process exited after they were ready, in place of their health. */
+    final Map<String, Observation> exited = new HashMap<>();
     /** How the release command ends, when the deployment has one. */
     RunScript release = RunScript.exits(0, 2);
     /** Runs started, by id: the tick each started at. A run is started once per id. */
@@ -265,7 +267,9 @@ final class SimulatedFleet {
         sendTraffic();
         for (InstanceRecord r : store.values()) {
             Integer at = readyAtTick.get(r.id());
-            if (r.running() && at != null && tick >= at) {
+            if (r.running() && exited.containsKey(r.id())) {
+                agent.put(r.id(), exited.get(r.id()));
+            } else if (r.running() && at != null && tick >= at) {
                 InstancePhase p = badReleases.contains(r.release()) ? InstancePhase.UNHEALTHY : InstancePhase.HEALTHY;
                 agent.put(r.id(), new Observation(p, p == InstancePhase.HEALTHY ? "healthy"
                         : "unhealthy: 3 probes failed: 503 from GET /health", List.of("fail: 503 from GET /health")));

@@ -270,7 +270,7 @@ public final class ControlLoop implements AutoCloseable {
         for (InstanceRecord r : inventory) {
             InstanceReport rep = reports.get(r.id());
             if (rep != null) {
-                observed.put(r.id(), new Observation(rep.phase(), rep.reason(), rep.probes()));
+                observed.put(r.id(), new Observation(rep.phase(), rep.reason(), rep.probes(), rep.restarts()));
             }
         }
         Map<Integer, Integer> desiredWeights = env.weights();

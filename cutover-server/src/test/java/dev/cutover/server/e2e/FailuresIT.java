@@ -102,10 +102,8 @@ class FailuresIT {
 
     @Test
     void aReleaseThatNeverGetsHealthyFailsAtItsDeadlineAndTheOldOneKeepsServing(@TempDir Path tmp) throws Exception {
-        Path good = RunningServer.example(tmp, "hello", "good");
-        RunningServer.writeManifest(good, MANIFEST.formatted("exec java Hello.java", "60s"));
-        Path bad = RunningServer.example(tmp, "hello", "bad");
-        RunningServer.writeManifest(bad, MANIFEST.formatted("HEALTH_FAIL=1 exec java Hello.java", "15s"));
+        Path good = app(tmp, "good", MANIFEST.formatted("exec java Hello.java", "60s"));
+        Path bad = app(tmp, "bad", MANIFEST.formatted("HEALTH_FAIL=1 exec java Hello.java", "15s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
 
@@ -133,6 +131,32 @@ class FailuresIT {
             // the failed instance may still be finishing its stop signal
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status("shop").instances())
                     .extracting(InstanceView::release).containsOnly(1));
+        }
+    }
+
+    @Test
+    void aReleaseThatCrashesAfterTakingTrafficIsRolledBackBeforeTheDeploymentEnds(@TempDir Path tmp)
+            throws Exception {
+        String manifest = MANIFEST.replace("instances: 2", "instances: 3");
+        Path good = app(tmp, "good", manifest.formatted("exec java Hello.java", "60s"));
+        Path bad = app(tmp, "bad", manifest.formatted("CRASH_AFTER=3s exec java Hello.java", "60s"));
+        try (RunningServer server = RunningServer.start(tmp)) {
+            assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+
+            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--wait");
+
+            assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
+            assertThat(deploy.out())
+                    .contains("d2-web-1 receives traffic")
+                    .contains("FAILED and was rolled back to v1: exited")
+                    .contains("d2-web-1 exited after it had passed its health checks and taken traffic: ")
+                    .contains("CRASH_AFTER 3000ms is over");
+            EnvStatus status = server.status("shop");
+            assertThat(status.serving().number()).isEqualTo(1);
+            assertThat(status.deployment().reason()).isEqualTo("exited");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status("shop").instances())
+                    .extracting(InstanceView::release).containsOnly(1).hasSize(3));
+            assertThat(server.get("shop", "/").status()).isEqualTo(200);
         }
     }
 
@@ -199,5 +223,12 @@ class FailuresIT {
     private static InstanceView instance(EnvStatus status, String id) {
         return status.instances().stream().filter(i -> i.id().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no instance " + id + " in " + status.instances()));
+    }
+
+    /** A copy of examples/hello under {@code tmp/name} with {@code manifest}. */
+    private static Path app(Path tmp, String name, String manifest) throws Exception {
+        Path app = RunningServer.example(tmp, "hello", name);
+        RunningServer.writeManifest(app, manifest);
+        return app;
     }
 }
