@@ -50,8 +50,8 @@ final class Tick {
                     : state.step() instanceof Step.AwaitRelease r ? r.run() : null;
             fail(new Failure(FailureReason.ABORTED, "aborted on request", at), true);
         }
-        if (state.phase() == Phase.RUNNING) {
-            exitedAfterTakingTraffic();
+        if (state.phase() == Phase.RUNNING && state.failure() == null) {
+            exitedAfterTakingTraffic(); // once: a failure held for a person (auto-rollback off) is not repeated
         }
         if (obs.paused() && state.phase() == Phase.RUNNING) {
             if (state.pausedAt() == null) {

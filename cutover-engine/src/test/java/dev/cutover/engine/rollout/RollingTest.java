@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.manifest.DeployPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -110,6 +111,27 @@ class RollingTest {
                 + "; last probes: pass: 200 from GET /health");
         assertThat(fleet.violations).isEmpty();
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(3);
+    }
+
+    @Test
+    void withAutoRollbackOffAnExitAfterTakingTrafficIsSaidOnceAndTheDeploymentWaits() {
+        SimulatedFleet fleet = new SimulatedFleet(10, 1, 1);
+        DeployPolicy rolling = new DeployPolicy(DeployPolicy.ROLLING, STOP_TIMEOUT, DEADLINE, Duration.ZERO, false,
+                DeployPolicy.Batch.ONE, true, true, false, Duration.ZERO, List.of(), null);
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 3)), new ReleaseShape(1, Map.of("web", 3)),
+                rolling);
+        RolloutState state = untilFirstNewInstanceTakesTraffic(fleet, spec, 7);
+        fleet.exited.put("d7-web-1", new Observation(InstancePhase.BACKOFF, "exited: code 1, restarting in 0.2s",
+                List.of(), 1));
+
+        RolloutState end = fleet.run(spec, state, 20, Integer.MAX_VALUE, 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.EXITED);
+        assertThat(fleet.events).filteredOn(e -> e.startsWith("failed (exited)")).hasSize(1);
+        assertThat(fleet.events).contains("auto-rollback is off: waiting; cutover abort rolls back, cutover promote "
+                + "goes on");
+        assertThat(fleet.violations).isEmpty();
     }
 
     @Test
