@@ -29,6 +29,8 @@ public class Hello {
     final String instance = env("CUTOVER_INSTANCE", "local");
     final String greeting = env("GREETING", "Hello");
     final boolean healthFail = flag("HEALTH_FAIL");
+    /** The time in ms since the epoch from which /health fails (HEALTH_FAIL_AFTER after listening); 0 for never. */
+    volatile long healthFailAt;
     final boolean logRequests = flag("LOG_REQUESTS");
     final boolean drain = !"0".equals(env("DRAIN", "1").trim());
     final double errorRate = parseDouble("ERROR_RATE", 0.0);
@@ -86,6 +88,10 @@ public class Hello {
         server.start();
         System.out.println(label + " listening on :" + server.getAddress().getPort()
                 + " (instance " + instance + ")");
+        long healthFailAfter = parseDuration("HEALTH_FAIL_AFTER", 0, "ms");
+        if (healthFailAfter > 0) {
+            healthFailAt = System.currentTimeMillis() + healthFailAfter;
+        }
         long crashAfter = parseDuration("CRASH_AFTER", 0, "ms");
         if (crashAfter > 0) {
             Thread crash = new Thread(() -> {
@@ -113,8 +119,9 @@ public class Hello {
             String body;
             switch (path) {
                 case "/health":
-                    status = healthFail ? 503 : 200;
-                    body = healthFail ? "unhealthy (HEALTH_FAIL)\n" : "ok\n";
+                    boolean failing = healthFail || (healthFailAt > 0 && System.currentTimeMillis() >= healthFailAt);
+                    status = failing ? 503 : 200;
+                    body = failing ? "unhealthy (" + (healthFail ? "HEALTH_FAIL" : "HEALTH_FAIL_AFTER") + ")\n" : "ok\n";
                     break;
                 case "/version":
                     status = 200;

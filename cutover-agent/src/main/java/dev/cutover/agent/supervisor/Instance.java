@@ -423,7 +423,6 @@ final class Instance {
                     phase = InstancePhase.HEALTHY;
                     reason = "healthy: " + plural(health.consecutivePasses(), "probe") + " passed: " + result.outcome();
                     upSince = result.at();
-                    restartPolicy.reachedHealthy();
                     services.changed().run();
                 } else if (adoptedHealthy) {
                     // adopted as healthy: the first probe of this agent confirms it, and the reason says so

@@ -8,8 +8,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * When to restart an instance that exited unexpectedly: exponential backoff with jitter, from {@link #INITIAL}
- * doubling up to {@link #MAX}; a crash loop once {@link #CRASH_EXITS} exits fall within {@link #CRASH_WINDOW} without
- * the instance reaching healthy in between; everything forgotten once it has stayed up for {@link #STABLE_AFTER}.
+ * doubling up to {@link #MAX}; a crash loop once {@link #CRASH_EXITS} exits fall within {@link #CRASH_WINDOW}, whether
+ * or not the instance passed its health checks in between (an app that crashes a few seconds after each healthy start
+ * is crash looping too); everything forgotten once it has stayed up for {@link #STABLE_AFTER}.
  * Pure: time comes in as arguments, randomness from the injected generator. Not thread-safe.
  */
 final class RestartPolicy {
@@ -41,11 +42,6 @@ final class RestartPolicy {
         // ±20% so that instances that died together do not come back in lockstep.
         long jittered = Math.min(MAX.toMillis(), Math.round(base * (0.8 + 0.4 * random.nextDouble())));
         return new Decision(Duration.ofMillis(jittered), exits.size() >= CRASH_EXITS, exits.size());
-    }
-
-    /** The instance passed its health check: earlier exits no longer count toward a crash loop. */
-    void reachedHealthy() {
-        exits.clear();
     }
 
     /** Called while the instance runs (healthy or, without a port, running) since {@code since}. */

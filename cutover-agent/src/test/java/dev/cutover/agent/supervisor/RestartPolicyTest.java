@@ -75,14 +75,15 @@ class RestartPolicyTest {
     }
 
     @Test
-    void reachingHealthyForgetsEarlierExitsButNotTheBackoff() {
+    void exitsCountTowardACrashLoopWhateverTheInstanceDidInBetweenUnlessItStayedUpAMinute() {
         RestartPolicy p = policy();
         p.onExit(T0);
-        p.onExit(T0.plusSeconds(1));
-        p.reachedHealthy();
+        p.up(T0.plusSeconds(1), T0.plusSeconds(5)); // healthy for a few seconds, as an app that crashes later is
+        p.onExit(T0.plusSeconds(5));
+        p.up(T0.plusSeconds(6), T0.plusSeconds(10));
 
-        RestartPolicy.Decision d = p.onExit(T0.plusSeconds(2));
-        assertThat(d.crashLooping()).isFalse();
+        RestartPolicy.Decision d = p.onExit(T0.plusSeconds(10));
+        assertThat(d.crashLooping()).isTrue();
         assertThat(d.delay()).isEqualTo(Duration.ofMillis(800));
     }
 

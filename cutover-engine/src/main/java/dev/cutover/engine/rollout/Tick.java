@@ -51,7 +51,7 @@ final class Tick {
             fail(new Failure(FailureReason.ABORTED, "aborted on request", at), true);
         }
         if (state.phase() == Phase.RUNNING && state.failure() == null) {
-            exitedAfterTakingTraffic(); // once: a failure held for a person (auto-rollback off) is not repeated
+            failedAfterTakingTraffic(); // once: a failure held for a person (auto-rollback off) is not repeated
         }
         if (obs.paused() && state.phase() == Phase.RUNNING) {
             if (state.pausedAt() == null) {
@@ -282,24 +282,32 @@ final class Tick {
 
     /**
      * An instance this deployment started, that passed its health checks and took traffic, and whose process has
-     * exited since (restarting, or waiting to), fails the deployment whatever step it is at: a release that crashes
-     * under traffic would otherwise pass as long as each instance came back healthy before the next look.
+     * exited since (restarting, or waiting to) or whose health checks have failed since (as many in a row as
+     * {@code health.unhealthy-threshold} says), fails the deployment whatever step it is at: a release that crashes
+     * or hangs under traffic would otherwise be declared serving, and its old set stopped, as long as each instance
+     * passed its first probes.
      */
-    private void exitedAfterTakingTraffic() {
+    private void failedAfterTakingTraffic() {
         for (InstanceRecord rec : inventory.values()) {
             if (!rec.running() || rec.routing() != Routing.ACTIVE || state.numberOf(rec.id()) == 0) {
                 continue;
             }
             Observation o = obs.instances().get(rec.id());
-            // STARTING with no restart is an instance the agent adopted after its own restart, not one that exited
-            if (o != null && switch (o.phase()) {
-                case BACKOFF, CRASH_LOOPING, FAILED -> true;
-                case STARTING -> o.restarts() > 0;
-                default -> false;
-            }) {
-                String seen = o.phase() == InstancePhase.STARTING ? "started again (" + o.restarts()
-                        + (o.restarts() == 1 ? " restart" : " restarts") + " so far), " + o.reason() : o.reason();
-                fail(new Failure(FailureReason.EXITED, rec.id() + " exited after it had passed its health checks and "
+            if (o == null) {
+                continue;
+            }
+            String seen = switch (o.phase()) {
+                case BACKOFF, CRASH_LOOPING, FAILED -> o.reason();
+                // STARTING with no restart is an instance the agent adopted after its own restart, not one that exited
+                case STARTING -> o.restarts() > 0 ? "started again (" + o.restarts()
+                        + (o.restarts() == 1 ? " restart" : " restarts") + " so far), " + o.reason() : null;
+                case UNHEALTHY -> o.reason();
+                default -> null;
+            };
+            if (seen != null) {
+                boolean exited = o.phase() != InstancePhase.UNHEALTHY;
+                fail(new Failure(exited ? FailureReason.EXITED : FailureReason.UNHEALTHY, rec.id()
+                        + (exited ? " exited" : " turned unhealthy") + " after it had passed its health checks and "
                         + "taken traffic: " + seen + evidence(o), rec.id()), false);
                 return;
             }

@@ -114,6 +114,29 @@ class RollingTest {
     }
 
     @Test
+    void aNewInstanceThatTurnsUnhealthyAfterTakingTrafficFailsTheDeploymentBeforeMoreOldOnesAreDrained() {
+        SimulatedFleet fleet = new SimulatedFleet(12, 1, 1);
+        RolloutSpec spec = spec(1, 3, 2, 3);
+        RolloutState state = untilFirstNewInstanceTakesTraffic(fleet, spec, 8);
+        long drainedBefore = fleet.actions.stream().filter(a -> a instanceof Action.SetRouting r
+                && r.routing() == Routing.DRAINING).count();
+        fleet.exited.put("d8-web-1", new Observation(InstancePhase.UNHEALTHY, "unhealthy: 3 probes failed: timed out "
+                + "after 1000ms: GET /health", List.of("fail: timed out after 1000ms: GET /health"), 0));
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.UNHEALTHY);
+        assertThat(end.failure().message()).startsWith("d8-web-1 turned unhealthy after it had passed its health "
+                + "checks and taken traffic: unhealthy: 3 probes failed");
+        assertThat(fleet.actions.stream().filter(a -> a instanceof Action.SetRouting r
+                && r.routing() == Routing.DRAINING && r.instance().startsWith("old-")).count())
+                .as("no old instance drained after the failure").isLessThanOrEqualTo(drainedBefore);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(3);
+    }
+
+    @Test
     void withAutoRollbackOffAnExitAfterTakingTrafficIsSaidOnceAndTheDeploymentWaits() {
         SimulatedFleet fleet = new SimulatedFleet(10, 1, 1);
         DeployPolicy rolling = new DeployPolicy(DeployPolicy.ROLLING, STOP_TIMEOUT, DEADLINE, Duration.ZERO, false,

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What happens when things go wrong: a killed instance, a release that never gets healthy, a rollback. */
@@ -134,12 +136,15 @@ class FailuresIT {
         }
     }
 
-    @Test
-    void aReleaseThatCrashesAfterTakingTrafficIsRolledBackBeforeTheDeploymentEnds(@TempDir Path tmp)
-            throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "CRASH_AFTER=3s, exited, exited, CRASH_AFTER 3000ms is over",
+        "HEALTH_FAIL_AFTER=3s, unhealthy, turned unhealthy, 503 from GET /health"})
+    void aReleaseThatGoesBadAfterTakingTrafficIsRolledBackBeforeTheDeploymentEnds(String setting, String reason,
+            String what, String evidence, @TempDir Path tmp) throws Exception {
         String manifest = MANIFEST.replace("instances: 2", "instances: 3");
         Path good = app(tmp, "good", manifest.formatted("exec java Hello.java", "60s"));
-        Path bad = app(tmp, "bad", manifest.formatted("CRASH_AFTER=3s exec java Hello.java", "60s"));
+        Path bad = app(tmp, "bad", manifest.formatted(setting + " exec java Hello.java", "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
 
@@ -148,12 +153,12 @@ class FailuresIT {
             assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
             assertThat(deploy.out())
                     .contains("d2-web-1 receives traffic")
-                    .contains("FAILED and was rolled back to v1: exited")
-                    .contains("d2-web-1 exited after it had passed its health checks and taken traffic: ")
-                    .contains("CRASH_AFTER 3000ms is over");
+                    .contains("FAILED and was rolled back to v1: " + reason)
+                    .contains("d2-web-1 " + what + " after it had passed its health checks and taken traffic: ")
+                    .contains(evidence);
             EnvStatus status = server.status("shop");
             assertThat(status.serving().number()).isEqualTo(1);
-            assertThat(status.deployment().reason()).isEqualTo("exited");
+            assertThat(status.deployment().reason()).isEqualTo(reason);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status("shop").instances())
                     .extracting(InstanceView::release).containsOnly(1).hasSize(3));
             assertThat(server.get("shop", "/").status()).isEqualTo(200);
