@@ -1,5 +1,7 @@
 package dev.cutover.cli;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import picocli.CommandLine.Option;
 
 /** Where the API is and how to authenticate, shared by every command that talks to it. */
@@ -13,12 +15,31 @@ public final class ApiOptions {
             + "one the server wrote to the credentials file)")
     String token;
 
+    /**
+     * @throws CliException (usage) when the URL is not an http or https URL with a host; the message names where it
+     *                      came from (the option or the environment variable)
+     */
     public String api() {
         if (api != null) {
-            return api;
+            return checked("--api", api);
         }
         String env = System.getenv("CUTOVER_API");
-        return env != null && !env.isBlank() ? env : Credentials.DEFAULT_API;
+        return env != null && !env.isBlank() ? checked("CUTOVER_API", env) : Credentials.DEFAULT_API;
+    }
+
+    static String checked(String from, String url) {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        boolean http = uri != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+        if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new CliException(from + ": '" + url + "' (expected: the API's http or https URL, e.g. "
+                    + Credentials.DEFAULT_API + ")", CliException.USAGE);
+        }
+        return url.trim();
     }
 
     public ApiClient client() {

@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +40,7 @@ final class DeployCommand extends ApiCommand {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a deploy parameter, e.g. percent=20, "
             + "interval=2m, analysis.max-error-rate=5%% (repeatable)")
-    java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+    List<String> set = new ArrayList<>();
 
     @Option(names = "--wait", description = "Show the steps live; exit 0 only when the release is serving")
     boolean waitForIt;
@@ -86,7 +88,7 @@ final class DeployCommand extends ApiCommand {
                 info("uploaded build " + sha.substring(0, 12) + " (" + human(size) + ")");
             }
             DeploymentView d = api.post(ApiClient.envPath(ref) + "/deployments",
-                    new DeployRequest(sha, label, strategy, set), DeploymentView.class);
+                    new DeployRequest(sha, label, strategy, DeploySettings.parse(set)), DeploymentView.class);
             return report(api, ref, d, waitForIt, output, this);
         } catch (IOException e) {
             throw new CliException("cannot pack " + source + ": " + e.getMessage(), CliException.USAGE);
@@ -134,7 +136,7 @@ final class DeployCommand extends ApiCommand {
     }
 
     private ManifestReader.DeployOverrides overrides() {
-        return new ManifestReader.DeployOverrides(strategy, set);
+        return new ManifestReader.DeployOverrides(strategy, DeploySettings.parse(set));
     }
 
     private Manifest validated(Path dir) throws IOException {

@@ -10,9 +10,9 @@ import dev.cutover.model.name.EnvRef;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +31,7 @@ final class PlanCommand extends ApiCommand {
     String strategy;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a deploy parameter (repeatable)")
-    Map<String, String> set = new LinkedHashMap<>();
+    List<String> set = new ArrayList<>();
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
     OutputFormat output;
@@ -41,7 +41,7 @@ final class PlanCommand extends ApiCommand {
         EnvRef ref = env(to);
         Manifest manifest;
         try {
-            manifest = Bundle.manifestOf(dir, new ManifestReader.DeployOverrides(strategy, set));
+            manifest = Bundle.manifestOf(dir, new ManifestReader.DeployOverrides(strategy, DeploySettings.parse(set)));
         } catch (ManifestException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         } catch (IOException e) {
@@ -60,8 +60,8 @@ final class PlanCommand extends ApiCommand {
     /** The plan as a table of steps, with the minimum time and what happens to capacity. */
     static void render(EnvRef ref, PlanView plan, PrintWriter out) {
         out.println("plan: " + ref + " from " + (plan.fromRelease() == 0 ? "nothing" : "v" + plan.fromRelease()
-                + " (" + plan.oldInstances() + " web instances)") + " to " + plan.newInstances()
-                + " new web instances, strategy " + plan.strategy());
+                + " (" + webInstances(plan.oldInstances()) + ")") + " to " + plan.newInstances() + " new "
+                + (plan.newInstances() == 1 ? "web instance" : "web instances") + ", strategy " + plan.strategy());
         Table t = new Table("AT", "STEP", "OLD", "NEW", "TRAFFIC OLD/NEW", "CAPACITY");
         for (PlanView.Line l : plan.steps()) {
             t.row(time(l.atMillis()), l.what(), l.oldInstances(), l.newInstances(),
@@ -81,6 +81,10 @@ final class PlanCommand extends ApiCommand {
         } else if (plan.fromRelease() != 0) {
             out.println("capacity never below " + lowest + "% of now");
         }
+    }
+
+    private static String webInstances(int n) {
+        return n + (n == 1 ? " web instance" : " web instances");
     }
 
     static String time(long millis) {

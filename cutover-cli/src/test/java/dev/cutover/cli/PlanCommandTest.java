@@ -26,6 +26,13 @@ class PlanCommandTest {
     }
 
     @Test
+    void oneInstanceIsSaidInTheSingular() {
+        String out = render(new PlanView("shop", "production", "rolling", 3, 1, 1, List.of(
+                new Line(1_000, "v4 is serving", 0, 1, 100, 100)), 1_000));
+        assertThat(out).contains("from v3 (1 web instance) to 1 new web instance, strategy rolling");
+    }
+
+    @Test
     void aPlanThatStopsEveryOldInstanceFirstSaysDowntime() {
         String out = render(new PlanView("shop", "production", "all-at-once", 3, 2, 2, List.of(
                 new Line(0, "stop 2 old", 0, 0, 0, 0),
