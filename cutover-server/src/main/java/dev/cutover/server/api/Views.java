@@ -160,7 +160,9 @@ final class Views {
                 r.startedAt(), r.endedAt(), r.durationMillis(), r.output());
     }
 
-    static String describe(RolloutState state, Instant now) {
+    static String describe(RolloutState state, Instant current) {
+        // paused, every deadline stands still (resume moves them on by the pause): what is left is what was left then
+        Instant now = state.pausedAt() != null ? state.pausedAt() : current;
         String step = switch (state.step()) {
             case Step.Choose c -> "choosing the next step";
             case Step.AwaitRelease r -> "running the release command as " + r.run() + " (deadline in "

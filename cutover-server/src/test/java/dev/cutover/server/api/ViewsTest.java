@@ -2,6 +2,9 @@ package dev.cutover.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.engine.rollout.Phase;
+import dev.cutover.engine.rollout.RolloutState;
+import dev.cutover.engine.rollout.Step;
 import dev.cutover.model.api.InstanceView;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +31,19 @@ class ViewsTest {
         assertThat(Views.heldOut(List.of(instance("d1-web-1", "starting", "active"), sick)))
                 .as("with none healthy, the router tries them all").extracting(InstanceView::routing)
                 .containsExactly("active", "active");
+    }
+
+    @Test
+    void aPausedBakeShowsTheTimeLeftWhenThePauseBeganForAsLongAsItLasts() {
+        Instant t0 = Instant.parse("2026-12-06T07:00:00Z");
+        Step.Bake bake = new Step.Bake(t0, t0.plusSeconds(60), t0.plusSeconds(600), null, Map.of(), false);
+        RolloutState running = new RolloutState(4, Phase.RUNNING, bake, 3, null, t0, 1, 0, null, null, false);
+        assertThat(Views.describe(running, t0.plusSeconds(5))).isEqualTo("baking (55s left)");
+
+        RolloutState paused = new RolloutState(4, Phase.RUNNING, bake, 3, null, t0, 1, 0, t0.plusSeconds(5), null,
+                false);
+        assertThat(Views.describe(paused, t0.plusSeconds(40)))
+                .isEqualTo("paused on request (cutover resume): baking (55s left)");
     }
 
     private static InstanceView instance(String id, String phase, String routing) {
