@@ -3,6 +3,7 @@ package dev.cutover.cli;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.cutover.model.api.ReleaseView;
 import dev.cutover.model.json.Json;
+import dev.cutover.model.name.EnvRef;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +20,7 @@ final class ReleasesCommand extends ApiCommand {
 
     @Override
     int run(ApiClient api) {
-        JavaType type = Json.mapper().getTypeFactory().constructCollectionType(List.class, ReleaseView.class);
-        List<ReleaseView> releases = api.get(ApiClient.envPath(env(target)) + "/releases", type);
+        List<ReleaseView> releases = list(api, env(target));
         if (output == OutputFormat.json) {
             printJson(releases);
             return 0;
@@ -32,5 +32,11 @@ final class ReleasesCommand extends ApiCommand {
         }
         t.print(out(), "");
         return 0;
+    }
+
+    /** The environment's releases, newest first. */
+    static List<ReleaseView> list(ApiClient api, EnvRef ref) {
+        JavaType type = Json.mapper().getTypeFactory().constructCollectionType(List.class, ReleaseView.class);
+        return api.get(ApiClient.envPath(ref) + "/releases", type);
     }
 }

@@ -1,8 +1,10 @@
 package dev.cutover.cli;
 
 import dev.cutover.model.api.DeploymentView;
+import dev.cutover.model.api.ReleaseView;
 import dev.cutover.model.api.RollbackRequest;
 import dev.cutover.model.name.EnvRef;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +37,9 @@ final class RollbackCommand extends ApiCommand {
                 throw new CliException("--to: '" + to + "' (expected: a release such as v3)", CliException.USAGE);
             }
         }
+        if (number != null && to.startsWith("v")) {
+            unambiguous(api, ref, to, number);
+        }
         DeploymentView d = api.post(ApiClient.envPath(ref) + "/rollback", new RollbackRequest(number),
                 DeploymentView.class);
         if (d.kind().equals("rollback") || output == OutputFormat.json) {
@@ -54,5 +59,24 @@ final class RollbackCommand extends ApiCommand {
             return 0;
         }
         return DeploymentWatch.outcome(end, null, out());
+    }
+
+    /**
+     * {@code --to v2} names release 2; when another release's version label is {@code v2} too, which was meant is
+     * not clear, and going back to the wrong code is worse than asking: refused, with the bare number to say the
+     * release.
+     */
+    private static void unambiguous(ApiClient api, EnvRef ref, String to, int number) {
+        List<ReleaseView> releases = ReleasesCommand.list(api, ref);
+        List<String> labelled = releases.stream().filter(r -> r.version().equals(to) && r.number() != number)
+                .map(r -> "v" + r.number()).toList();
+        if (labelled.isEmpty()) {
+            return;
+        }
+        String asked = releases.stream().filter(r -> r.number() == number).findFirst()
+                .map(r -> "release v" + number + " (version " + r.version() + ")").orElse("release v" + number);
+        throw new CliException("--to: '" + to + "' is ambiguous: it names " + asked + ", and it is the version label of "
+                + String.join(", ", labelled) + " (expected: --to " + number + " for release v" + number + ", or --to "
+                + labelled.get(0).substring(1) + " for the release labelled " + to + ")", CliException.USAGE);
     }
 }
