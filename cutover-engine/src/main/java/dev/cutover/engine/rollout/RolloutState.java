@@ -104,7 +104,7 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
                     w.deadline().plus(paused));
             case Step.Bake b -> new Step.Bake(b.since().plus(paused), b.until() == null ? null : b.until().plus(paused),
                     b.deadline().plus(paused), b.analysis(), b.baseline(), b.analysisStep());
-            case Step.KeepOld k -> new Step.KeepOld(k.until().plus(paused));
+            case Step.KeepOld k -> new Step.KeepOld(k.until().plus(paused), k.settling());
             case Step.Choose c -> c;
             case Step.Done d -> d;
         };

@@ -24,6 +24,14 @@ import java.util.Map;
  */
 final class ShiftMoves {
 
+    /**
+     * How long a traffic-shifting deployment without {@code keep-old} watches its new set with all the traffic before
+     * it drains the old one: an instance that exits or turns unhealthy meanwhile fails the deployment, and traffic
+     * goes back to the old set at once. A release that crashes seconds after its first passing probes was otherwise
+     * declared serving with its old set already stopped.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(5);
+
     private final Tick t;
 
     ShiftMoves(Tick t) {
@@ -79,10 +87,13 @@ final class ShiftMoves {
                 t.events.add("v" + target.number() + " serves all traffic; keeping v" + stable.number() + " warm for "
                         + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover promote ends "
                         + "this early");
-                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld)), t.now);
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false), t.now);
                 return true;
             }
-            t.events.add("v" + target.number() + " serves all traffic");
+            t.events.add("v" + target.number() + " serves all traffic; watching it for " + Tick.seconds(SETTLE)
+                    + " with v" + stable.number() + " still warm before draining it");
+            t.state = t.state.with(new Step.KeepOld(t.now.plus(SETTLE), true), t.now);
+            return true;
         }
         List<InstanceRecord> olds = t.stopUnrouted(t.live(type).stream()
                 .filter(r -> r.release() != target.number()).toList());
@@ -220,7 +231,7 @@ final class ShiftMoves {
 
     boolean keepOld(Step.KeepOld k) {
         if (t.obs.promotions() > t.state.promotionsSeen()) {
-            t.events.add("promoted: ending keep-old now");
+            t.events.add(k.settling() ? "promoted: draining the old set now" : "promoted: ending keep-old now");
             t.state = t.state.promotionUsed(t.now).with(new Step.Choose(), t.now);
             return true;
         }

@@ -94,8 +94,12 @@ public sealed interface Step {
         }
     }
 
-    /** Traffic has switched; the old set stays warm, for an instant rollback, until {@code until}. */
-    record KeepOld(Instant until) implements Step {}
+    /**
+     * Traffic has switched; the old set stays warm, for an instant rollback, until {@code until}: blue-green's
+     * {@code keep-old}, or, when {@code settling}, the short watch every other traffic-shifting deployment keeps over
+     * its new set before it drains the old one ({@link ShiftMoves#SETTLE}).
+     */
+    record KeepOld(Instant until, boolean settling) implements Step {}
 
     /** Nothing left to do. */
     record Done() implements Step {}

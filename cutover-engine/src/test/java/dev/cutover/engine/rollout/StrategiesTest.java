@@ -2,6 +2,7 @@ package dev.cutover.engine.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.manifest.Analysis;
 import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.manifest.TrafficStep;
@@ -225,6 +226,41 @@ class StrategiesTest {
             }
         }
         assertThat(launchSizes).containsExactly(1, 2);
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
+    void afterTheSwitchTheNewSetIsWatchedWithTheOldOneWarmBeforeTheOldOneDrains() {
+        SimulatedFleet fleet = fleetWith(3);
+        List<String> events = new ArrayList<>();
+        RolloutState end = run(fleet, spec(simple(DeployPolicy.IMMUTABLE), 3, 3), new ArrayList<>(), 3, events);
+
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(events).contains("v2 serves all traffic; watching it for 5.0s with v1 still warm before draining it");
+        int watchFrom = events.indexOf("v2 serves all traffic; watching it for 5.0s with v1 still warm before "
+                + "draining it");
+        assertThat(events.subList(0, watchFrom)).noneMatch(e -> e.startsWith("draining old-"));
+    }
+
+    @Test
+    void aNewSetThatCrashesWhileWatchedAfterTheSwitchSendsTrafficBackToTheWarmOldSet() {
+        SimulatedFleet fleet = fleetWith(3);
+        RolloutSpec spec = spec(simple(DeployPolicy.IMMUTABLE), 3, 3);
+        RolloutState state = RolloutState.start(3, fleet.now);
+        while (!(state.step() instanceof Step.KeepOld)) {
+            state = fleet.tick(spec, state).next();
+        }
+        assertThat(((Step.KeepOld) state.step()).settling()).isTrue();
+        fleet.exited.put("d3-web-2", new Observation(InstancePhase.BACKOFF, "exited: code 3, restarting in 0.2s",
+                List.of(), 1));
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 3);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.EXITED);
+        assertThat(fleet.actions).noneMatch(a -> a instanceof Action.Launch l && l.release() == 1)
+                .as("the old set was still warm: no process of it started again");
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::id).containsExactly("old-1", "old-2", "old-3");
         assertThat(fleet.violations).isEmpty();
     }
 

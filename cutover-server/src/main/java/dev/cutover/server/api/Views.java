@@ -139,7 +139,7 @@ final class Views {
             step = describe(state, clock.instant());
             awaiting = state.pausedAt() != null && d.finishedAt() == null ? "resume"
                     : switch (state.step()) {
-                        case Step.KeepOld k -> "keep-old";
+                        case Step.KeepOld k -> k.settling() ? null : "keep-old";
                         case Step.Bake b when b.until() == null && !b.analysisStep() -> "promote";
                         default -> null;
                     };
@@ -176,7 +176,9 @@ final class Views {
             case Step.Bake b -> b.until() != null ? "baking (" + left(b.until(), now) + " left)"
                     : b.analysis() != null && b.analysisStep() ? "analysing the candidate's traffic"
                     : "paused until cutover promote";
-            case Step.KeepOld k -> "keeping the old set warm for an instant rollback (" + left(k.until(), now)
+            case Step.KeepOld k -> k.settling() ? "watching the new set with all traffic before draining the old one ("
+                    + left(k.until(), now) + " left)"
+                    : "keeping the old set warm for an instant rollback (" + left(k.until(), now)
                     + " left; cutover promote ends it now)";
             case Step.Done d -> "done";
         };
