@@ -4,7 +4,6 @@ import dev.cutover.model.api.ConfigChange;
 import dev.cutover.model.api.ConfigView;
 import dev.cutover.model.name.EnvRef;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -29,19 +28,7 @@ final class ConfigCommand {
 
         @Override
         int run(ApiClient api) {
-            Map<String, String> set = new LinkedHashMap<>();
-            for (String p : pairs) {
-                int eq = p.indexOf('=');
-                if (eq <= 0) {
-                    throw new CliException("'" + p + "' (expected: KEY=VALUE)", CliException.USAGE);
-                }
-                String key = p.substring(0, eq);
-                String earlier = set.put(key, p.substring(eq + 1));
-                if (earlier != null) {
-                    throw new CliException(key + ": given twice ('" + key + "=" + earlier + "' and '" + p
-                            + "'; expected: each key once)", CliException.USAGE);
-                }
-            }
+            Map<String, String> set = KeyValues.parse(pairs, null, "KEY=VALUE", "key");
             return change(api, this, target, new ConfigChange(set, List.of()), waitForIt);
         }
     }

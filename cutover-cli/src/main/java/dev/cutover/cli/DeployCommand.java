@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,19 +56,21 @@ final class DeployCommand extends ApiCommand {
         if (wrongVersion != null) {
             throw new CliException("--" + wrongVersion + " (nothing was built or uploaded)", CliException.USAGE);
         }
+        Map<String, String> settings = DeploySettings.parse(set);
+        ManifestReader.DeployOverrides overrides = new ManifestReader.DeployOverrides(strategy, settings);
         Path bundle = null;
         String sha;
         boolean temporary = false;
         try {
             if (Files.isDirectory(source)) {
-                Manifest manifest = validated(source);
+                Manifest manifest = validated(source, overrides);
                 runBuild(manifest);
                 bundle = Files.createTempFile("cutover-bundle-", ".tar.gz");
                 temporary = true;
                 sha = Bundle.pack(source, bundle);
             } else if (Files.isRegularFile(source)) {
                 try (InputStream in = Files.newInputStream(source)) {
-                    Bundle.manifestOf(in, overrides());
+                    Bundle.manifestOf(in, overrides);
                 } catch (ManifestException e) {
                     throw new CliException(e.getMessage(), CliException.USAGE);
                 } catch (IOException e) {
@@ -88,7 +91,7 @@ final class DeployCommand extends ApiCommand {
                 info("uploaded build " + sha.substring(0, 12) + " (" + human(size) + ")");
             }
             DeploymentView d = api.post(ApiClient.envPath(ref) + "/deployments",
-                    new DeployRequest(sha, label, strategy, DeploySettings.parse(set)), DeploymentView.class);
+                    new DeployRequest(sha, label, strategy, settings), DeploymentView.class);
             return report(api, ref, d, waitForIt, output, this);
         } catch (IOException e) {
             throw new CliException("cannot pack " + source + ": " + e.getMessage(), CliException.USAGE);
@@ -135,13 +138,9 @@ final class DeployCommand extends ApiCommand {
         return d;
     }
 
-    private ManifestReader.DeployOverrides overrides() {
-        return new ManifestReader.DeployOverrides(strategy, DeploySettings.parse(set));
-    }
-
-    private Manifest validated(Path dir) throws IOException {
+    private static Manifest validated(Path dir, ManifestReader.DeployOverrides overrides) throws IOException {
         try {
-            return Bundle.manifestOf(dir, overrides());
+            return Bundle.manifestOf(dir, overrides);
         } catch (ManifestException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         }
