@@ -36,10 +36,10 @@ public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy
         return new RolloutSpec(target, stable, policy, command);
     }
 
-    /** A rolling spec with these timeouts: what the in-place tests use. */
+    /** A rolling spec with these timeouts and no watch at the end: what the in-place tests use. */
     public RolloutSpec(ReleaseShape target, ReleaseShape stable, Duration stopTimeout, Duration deadline) {
         this(target, stable, new DeployPolicy(DeployPolicy.ROLLING, stopTimeout, deadline, Duration.ZERO, true,
-                DeployPolicy.Batch.ONE, true, false, false, Duration.ZERO, java.util.List.of(), null));
+                DeployPolicy.Batch.ONE, true, false, false, Duration.ZERO, java.util.List.of(), null, Duration.ZERO));
     }
 
     public Duration stopTimeout() {

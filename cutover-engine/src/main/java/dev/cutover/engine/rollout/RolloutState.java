@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param program traffic shifting: the index of the next step of the program
  * @param promotionsSeen how many promotions have been used up
  * @param pausedAt when a pause asked for by someone began; null when not paused
- * @param switchedAt traffic shifting: when all traffic reached the candidate; null before
+ * @param switchedAt when all traffic reached the new release: the switch (traffic shifting), or the end of the last
+ *                   batch (in place), where the watch of {@link Step.Watch} began; null before
  * @param releaseDone whether the release step is over: the release command exited 0, or it failed and a person chose
  *                    to go on. False too for a deployment without a release command, which never looks at it
  */
@@ -105,6 +106,7 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
             case Step.Bake b -> new Step.Bake(b.since().plus(paused), b.until() == null ? null : b.until().plus(paused),
                     b.deadline().plus(paused), b.analysis(), b.baseline(), b.analysisStep());
             case Step.KeepOld k -> new Step.KeepOld(k.until().plus(paused), k.settling());
+            case Step.Watch w -> new Step.Watch(w.until().plus(paused));
             case Step.Choose c -> c;
             case Step.Done d -> d;
         };
@@ -131,6 +133,7 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
                     b.baseline(), b.analysisStep());
             case Step.AwaitDrained d -> d; // the drained requests died with the router: nothing is left to wait for
             case Step.KeepOld k -> k;
+            case Step.Watch w -> w;
             case Step.Choose c -> c;
             case Step.Done d -> d;
         };

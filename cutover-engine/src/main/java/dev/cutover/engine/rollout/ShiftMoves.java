@@ -24,14 +24,6 @@ import java.util.Map;
  */
 final class ShiftMoves {
 
-    /**
-     * How long a traffic-shifting deployment without {@code keep-old} watches its new set with all the traffic before
-     * it drains the old one: an instance that exits or turns unhealthy meanwhile fails the deployment, and traffic
-     * goes back to the old set at once. A release that crashes seconds after its first passing probes was otherwise
-     * declared serving with its old set already stopped.
-     */
-    static final Duration SETTLE = Duration.ofSeconds(5);
-
     private final Tick t;
 
     ShiftMoves(Tick t) {
@@ -83,17 +75,21 @@ final class ShiftMoves {
             t.actions.add(new Action.MarkServing(target.number()));
             t.state = t.state.switched(t.now);
             Duration keepOld = t.spec.policy().keepOld();
-            if (!keepOld.isZero()) {
+            Duration watch = t.spec.policy().watch();
+            if (!keepOld.isZero() && keepOld.compareTo(watch) >= 0) {
                 t.events.add("v" + target.number() + " serves all traffic; keeping v" + stable.number() + " warm for "
                         + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover promote ends "
                         + "this early");
                 t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false), t.now);
                 return true;
             }
-            t.events.add("v" + target.number() + " serves all traffic; watching it for " + Tick.seconds(SETTLE)
-                    + " with v" + stable.number() + " still warm before draining it");
-            t.state = t.state.with(new Step.KeepOld(t.now.plus(SETTLE), true), t.now);
-            return true;
+            if (!watch.isZero()) {
+                // an instance that exits or turns unhealthy meanwhile fails the deployment: traffic goes back at once
+                t.events.add("v" + target.number() + " serves all traffic; watching it for " + Tick.seconds(watch)
+                        + " with v" + stable.number() + " still warm before draining it");
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(watch), true), t.now);
+                return true;
+            }
         }
         List<InstanceRecord> olds = t.stopUnrouted(t.live(type).stream()
                 .filter(r -> r.release() != target.number()).toList());

@@ -22,16 +22,18 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Step.AwaitWeights.class, name = "await-weights"),
     @JsonSubTypes.Type(value = Step.Bake.class, name = "bake"),
     @JsonSubTypes.Type(value = Step.KeepOld.class, name = "keep-old"),
+    @JsonSubTypes.Type(value = Step.Watch.class, name = "watch"),
     @JsonSubTypes.Type(value = Step.Done.class, name = "done")
 })
 public sealed interface Step {
 
     /**
      * Whether {@code cutover promote} moves a deployment on from this step (the planner spends a promotion on it): a
-     * bake (timed, until promoted, an approval wait, an analysis, or a failure held for a person) or keep-old.
+     * bake (timed, until promoted, an approval wait, an analysis, or a failure held for a person), keep-old or the
+     * watch at the end.
      */
     default boolean endsOnPromote() {
-        return this instanceof Bake || this instanceof KeepOld;
+        return this instanceof Bake || this instanceof KeepOld || this instanceof Watch;
     }
 
     /** Between steps: look at the inventory and pick the next one. */
@@ -97,9 +99,16 @@ public sealed interface Step {
     /**
      * Traffic has switched; the old set stays warm, for an instant rollback, until {@code until}: blue-green's
      * {@code keep-old}, or, when {@code settling}, the short watch every other traffic-shifting deployment keeps over
-     * its new set before it drains the old one ({@link ShiftMoves#SETTLE}).
+     * its new set before it drains the old one (the policy's {@code watch}).
      */
     record KeepOld(Instant until, boolean settling) implements Step {}
+
+    /**
+     * In place: every instance runs the new release and the old ones are gone; the new ones are watched with all the
+     * traffic until {@code until} (the policy's {@code watch}) before the deployment is done, so that a release that
+     * crashes seconds after its first passing probes is rolled back rather than declared serving.
+     */
+    record Watch(Instant until) implements Step {}
 
     /** Nothing left to do. */
     record Done() implements Step {}

@@ -82,6 +82,7 @@ final class Tick {
             case Step.AwaitWeights w -> awaitWeights(w);
             case Step.Bake b -> new ShiftMoves(this).bake(b);
             case Step.KeepOld k -> new ShiftMoves(this).keepOld(k);
+            case Step.Watch w -> watch(w);
             case Step.Done d -> false;
         };
     }
@@ -120,7 +121,42 @@ final class Tick {
                 return true;
             }
         }
-        return settle(goal);
+        return watchInPlace(goal) || settle(goal);
+    }
+
+    /**
+     * In place, once every instance runs the new release: watch the new ones with all the traffic for the policy's
+     * {@code watch} before the deployment is done. Traffic shifting watches at its switch instead, with the old set
+     * still warm; a rollback, a scale and a deployment that started no web instance are not watched.
+     */
+    private boolean watchInPlace(ReleaseShape goal) {
+        Duration watch = spec.policy().watch();
+        if (state.phase() != Phase.RUNNING || state.switchedAt() != null || watch.isZero() || shifting()
+                || spec.scales()) {
+            return false;
+        }
+        long started = inventory.values().stream().filter(r -> r.running() && r.type().equals(ReleaseShape.WEB)
+                && r.release() == goal.number() && r.routing() == Routing.ACTIVE && state.numberOf(r.id()) > 0).count();
+        if (started == 0) {
+            return false;
+        }
+        events.add("v" + goal.number() + " serves all traffic; watching it for " + seconds(watch)
+                + " before calling it done: an instance that exits or turns unhealthy meanwhile fails it");
+        state = state.switched(now).with(new Step.Watch(now.plus(watch)), now);
+        return true;
+    }
+
+    private boolean watch(Step.Watch w) {
+        if (obs.promotions() > state.promotionsSeen()) {
+            events.add("promoted: ending the watch now");
+            state = state.promotionUsed(now).with(new Step.Choose(), now);
+            return true;
+        }
+        if (!now.isBefore(w.until())) {
+            state = state.with(new Step.Choose(), now);
+            return true;
+        }
+        return false;
     }
 
     /**

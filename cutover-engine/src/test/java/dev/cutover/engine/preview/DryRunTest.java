@@ -18,7 +18,7 @@ class DryRunTest {
 
     private static DeployPolicy policy(String strategy, List<TrafficStep> steps, boolean approval, Duration keepOld) {
         return new DeployPolicy(strategy, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ZERO, true,
-                DeployPolicy.Batch.ONE, true, true, approval, keepOld, steps, null);
+                DeployPolicy.Batch.ONE, true, true, approval, keepOld, steps, null, DeployPolicy.DEFAULT_WATCH);
     }
 
     private static RolloutSpec spec(DeployPolicy p) {

@@ -31,7 +31,7 @@ class FleetBench {
             }
             DeployPolicy policy = new DeployPolicy(DeployPolicy.ROLLING, Duration.ofSeconds(30), Duration.ofMinutes(10),
                     Duration.ZERO, true, new DeployPolicy.Batch(0, 1), true, false, false, Duration.ZERO, List.of(),
-                    null);
+                    null, Duration.ZERO);
             RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", INSTANCES)),
                     new ReleaseShape(1, Map.of("web", INSTANCES)), policy);
             RolloutState state = RolloutState.start(1, fleet.now);

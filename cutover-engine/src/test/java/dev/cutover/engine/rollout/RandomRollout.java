@@ -86,7 +86,8 @@ record RandomRollout(String strategy, int oldCount, int newCount, int ackDelay, 
         };
         DeployPolicy policy = new DeployPolicy(strategy, Duration.ofSeconds(5), deadline, Duration.ZERO,
                 true, new DeployPolicy.Batch(batch, 0), surge, true, false,
-                strategy.equals(DeployPolicy.BLUE_GREEN) ? Duration.ofSeconds(5) : Duration.ZERO, steps, analysis);
+                strategy.equals(DeployPolicy.BLUE_GREEN) ? Duration.ofSeconds(5) : Duration.ZERO, steps, analysis,
+                DeployPolicy.DEFAULT_WATCH);
         return new RolloutSpec(new ReleaseShape(2, Map.of("web", newCount)), stable, policy,
                 releaseKind == 0 ? null : "./bin/migrate");
     }

@@ -237,7 +237,7 @@ class ReleaseCommandTest {
                 Duration.ZERO, DeployPolicy.canary(20, Duration.ofSeconds(5)), null);
         DeployPolicy p = new DeployPolicy(canary.strategy(), canary.stopTimeout(), canary.deadline(),
                 canary.minHealthyTime(), false, canary.batch(), canary.surge(), canary.preview(), canary.approval(),
-                canary.keepOld(), canary.steps(), canary.analysis());
+                canary.keepOld(), canary.steps(), canary.analysis(), canary.watch());
         RolloutSpec spec = spec(p, 2, 2, COMMAND);
         RolloutState state = RolloutState.start(3, fleet.now);
         for (int i = 0; i < 60; i++) {

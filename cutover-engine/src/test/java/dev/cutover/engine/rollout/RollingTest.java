@@ -3,6 +3,7 @@ package dev.cutover.engine.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import dev.cutover.model.agent.InstancePhase;
@@ -140,7 +141,7 @@ class RollingTest {
     void withAutoRollbackOffAnExitAfterTakingTrafficIsSaidOnceAndTheDeploymentWaits() {
         SimulatedFleet fleet = new SimulatedFleet(10, 1, 1);
         DeployPolicy rolling = new DeployPolicy(DeployPolicy.ROLLING, STOP_TIMEOUT, DEADLINE, Duration.ZERO, false,
-                DeployPolicy.Batch.ONE, true, true, false, Duration.ZERO, List.of(), null);
+                DeployPolicy.Batch.ONE, true, true, false, Duration.ZERO, List.of(), null, DeployPolicy.DEFAULT_WATCH);
         RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 3)), new ReleaseShape(1, Map.of("web", 3)),
                 rolling);
         RolloutState state = untilFirstNewInstanceTakesTraffic(fleet, spec, 7);
@@ -155,6 +156,76 @@ class RollingTest {
         assertThat(fleet.events).contains("auto-rollback is off: waiting; cutover abort rolls back, cutover promote "
                 + "goes on");
         assertThat(fleet.violations).isEmpty();
+    }
+
+    private static RolloutSpec watched(int from, int to, int count) {
+        DeployPolicy rolling = new DeployPolicy(DeployPolicy.ROLLING, STOP_TIMEOUT, DEADLINE, Duration.ZERO, true,
+                DeployPolicy.Batch.ONE, true, true, false, Duration.ZERO, List.of(), null, DeployPolicy.DEFAULT_WATCH);
+        ReleaseShape stable = from == 0 ? ReleaseShape.none() : new ReleaseShape(from, Map.of("web", count));
+        return new RolloutSpec(new ReleaseShape(to, Map.of("web", count)), stable, rolling);
+    }
+
+    private static RolloutState untilWatched(SimulatedFleet fleet, RolloutSpec spec, RolloutState state) {
+        while (!(state.step() instanceof Step.Watch) && !state.phase().finished()) {
+            state = fleet.tick(spec, state).next();
+        }
+        return state;
+    }
+
+    @Test
+    void afterTheLastBatchTheNewInstancesAreWatchedWithAllTrafficBeforeTheDeploymentIsDone() {
+        SimulatedFleet fleet = new SimulatedFleet(12, 1, 2);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        RolloutSpec spec = watched(1, 2, 2);
+
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+
+        assertThat(state.step()).isEqualTo(new Step.Watch(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH)));
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::id).containsExactly("d7-web-1", "d7-web-2");
+        assertThat(fleet.events).contains("v2 serves all traffic; watching it for 5.0s before calling it done: an "
+                + "instance that exits or turns unhealthy meanwhile fails it");
+        Instant watchFrom = state.switchedAt();
+        RolloutState end = fleet.run(spec, state, 100, Integer.MAX_VALUE, 2);
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(end.updatedAt()).isEqualTo(watchFrom.plus(DeployPolicy.DEFAULT_WATCH));
+    }
+
+    @Test
+    void aReleaseThatCrashesWhileWatchedAfterItsLastBatchIsRolledBack() {
+        SimulatedFleet fleet = new SimulatedFleet(13, 1, 2);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        RolloutSpec spec = watched(1, 2, 2);
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+        fleet.exited.put("d7-web-2", new Observation(InstancePhase.BACKOFF, "exited: code 3, restarting in 0.2s",
+                List.of(), 1));
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 1);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.EXITED);
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
+    void promoteEndsTheWatchAndAWatchOfZeroIsNone() {
+        SimulatedFleet fleet = new SimulatedFleet(14, 1, 2);
+        fleet.running("old-1", 1);
+        RolloutSpec spec = watched(1, 2, 1);
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+        fleet.promotions++;
+        state = fleet.tick(spec, state).next();
+        assertThat(state.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.events).contains("promoted: ending the watch now");
+
+        SimulatedFleet unwatched = new SimulatedFleet(14, 1, 2);
+        unwatched.running("old-1", 1);
+        RolloutState end = unwatched.run(spec(1, 1, 2, 1), RolloutState.start(7, unwatched.now), 100,
+                Integer.MAX_VALUE, 1);
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(unwatched.events).noneMatch(e -> e.contains("watching"));
     }
 
     @Test

@@ -20,7 +20,7 @@ class StrategiesTest {
     static DeployPolicy policy(String strategy, DeployPolicy.Batch batch, boolean surge, boolean approval,
             Duration keepOld, List<TrafficStep> steps, Analysis analysis) {
         return new DeployPolicy(strategy, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ZERO, true, batch,
-                surge, true, approval, keepOld, steps, analysis);
+                surge, true, approval, keepOld, steps, analysis, DeployPolicy.DEFAULT_WATCH);
     }
 
     static DeployPolicy simple(String strategy) {

@@ -27,6 +27,9 @@ import java.util.Set;
  * @param keepOld blue-green: how long the old set stays warm after the switch, for an instant rollback
  * @param steps traffic shifting: the program, expanded from the preset for canary and linear
  * @param analysis the default judgement of bakes; null for none
+ * @param watch how long the new release is watched with all traffic before the deployment is done: an instance that
+ *     exits or turns unhealthy meanwhile fails it. Traffic shifting keeps the old set warm meanwhile (blue-green's
+ *     {@code keep-old}, when longer, stands in for it); null, in a policy saved before the key existed, is the default
  */
 public record DeployPolicy(
         String strategy,
@@ -40,7 +43,8 @@ public record DeployPolicy(
         boolean approval,
         Duration keepOld,
         List<TrafficStep> steps,
-        Analysis analysis) {
+        Analysis analysis,
+        Duration watch) {
 
     public static final String ALL_AT_ONCE = "all-at-once";
     public static final String ROLLING = "rolling";
@@ -59,6 +63,7 @@ public record DeployPolicy(
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(90);
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
     public static final Duration DEFAULT_KEEP_OLD = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_WATCH = Duration.ofSeconds(5);
     public static final int DEFAULT_CANARY_PERCENT = 10;
     public static final Duration DEFAULT_CANARY_INTERVAL = Duration.ofMinutes(5);
     public static final int DEFAULT_LINEAR_PERCENT = 10;
@@ -66,10 +71,10 @@ public record DeployPolicy(
 
     /** The keys every strategy takes. */
     public static final Set<String> COMMON_KEYS =
-            Set.of("strategy", "stop-timeout", "deadline", "min-healthy-time", "auto-rollback");
+            Set.of("strategy", "stop-timeout", "deadline", "min-healthy-time", "auto-rollback", "watch");
 
     public static final DeployPolicy DEFAULT = new DeployPolicy(ROLLING, DEFAULT_STOP_TIMEOUT, DEFAULT_DEADLINE,
-            Duration.ZERO, true, Batch.ONE, true, false, false, Duration.ZERO, List.of(), null);
+            Duration.ZERO, true, Batch.ONE, true, false, false, Duration.ZERO, List.of(), null, DEFAULT_WATCH);
 
     public DeployPolicy {
         if (!STRATEGIES.contains(strategy)) {
@@ -80,6 +85,8 @@ public record DeployPolicy(
         HealthSpec.requirePositive("deploy.deadline", deadline);
         requireNotNegative("deploy.min-healthy-time", minHealthyTime);
         requireNotNegative("deploy.keep-old", keepOld);
+        watch = watch == null ? DEFAULT_WATCH : watch;
+        requireNotNegative("deploy.watch", watch);
         Objects.requireNonNull(batch, "batch");
         steps = List.copyOf(steps);
         if (strategy.equals(STEPS) && steps.isEmpty()) {
@@ -104,11 +111,11 @@ public record DeployPolicy(
     /**
      * How {@code cutover scale} moves: in place, all the difference in one batch, new instances before any old one
      * stops (so capacity never drops below the smaller of the two counts); the deadlines, stop timeout and
-     * auto-rollback are this policy's.
+     * auto-rollback are this policy's. No watch at the end: the release is the one already serving.
      */
     public DeployPolicy forScaling() {
         return new DeployPolicy(ROLLING, stopTimeout, deadline, minHealthyTime, autoRollback, new Batch(0, 100), true,
-                false, false, Duration.ZERO, List.of(), null);
+                false, false, Duration.ZERO, List.of(), null, Duration.ZERO);
     }
 
     public boolean inPlace() {

@@ -322,7 +322,7 @@ public final class ManifestReader {
         String strategy = DeployPolicy.PRESETS.getOrDefault(named, named);
         if (!DeployPolicy.STRATEGIES.contains(strategy)) {
             new DeployPolicy(named, DeployPolicy.DEFAULT_STOP_TIMEOUT, DeployPolicy.DEFAULT_DEADLINE, Duration.ZERO,
-                    true, DeployPolicy.Batch.ONE, true, false, false, Duration.ZERO, List.of(), null); // names them
+                    true, DeployPolicy.Batch.ONE, true, false, false, Duration.ZERO, List.of(), null, null); // names them
         }
         Set<String> own = DeployPolicy.keysOf(strategy);
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -345,6 +345,7 @@ public final class ManifestReader {
         Duration keepOld = optionalDurationOrZero("deploy.keep-old", node.get("keep-old"),
                 strategy.equals(DeployPolicy.BLUE_GREEN) ? DeployPolicy.DEFAULT_KEEP_OLD : Duration.ZERO);
         Analysis analysis = node.has("analysis") ? analysis("deploy.analysis", node.get("analysis")) : null;
+        Duration watch = optionalDurationOrZero("deploy.watch", node.get("watch"), DeployPolicy.DEFAULT_WATCH);
         List<TrafficStep> steps = switch (strategy) {
             case DeployPolicy.CANARY -> DeployPolicy.canary(
                     optionalInt("deploy.percent", node.get("percent"), presetPercent(named, DeployPolicy.DEFAULT_CANARY_PERCENT), 1, 99),
@@ -358,7 +359,7 @@ public final class ManifestReader {
             default -> List.of();
         };
         return new DeployPolicy(strategy, stopTimeout, deadline, minHealthy, autoRollback, batch, surge, preview,
-                approval, keepOld, steps, analysis);
+                approval, keepOld, steps, analysis, watch);
     }
 
     private static int presetPercent(String named, int fallback) {

@@ -19,7 +19,7 @@ class ManifestReaderTest {
                   worker: { command: "./bin/worker", instances: 1, stop-signals: [TERM, INT, KILL] }
                 build:   ["./build.sh"]
                 health:  { path: /health, interval: 1s, timeout: 1s, healthy-threshold: 2, unhealthy-threshold: 3 }
-                deploy:  { strategy: rolling, stop-timeout: 90s, deadline: 2m }
+                deploy:  { strategy: rolling, stop-timeout: 90s, deadline: 2m, watch: 30s }
                 """);
         assertThat(m.processes()).containsOnlyKeys("web", "worker");
         assertThat(m.processes().get("web").stopSignals()).containsExactly("INT", "KILL");
@@ -28,6 +28,9 @@ class ManifestReaderTest {
         assertThat(m.health().path()).isEqualTo("/health");
         assertThat(m.deploy().stopTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(m.deploy().deadline()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(m.deploy().watch()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ManifestReader.parseYaml("processes: { web: x }\ndeploy: { strategy: canary }\n").deploy().watch())
+                .isEqualTo(DeployPolicy.DEFAULT_WATCH);
     }
 
     @Test
@@ -75,6 +78,7 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { strategy: canary, analysis: { inconclusive: shrug } } | deploy.analysis.inconclusive: 'shrug' (expected: wait, pause, fail or proceed)",
         "processes: { web: x }\\nhealth: { path: '/health now' } | health.path: '/health now' (expected: a path without spaces or control characters; write a space as %20)",
         "processes: { web: x }\\ndeploy: { stop-timeout: 90 }     | deploy.stop-timeout: 90 (expected: a duration",
+        "processes: { web: x }\\ndeploy: { watch: soon }          | deploy.watch: 'soon' (expected: a duration such as 0s",
         "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: not a parameter of rolling (expected one of: batch, surge, or the common",
         "processes: [web]                                       | processes: a list (expected: a map of process types",
         "'processes: { web: x'                                  | cutover.yml: not valid YAML",

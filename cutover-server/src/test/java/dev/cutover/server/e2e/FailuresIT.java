@@ -136,26 +136,39 @@ class FailuresIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    /**
+     * One batch at a time, the release goes bad while later batches roll; all in one batch, while the deployment
+     * watches it at the end (deploy.watch), after the last old instance has gone.
+     */
+    @ParameterizedTest(name = "{0}, batch {4}")
     @CsvSource({
-        "CRASH_AFTER=3s, exited, exited, CRASH_AFTER 3000ms is over",
-        "HEALTH_FAIL_AFTER=3s, unhealthy, turned unhealthy, 503 from GET /health"})
+        "CRASH_AFTER=3s, exited, exited, CRASH_AFTER 3000ms is over, 1",
+        "HEALTH_FAIL_AFTER=3s, unhealthy, turned unhealthy, 503 from GET /health, 1",
+        "CRASH_AFTER=6s, exited, exited, CRASH_AFTER 6000ms is over, 100%"})
     void aReleaseThatGoesBadAfterTakingTrafficIsRolledBackBeforeTheDeploymentEnds(String setting, String reason,
-            String what, String evidence, @TempDir Path tmp) throws Exception {
+            String what, String evidence, String batch, @TempDir Path tmp) throws Exception {
         String manifest = MANIFEST.replace("instances: 2", "instances: 3");
         Path good = app(tmp, "good", manifest.formatted("exec java Hello.java", "60s"));
         Path bad = app(tmp, "bad", manifest.formatted(setting + " exec java Hello.java", "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
 
-            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--wait");
+            // all in one batch, the instances must all be routed before the first crash: a longer watch than the
+            // default leaves room for the time it takes three JVMs to start side by side
+            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--set",
+                    "batch=" + batch, "--set", batch.equals("1") ? "watch=5s" : "watch=20s", "--wait");
 
             assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
             assertThat(deploy.out())
-                    .contains("d2-web-1 receives traffic")
+                    .containsPattern("d2-web-1(, d2-web-\\d)* receives? traffic")
                     .contains("FAILED and was rolled back to v1: " + reason)
-                    .contains("d2-web-1 " + what + " after it had passed its health checks and taken traffic: ")
+                    .containsPattern("d2-web-\\d " + what + " after it had passed its health checks and taken traffic: ")
                     .contains(evidence);
+            if (batch.equals("100%")) {
+                assertThat(deploy.out()).as("every old instance had gone before the failure")
+                        .containsSubsequence("draining d1-web-1", "d1-web-3 (v1)", "v2 serves all traffic; watching it for 20.0s",
+                                "failed (" + reason + ")");
+            }
             EnvStatus status = server.status("shop");
             assertThat(status.serving().number()).isEqualTo(1);
             assertThat(status.deployment().reason()).isEqualTo(reason);
