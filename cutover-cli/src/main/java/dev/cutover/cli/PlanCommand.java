@@ -64,8 +64,9 @@ final class PlanCommand extends ApiCommand {
                 + (plan.newInstances() == 1 ? "web instance" : "web instances") + ", strategy " + plan.strategy());
         Table t = new Table("AT", "STEP", "OLD", "NEW", "TRAFFIC OLD/NEW", "CAPACITY");
         for (PlanView.Line l : plan.steps()) {
-            t.row(time(l.atMillis()), l.what(), l.oldInstances(), l.newInstances(),
-                    (100 - l.newTrafficPercent()) + "/" + l.newTrafficPercent(), l.capacityPercent() + "%");
+            // with no instance taking traffic there is no split to show: the environment answers 503 then
+            t.row(time(l.atMillis()), l.what(), l.oldInstances(), l.newInstances(), l.capacityPercent() == 0 ? "none"
+                    : (100 - l.newTrafficPercent()) + "/" + l.newTrafficPercent(), l.capacityPercent() + "%");
         }
         t.print(out, "  ");
         int lowest = plan.steps().stream().mapToInt(PlanView.Line::capacityPercent).min().orElse(100);

@@ -44,8 +44,11 @@ class PlanCommandTest {
     @Test
     void aFirstDeploymentHasNoCapacityToCompareWith() {
         String out = render(new PlanView("shop", "production", "rolling", 0, 0, 2, List.of(
+                new Line(0, "launched new-web-1 (v1 web)", 0, 1, 0, 0),
                 new Line(1_000, "v1 is serving", 0, 2, 100, 100)), 1_000));
-        assertThat(out).contains("from nothing to 2 new web instances").doesNotContain("DOWNTIME", "capacity never");
+        assertThat(out).contains("from nothing to 2 new web instances").doesNotContain("DOWNTIME", "capacity never")
+                .as("no old release to send traffic to before the first instance serves").doesNotContain("100/0")
+                .containsPattern("launched new-web-1 \\(v1 web\\) +0 +1 +none +0%");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.manifest.TrafficStep;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -74,9 +75,11 @@ final class ShiftMoves {
         if (t.state.switchedAt() == null) {
             t.actions.add(new Action.MarkServing(target.number()));
             t.state = t.state.switched(t.now);
-            Duration keepOld = t.spec.policy().keepOld();
             Duration watch = t.spec.policy().watch();
-            if (!keepOld.isZero() && keepOld.compareTo(watch) >= 0) {
+            // keep-old is a watch too, with a rollback a person may ask for: never shorter than the watch
+            Duration keepOld = t.spec.policy().keepOld().isZero() ? Duration.ZERO
+                    : Collections.max(List.of(t.spec.policy().keepOld(), watch));
+            if (!keepOld.isZero()) {
                 t.events.add("v" + target.number() + " serves all traffic; keeping v" + stable.number() + " warm for "
                         + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover promote ends "
                         + "this early");

@@ -140,8 +140,7 @@ final class Tick {
         if (started == 0) {
             return false;
         }
-        events.add("v" + goal.number() + " serves all traffic; watching it for " + seconds(watch)
-                + " before calling it done: an instance that exits or turns unhealthy meanwhile fails it");
+        events.add("v" + goal.number() + " serves all traffic; watching it for " + seconds(watch) + " before it is done");
         state = state.switched(now).with(new Step.Watch(now.plus(watch)), now);
         return true;
     }

@@ -243,6 +243,28 @@ class StrategiesTest {
     }
 
     @Test
+    void aKeepOldShorterThanTheWatchLastsAsLongAsTheWatchAndAWatchOfZeroDrainsAtOnce() {
+        SimulatedFleet fleet = fleetWith(2);
+        RolloutSpec spec = spec(policy(DeployPolicy.BLUE_GREEN, DeployPolicy.Batch.ONE, true, false,
+                Duration.ofSeconds(2), List.of(), null), 2, 2);
+        RolloutState state = RolloutState.start(3, fleet.now);
+        while (!(state.step() instanceof Step.KeepOld)) {
+            state = fleet.tick(spec, state).next();
+        }
+        assertThat(state.step()).isEqualTo(new Step.KeepOld(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH),
+                false));
+
+        DeployPolicy unwatched = simple(DeployPolicy.IMMUTABLE);
+        unwatched = new DeployPolicy(unwatched.strategy(), unwatched.stopTimeout(), unwatched.deadline(),
+                unwatched.minHealthyTime(), true, unwatched.batch(), true, true, false, Duration.ZERO, List.of(), null,
+                Duration.ZERO);
+        List<String> events = new ArrayList<>();
+        RolloutState end = run(fleetWith(2), spec(unwatched, 2, 2), new ArrayList<>(), 2, events);
+        assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(events).noneMatch(e -> e.contains("watching"));
+    }
+
+    @Test
     void aNewSetThatCrashesWhileWatchedAfterTheSwitchSendsTrafficBackToTheWarmOldSet() {
         SimulatedFleet fleet = fleetWith(3);
         RolloutSpec spec = spec(simple(DeployPolicy.IMMUTABLE), 3, 3);

@@ -29,7 +29,8 @@ import java.util.Set;
  * @param analysis the default judgement of bakes; null for none
  * @param watch how long the new release is watched with all traffic before the deployment is done: an instance that
  *     exits or turns unhealthy meanwhile fails it. Traffic shifting keeps the old set warm meanwhile (blue-green's
- *     {@code keep-old}, when longer, stands in for it); null, in a policy saved before the key existed, is the default
+ *     {@code keep-old} stands in for it, lasting at least as long); null, in a policy saved before the key existed,
+ *     is the default
  */
 public record DeployPolicy(
         String strategy,

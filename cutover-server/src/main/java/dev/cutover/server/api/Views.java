@@ -180,8 +180,8 @@ final class Views {
                     + left(k.until(), now) + " left)"
                     : "keeping the old set warm for an instant rollback (" + left(k.until(), now)
                     + " left; cutover promote ends it now)";
-            case Step.Watch w -> "watching the new release with all traffic before calling it done (" + left(w.until(), now)
-                    + " left)";
+            case Step.Watch w -> "watching the new release with all traffic before the deployment is done ("
+                    + left(w.until(), now) + " left)";
             case Step.Done d -> "done";
         };
         return state.pausedAt() != null ? "paused on request (cutover resume): " + step : step;

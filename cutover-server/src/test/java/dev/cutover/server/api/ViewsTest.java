@@ -46,6 +46,15 @@ class ViewsTest {
                 .isEqualTo("paused on request (cutover resume): baking (55s left)");
     }
 
+    @Test
+    void theWatchAtTheEndOfAnInPlaceDeploymentSaysWhatItWaitsForAndHowLong() {
+        Instant t0 = Instant.parse("2026-12-06T07:00:00Z");
+        RolloutState watching = new RolloutState(4, Phase.RUNNING, new Step.Watch(t0.plusSeconds(5)), 3, null, t0, 0,
+                0, null, t0, false);
+        assertThat(Views.describe(watching, t0.plusSeconds(2)))
+                .isEqualTo("watching the new release with all traffic before the deployment is done (3s left)");
+    }
+
     private static InstanceView instance(String id, String phase, String routing) {
         return new InstanceView(id, "web", 1, "abc", "local", phase, phase + ": as probed", 4000, 11, 0, routing,
                 Instant.parse("2026-12-06T07:00:00Z"));

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpsAndRoutingIT {
 
+    /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     private static final String MANIFEST = """
             processes:
               web: { command: "python3 app.py", instances: 1 }
             health: { path: /health, interval: 300ms, timeout: 1s, healthy-threshold: 2 }
-            deploy: { stop-timeout: 10s, deadline: 60s }
+            deploy: { stop-timeout: 10s, deadline: 60s, watch: 0s }
             routing: { redirect-https: true, max-body-size: 1k }
             """;
 

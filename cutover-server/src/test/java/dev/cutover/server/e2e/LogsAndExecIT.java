@@ -39,12 +39,13 @@ import picocli.CommandLine;
 class LogsAndExecIT {
 
     static final Duration PATIENCE = Duration.ofSeconds(90);
+    /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     static final String MANIFEST = """
             processes:
               web:    { command: "python3 app.py", instances: 1 }
               worker: { command: "HEARTBEAT_INTERVAL=300ms exec python3 worker.py", instances: 1 }
             health: { path: /health, interval: 300ms, timeout: 1s, healthy-threshold: 1 }
-            deploy: { stop-timeout: 10s, deadline: 60s }
+            deploy: { stop-timeout: 10s, deadline: 60s, watch: 0s }
             """;
 
     RunningServer server;

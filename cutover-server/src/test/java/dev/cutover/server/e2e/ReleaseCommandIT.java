@@ -26,12 +26,13 @@ class ReleaseCommandIT {
     /** How {@code deploy --wait} indents the command's output under its events. */
     private static final String INDENT = "              ";
 
+    /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     private static final String MANIFEST = """
             processes:
               web: { command: "python3 app.py", instances: %d }
             release: '%s'
             health: { path: /health, interval: 300ms, timeout: 1s, healthy-threshold: 2 }
-            deploy: { stop-timeout: 10s, deadline: 60s }
+            deploy: { stop-timeout: 10s, deadline: 60s, watch: 0s }
             """;
 
     private static String manifest(int instances, String release) {

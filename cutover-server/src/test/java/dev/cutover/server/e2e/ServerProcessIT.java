@@ -23,11 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server as its own process: started by a script in the background, and killed mid-deploy. */
 class ServerProcessIT {
 
+    /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     private static final String MANIFEST = """
             processes:
               web: { command: "java Hello.java", instances: 2 }
             health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
-            deploy: { stop-timeout: 60s, deadline: 60s }
+            deploy: { stop-timeout: 60s, deadline: 60s, watch: 0s }
             """;
 
     @Test

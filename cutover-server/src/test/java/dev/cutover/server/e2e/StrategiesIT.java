@@ -27,11 +27,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Every strategy, end to end, under load from keep-alive clients and clients that open a connection per request. */
 class StrategiesIT {
 
+    /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     private static final String MANIFEST = """
             processes:
               web: { command: "exec java Hello.java", instances: 2 }
             health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
-            deploy: { stop-timeout: 20s, deadline: 60s }
+            deploy: { stop-timeout: 20s, deadline: 60s, watch: 0s }
             """;
 
     @TempDir
