@@ -83,14 +83,14 @@ final class ShiftMoves {
                 t.events.add("v" + target.number() + " serves all traffic; keeping v" + stable.number() + " warm for "
                         + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover promote ends "
                         + "this early");
-                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false), t.now);
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false, t.obs.groups()), t.now);
                 return true;
             }
             if (!watch.isZero()) {
                 // an instance that exits or turns unhealthy meanwhile fails the deployment: traffic goes back at once
                 t.events.add("v" + target.number() + " serves all traffic; watching it for " + Tick.seconds(watch)
                         + " with v" + stable.number() + " still warm before draining it");
-                t.state = t.state.with(new Step.KeepOld(t.now.plus(watch), true), t.now);
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(watch), true, t.obs.groups()), t.now);
                 return true;
             }
         }
@@ -170,7 +170,7 @@ final class ShiftMoves {
             t.state = t.state.nextProgramStep(t.now);
             return true;
         }
-        if (b.baseline().entrySet().stream().anyMatch(e -> countsLess(t.obs.groups().get(e.getKey()), e.getValue()))) {
+        if (Tick.countsRestarted(b.baseline(), t.obs.groups())) {
             // The router restarted (in cutover server it restarts with the controller) and counts from zero again:
             // judge the traffic since then, not the difference between two routers' counts.
             b = new Step.Bake(b.since(), b.until(), b.deadline(), a, Map.of(), b.analysisStep());
@@ -234,6 +234,9 @@ final class ShiftMoves {
             t.state = t.state.promotionUsed(t.now).with(new Step.Choose(), t.now);
             return true;
         }
+        if (t.watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b))) {
+            return true;
+        }
         if (!t.now.isBefore(k.until())) {
             t.state = t.state.with(new Step.Choose(), t.now);
             return true;
@@ -288,11 +291,6 @@ final class ShiftMoves {
     }
 
     /** Counts only grow while one router counts: fewer than before means another router counts now. */
-    private static boolean countsLess(GroupObservation now, GroupObservation before) {
-        GroupObservation seen = now == null ? GroupObservation.NONE : now;
-        return seen.requests() < before.requests() || seen.errors() < before.errors();
-    }
-
     private GroupObservation group(ReleaseShape release) {
         return t.obs.groups().getOrDefault(release.number(), GroupObservation.NONE);
     }

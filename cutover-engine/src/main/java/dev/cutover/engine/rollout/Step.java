@@ -99,16 +99,26 @@ public sealed interface Step {
     /**
      * Traffic has switched; the old set stays warm, for an instant rollback, until {@code until}: blue-green's
      * {@code keep-old}, or, when {@code settling}, the short watch every other traffic-shifting deployment keeps over
-     * its new set before it drains the old one (the policy's {@code watch}).
+     * its new set before it drains the old one (the policy's {@code watch}). Either way the new release's traffic since
+     * {@code baseline} (the router's counts when it began) is judged, as in a bake.
      */
-    record KeepOld(Instant until, boolean settling) implements Step {}
+    record KeepOld(Instant until, boolean settling, Map<Integer, GroupObservation> baseline) implements Step {
+        public KeepOld {
+            baseline = baseline == null ? Map.of() : Map.copyOf(baseline); // null: saved before it was kept
+        }
+    }
 
     /**
      * In place: every instance runs the new release and the old ones are gone; the new ones are watched with all the
      * traffic until {@code until} (the policy's {@code watch}) before the deployment is done, so that a release that
-     * crashes seconds after its first passing probes is rolled back rather than declared serving.
+     * crashes seconds after its first passing probes, or answers errors to real requests while its health check
+     * passes, is rolled back rather than declared serving. Its traffic since {@code baseline} is judged, as in a bake.
      */
-    record Watch(Instant until) implements Step {}
+    record Watch(Instant until, Map<Integer, GroupObservation> baseline) implements Step {
+        public Watch {
+            baseline = baseline == null ? Map.of() : Map.copyOf(baseline);
+        }
+    }
 
     /** Nothing left to do. */
     record Done() implements Step {}

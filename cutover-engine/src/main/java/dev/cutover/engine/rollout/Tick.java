@@ -1,6 +1,7 @@
 package dev.cutover.engine.rollout;
 
 import dev.cutover.model.agent.InstancePhase;
+import dev.cutover.model.manifest.Analysis;
 import dev.cutover.model.routing.TargetState;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One call of the planner: a working copy of the inventory, the actions and events produced so far, and the
@@ -141,7 +143,7 @@ final class Tick {
             return false;
         }
         events.add("v" + goal.number() + " serves all traffic; watching it for " + seconds(watch) + " before it is done");
-        state = state.switched(now).with(new Step.Watch(now.plus(watch)), now);
+        state = state.switched(now).with(new Step.Watch(now.plus(watch), obs.groups()), now);
         return true;
     }
 
@@ -149,6 +151,9 @@ final class Tick {
         if (obs.promotions() > state.promotionsSeen()) {
             events.add("promoted: ending the watch now");
             state = state.promotionUsed(now).with(new Step.Choose(), now);
+            return true;
+        }
+        if (watchFailed(w.baseline(), b -> new Step.Watch(w.until(), b))) {
             return true;
         }
         if (!now.isBefore(w.until())) {
@@ -347,6 +352,55 @@ final class Tick {
                 return;
             }
         }
+    }
+
+    /**
+     * During a watch or keep-old: judges the new release's traffic since {@code baseline} as a bake would (the
+     * policy's {@code analysis}, else the default guard), against the stable release's counts over its life, since it
+     * no longer takes traffic. Fails the deployment on a failing verdict; too little traffic is no verdict, and the
+     * watch goes on. A first deployment is not judged: it has nothing to compare with or to go back to. When the
+     * router counts from zero again (it restarts with the server), the baseline starts again from its counts, and
+     * {@code restarting} makes the step that carries it; an analysis that compares with the stable release then has
+     * nothing to compare with, and gives no verdict.
+     */
+    boolean watchFailed(Map<Integer, GroupObservation> baseline,
+            Function<Map<Integer, GroupObservation>, Step> restarting) {
+        ReleaseShape target = spec.target();
+        ReleaseShape stable = spec.stable();
+        if (stable.number() == 0 || state.phase() != Phase.RUNNING || state.failure() != null) {
+            return false;
+        }
+        Map<Integer, GroupObservation> since = baseline;
+        if (countsRestarted(baseline, obs.groups())) {
+            since = Map.of();
+            state = state.with(restarting.apply(since), now);
+        }
+        Analysis a = spec.policy().analysis() != null ? spec.policy().analysis() : Analysis.guard();
+        GroupObservation candidate = obs.groups().getOrDefault(target.number(), GroupObservation.NONE)
+                .since(since.get(target.number()));
+        GroupObservation before = served(obs.groups().get(stable.number()));
+        before = before != null ? before : served(since.get(stable.number()));
+        if (a.compareToStable() && before == null) {
+            return false; // nothing to compare with since the router restarted: no verdict, rather than a guess
+        }
+        if (Analyzer.judge(a, candidate, before) instanceof Analyzer.Verdict.Fail f) {
+            fail(new Failure(FailureReason.ANALYSIS, "analysis of v" + target.number() + " failed while it was "
+                    + "watched with all the traffic: " + f.summary(), null), false);
+            return true;
+        }
+        return false;
+    }
+
+    private static GroupObservation served(GroupObservation g) {
+        return g == null || g.requests() == 0 ? null : g;
+    }
+
+    /** Whether the router's counts went down since {@code baseline}: it restarted and counts from zero again. */
+    static boolean countsRestarted(Map<Integer, GroupObservation> baseline, Map<Integer, GroupObservation> now) {
+        return baseline.entrySet().stream().anyMatch(e -> {
+            GroupObservation seen = now.getOrDefault(e.getKey(), GroupObservation.NONE);
+            return seen.requests() < e.getValue().requests() || seen.errors() < e.getValue().errors();
+        });
     }
 
     private boolean awaitRouted(Step.AwaitRouted step) {

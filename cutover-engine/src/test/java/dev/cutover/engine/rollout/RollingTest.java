@@ -181,7 +181,7 @@ class RollingTest {
 
         RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
 
-        assertThat(state.step()).isEqualTo(new Step.Watch(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH)));
+        assertThat(((Step.Watch) state.step()).until()).isEqualTo(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH));
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::id).containsExactly("d7-web-1", "d7-web-2");
         assertThat(fleet.events).contains("v2 serves all traffic; watching it for 5.0s before it is done");
         Instant watchFrom = state.switchedAt();
@@ -206,6 +206,35 @@ class RollingTest {
         assertThat(end.failure().reason()).isEqualTo(FailureReason.EXITED);
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
         assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
+    void aReleaseAnsweringErrorsWhileWatchedIsRolledBackAndOneAsGoodAsTheOldOnePasses() {
+        SimulatedFleet fleet = new SimulatedFleet(15, 1, 2);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        fleet.requestsPerTick = 100;
+        fleet.errorRates.put(1, 0.02);
+        fleet.errorRates.put(2, 0.30);
+
+        RolloutState end = fleet.run(watched(1, 2, 2), RolloutState.start(7, fleet.now), 300, Integer.MAX_VALUE, 1);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.ANALYSIS);
+        assertThat(end.failure().message()).startsWith("analysis of v2 failed while it was watched with all the "
+                + "traffic: 5xx rate 30.0% is above the stable group's 2.0% by more than 5.0%");
+        assertThat(fleet.events).containsSubsequence("v2 serves all traffic; watching it for 5.0s before it is done",
+                "rolling back to v1");
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
+
+        SimulatedFleet same = new SimulatedFleet(15, 1, 2);
+        same.running("old-1", 1);
+        same.running("old-2", 1);
+        same.requestsPerTick = 100;
+        same.errorRates.put(1, 0.04);
+        same.errorRates.put(2, 0.06);
+        assertThat(same.run(watched(1, 2, 2), RolloutState.start(7, same.now), 300, Integer.MAX_VALUE, 1).phase())
+                .as("within 5 points of the old release's rate").isEqualTo(Phase.SUCCEEDED);
     }
 
     @Test

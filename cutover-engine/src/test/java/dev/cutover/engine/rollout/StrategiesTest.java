@@ -251,8 +251,9 @@ class StrategiesTest {
         while (!(state.step() instanceof Step.KeepOld)) {
             state = fleet.tick(spec, state).next();
         }
-        assertThat(state.step()).isEqualTo(new Step.KeepOld(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH),
-                false));
+        Step.KeepOld keepOld = (Step.KeepOld) state.step();
+        assertThat(keepOld.until()).isEqualTo(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH));
+        assertThat(keepOld.settling()).isFalse();
 
         DeployPolicy unwatched = simple(DeployPolicy.IMMUTABLE);
         unwatched = new DeployPolicy(unwatched.strategy(), unwatched.stopTimeout(), unwatched.deadline(),
@@ -262,6 +263,23 @@ class StrategiesTest {
         RolloutState end = run(fleetWith(2), spec(unwatched, 2, 2), new ArrayList<>(), 2, events);
         assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(events).noneMatch(e -> e.contains("watching"));
+    }
+
+    @Test
+    void aNewSetAnsweringErrorsDuringKeepOldIsJudgedAndTrafficGoesBackToTheWarmOldSet() {
+        SimulatedFleet fleet = fleetWith(2);
+        fleet.errorRates.put(2, 0.5);
+        RolloutSpec spec = spec(policy(DeployPolicy.BLUE_GREEN, DeployPolicy.Batch.ONE, true, false,
+                Duration.ofMinutes(10), List.of(), null), 2, 2);
+
+        RolloutState end = run(fleet, spec, new ArrayList<>(), 2);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.ANALYSIS);
+        assertThat(end.failure().message()).contains("failed while it was watched with all the traffic: 5xx rate 50.0%");
+        assertThat(fleet.actions).noneMatch(a -> a instanceof Action.Launch l && l.release() == 1);
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
+        assertThat(fleet.violations).isEmpty();
     }
 
     @Test

@@ -179,6 +179,34 @@ class FailuresIT {
     }
 
     @Test
+    void aReleaseAnsweringErrorsWhileItsHealthCheckPassesIsRolledBackByTheWatchAtTheEnd(@TempDir Path tmp)
+            throws Exception {
+        Path good = app(tmp, "good", MANIFEST.formatted("exec java Hello.java", "60s"));
+        Path bad = app(tmp, "bad", MANIFEST.formatted("ERROR_RATE=0.5 exec java Hello.java", "60s"));
+        try (RunningServer server = RunningServer.start(tmp)) {
+            assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
+
+            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--wait");
+            load.stop();
+            LoadResult seen = load.await();
+
+            assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
+            assertThat(deploy.out())
+                    .containsSubsequence("v2 serves all traffic; watching it for 5.0s before it is done",
+                            "failed (analysis): analysis of v2 failed while it was watched with all the traffic: 5xx "
+                                    + "rate", "rolled back: v1 is serving")
+                    .contains("FAILED and was rolled back to v1: analysis");
+            assertThat(server.status("shop").serving().number()).isEqualTo(1);
+            assertThat(seen.failures(LoadResult.FailureKind.STATUS)).as(seen.summary())
+                    .isEqualTo(seen.responsesWithStatus(500)).isPositive();
+            assertThat(seen.failed()).as("no failure but the 500s v2 answered: " + seen.summary())
+                    .isEqualTo(seen.responsesWithStatus(500));
+            assertThat(server.get("shop", "/").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void rollbackRestoresThePreviousCodeAndConfigUnderLoad(@TempDir Path tmp) throws Exception {
         Path app = RunningServer.example(tmp, "hello", "app");
         RunningServer.writeManifest(app, MANIFEST.formatted("exec java Hello.java", "60s"));

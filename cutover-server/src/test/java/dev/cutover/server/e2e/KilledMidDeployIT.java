@@ -83,6 +83,8 @@ class KilledMidDeployIT {
                 && s.deployment().step().startsWith("baking")),
         KEEPING_OLD("while the old set is kept warm after the switch",
                 s -> "keep-old".equals(s.deployment().awaiting())),
+        WATCHING("while the new release is watched after the last old instance has gone",
+                s -> s.deployment().step().startsWith("watching the new release")),
         ROLLING_BACK("mid-rollback, while a v1 instance starts again in place of a replaced one",
                 s -> s.deployment().phase().equals("rolling-back") && starting(s, 1));
 
@@ -98,6 +100,7 @@ class KilledMidDeployIT {
     /** One strategy, the releases it moves between, where it is killed, and how it must end. */
     enum Case {
         ROLLING("rolling", List.of(), SLOW, APP, KillPoint.OLD_DRAINING),
+        ROLLING_WATCHED("rolling", List.of("watch=8s"), APP, APP, KillPoint.WATCHING),
         ROLLING_WITHOUT_SURGE("rolling", List.of("surge=false"), APP, LATE, KillPoint.NEW_STARTING_IN_PLACE),
         ROLLING_WITH_ADDITIONAL_BATCH("rolling-with-additional-batch", List.of("batch=1"), APP, LATE,
                 KillPoint.NEW_STARTING_BESIDE_OLD),
