@@ -208,14 +208,20 @@ class RollingTest {
         assertThat(fleet.violations).isEmpty();
     }
 
-    @Test
-    void aReleaseAnsweringErrorsWhileWatchedIsRolledBackAndOneAsGoodAsTheOldOnePasses() {
+    /** Two v1 instances under load, v1 and v2 answering these shares of 5xx. */
+    private static SimulatedFleet answering(double v1Errors, double v2Errors) {
         SimulatedFleet fleet = new SimulatedFleet(15, 1, 2);
         fleet.running("old-1", 1);
         fleet.running("old-2", 1);
         fleet.requestsPerTick = 100;
-        fleet.errorRates.put(1, 0.02);
-        fleet.errorRates.put(2, 0.30);
+        fleet.errorRates.put(1, v1Errors);
+        fleet.errorRates.put(2, v2Errors);
+        return fleet;
+    }
+
+    @Test
+    void aReleaseAnsweringErrorsWhileWatchedIsRolledBackAndOneAsGoodAsTheOldOnePasses() {
+        SimulatedFleet fleet = answering(0.02, 0.30);
 
         RolloutState end = fleet.run(watched(1, 2, 2), RolloutState.start(7, fleet.now), 300, Integer.MAX_VALUE, 1);
 
@@ -227,12 +233,7 @@ class RollingTest {
                 "rolling back to v1");
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
 
-        SimulatedFleet same = new SimulatedFleet(15, 1, 2);
-        same.running("old-1", 1);
-        same.running("old-2", 1);
-        same.requestsPerTick = 100;
-        same.errorRates.put(1, 0.04);
-        same.errorRates.put(2, 0.06);
+        SimulatedFleet same = answering(0.04, 0.06);
         assertThat(same.run(watched(1, 2, 2), RolloutState.start(7, same.now), 300, Integer.MAX_VALUE, 1).phase())
                 .as("within 5 points of the old release's rate").isEqualTo(Phase.SUCCEEDED);
     }
