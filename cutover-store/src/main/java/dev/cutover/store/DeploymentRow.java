@@ -8,11 +8,13 @@ import java.util.Map;
  * saves one), {@code phase} its phase for queries; {@code promotions} counts {@code cutover promote}, {@code paused}
  * is set by {@code cutover pause}; {@code formation} is the instance counts a scale deployment moves to (empty for
  * the others: they run the environment's); {@code policy} is the deploy policy as JSON when the deploy was given its
- * own ({@code --strategy}, {@code --set}), null when it runs the release's manifest's.
+ * own ({@code --strategy}, {@code --set}), null when it runs the release's manifest's. {@code abortRequested}: someone
+ * asked it to stop and roll back, by {@code cutover rollback} when {@code rollbackRequested}, else by
+ * {@code cutover abort}.
  */
 public record DeploymentRow(
         long id, long envId, int release, Integer previousRelease, String kind, String strategy, String phase,
-        String state, boolean abortRequested, Instant createdAt, Instant finishedAt, int promotions, boolean paused,
+        String state, boolean abortRequested, boolean rollbackRequested, Instant createdAt, Instant finishedAt, int promotions, boolean paused,
         Map<String, Integer> formation, String policy) {
 
     public DeploymentRow {

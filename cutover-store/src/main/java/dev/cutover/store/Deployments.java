@@ -11,10 +11,15 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 /** Deployments and their events. */
 public final class Deployments {
 
+    /** {@code abort_requested}: by {@code cutover abort}. */
+    private static final int ABORT = 1;
+    /** {@code abort_requested}: by {@code cutover rollback}, turning a traffic-shifting deployment around. */
+    private static final int ROLLBACK = 2;
+
     private static final RowMapper<DeploymentRow> MAPPER = (rs, ctx) -> new DeploymentRow(rs.getLong("id"),
             rs.getLong("env_id"), rs.getInt("release"), Rows.optionalInt(rs, "previous_release"),
             rs.getString("kind"), rs.getString("strategy"), rs.getString("phase"), rs.getString("state"),
-            rs.getInt("abort_requested") != 0, Rows.instant(rs, "created_at"), Rows.instant(rs, "finished_at"),
+            rs.getInt("abort_requested") != 0, rs.getInt("abort_requested") == ROLLBACK, Rows.instant(rs, "created_at"), Rows.instant(rs, "finished_at"),
             rs.getInt("promotions"), rs.getInt("paused") != 0, Rows.counts(rs, "formation"), rs.getString("policy"));
     private static final RowMapper<EventRow> EVENTS = (rs, ctx) -> new EventRow(rs.getLong("deployment_id"),
             rs.getInt("seq"), Rows.instant(rs, "at"), rs.getString("message"));
@@ -79,8 +84,19 @@ public final class Deployments {
 
     /** Returns false when the deployment had already finished. */
     public static boolean requestAbort(Handle h, long id) {
-        return h.createUpdate("UPDATE deployments SET abort_requested = 1 WHERE id = :id AND finished_at IS NULL")
-                .bind("id", id).execute() == 1;
+        return request(h, id, ABORT);
+    }
+
+    /** As {@link #requestAbort}, asked by {@code cutover rollback}. */
+    public static boolean requestRollback(Handle h, long id) {
+        return request(h, id, ROLLBACK);
+    }
+
+    /** The first request is the one recorded: a second one changes nothing the controller may have acted on. */
+    private static boolean request(Handle h, long id, int how) {
+        return h.createUpdate("UPDATE deployments SET abort_requested = CASE WHEN abort_requested = 0 THEN :how "
+                + "ELSE abort_requested END WHERE id = :id AND finished_at IS NULL")
+                .bind("how", how).bind("id", id).execute() == 1;
     }
 
     /** Counts a promotion; returns false when the deployment had already finished. */

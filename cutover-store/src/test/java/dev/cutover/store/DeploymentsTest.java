@@ -54,6 +54,24 @@ class DeploymentsTest {
     }
 
     @Test
+    void theFirstRequestToStopADeploymentIsTheOneRecordedAndNoneAfterItFinished(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        long id = store.tx(h -> Deployments.create(h, env, 2, 1, "deploy", "canary", "running", NOW));
+        assertThat((boolean) store.tx(h -> Deployments.requestRollback(h, id))).isTrue();
+        assertThat((boolean) store.tx(h -> Deployments.requestAbort(h, id))).isTrue();
+        DeploymentRow asked = store.read(h -> Deployments.unfinished(h)).get(0);
+        assertThat(asked.abortRequested()).isTrue();
+        assertThat(asked.rollbackRequested()).as("cutover rollback came first").isTrue();
+
+        store.tx(h -> {
+            Deployments.save(h, id, "rolled-back", "{}", NOW);
+            return null;
+        });
+        assertThat((boolean) store.tx(h -> Deployments.requestAbort(h, id))).isFalse();
+    }
+
+    @Test
     void aFinishedDeploymentMakesRoomForTheNext(@TempDir Path dir) throws Exception {
         Store store = Store.openEmbedded(dir);
         long env = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();

@@ -70,7 +70,7 @@ public final class DryRun {
                     routed.put(r.id(), r.routing() == Routing.ACTIVE ? TargetState.ACTIVE : TargetState.DRAINING));
             groups.merge(spec.target().number(), new GroupObservation(10_000, 0, 1), DryRun::add);
             groups.merge(spec.stable().number(), new GroupObservation(10_000, 0, 1), DryRun::add);
-            Observations obs = new Observations(agent, runs, routed, weights, weights, false, groups, Map.of(), false,
+            Observations obs = new Observations(agent, runs, routed, weights, weights, false, groups, Map.of(), false, false,
                     promotions, false, now);
             Plan plan = Planner.plan(spec, state, List.copyOf(store.values()), obs);
             boolean releaseStarted = false;

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param groups the router's counts per release of this environment
  * @param inFlight the router's in-flight request count per instance
  * @param abortRequested whether someone asked the deployment to stop and roll back
+ * @param rollbackRequested whether that was {@code cutover rollback} (turning a traffic-shifting deployment around),
+ *                          not {@code cutover abort}
  * @param promotions how many times someone ran {@code cutover promote} on this deployment
  * @param paused whether someone paused the deployment
  * @param now the time of this tick
@@ -33,6 +35,7 @@ public record Observations(
         Map<Integer, GroupObservation> groups,
         Map<String, Integer> inFlight,
         boolean abortRequested,
+        boolean rollbackRequested,
         int promotions,
         boolean paused,
         Instant now) {

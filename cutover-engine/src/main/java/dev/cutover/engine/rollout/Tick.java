@@ -50,7 +50,8 @@ final class Tick {
         if (obs.abortRequested() && state.phase() == Phase.RUNNING) {
             String at = state.step() instanceof Step.AwaitReady r && !r.instances().isEmpty() ? r.instances().get(0)
                     : state.step() instanceof Step.AwaitRelease r ? r.run() : null;
-            fail(new Failure(FailureReason.ABORTED, "aborted on request", at), true);
+            fail(new Failure(FailureReason.ABORTED, obs.rollbackRequested() ? "rolled back on request (cutover "
+                    + "rollback)" : "aborted on request", at), true);
         }
         if (state.phase() == Phase.RUNNING && state.failure() == null) {
             failedAfterTakingTraffic(); // once: a failure held for a person (auto-rollback off) is not repeated

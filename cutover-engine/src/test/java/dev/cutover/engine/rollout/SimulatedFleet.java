@@ -42,6 +42,8 @@ final class SimulatedFleet {
     int requestsPerTick = 0;
     int promotions = 0;
     boolean paused = false;
+    /** Whether an abort asked of {@link #observe} comes from {@code cutover rollback}. */
+    boolean abortIsRollback = false;
     int serving = 0;
     int preview = 0;
     final Set<Integer> badReleases = new HashSet<>();
@@ -147,7 +149,7 @@ final class SimulatedFleet {
     Observations observe(boolean abort) {
         boolean pending = !weightQueue.stream().allMatch(w -> w.equals(acknowledgedWeights));
         return new Observations(agent, runReports(), acknowledged, acknowledgedWeights, pendingWeights, pending,
-                groups, inFlight, abort, promotions, paused, now);
+                groups, inFlight, abort, abort && abortIsRollback, promotions, paused, now);
     }
 
     /** Carries out a plan's actions, checking that none breaks a safety property. */

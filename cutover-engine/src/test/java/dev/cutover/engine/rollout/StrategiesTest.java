@@ -198,9 +198,11 @@ class StrategiesTest {
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).contains(1, 2).hasSize(4);
 
         int launchesBefore = (int) fleet.actions.stream().filter(a -> a instanceof Action.Launch).count();
+        fleet.abortIsRollback = true; // cutover rollback
         Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(true));
         fleet.apply(plan, spec);
         assertThat(plan.actions()).contains(new Action.SetWeights(Map.of(1, 100, 2, 0)), new Action.MarkServing(1));
+        assertThat(plan.next().failure().message()).isEqualTo("rolled back on request (cutover rollback)");
         RolloutState end = fleet.run(spec, plan.next(), 200, 0, 0);
         assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
         assertThat(fleet.actions.stream().filter(a -> a instanceof Action.Launch).count()).isEqualTo(launchesBefore);

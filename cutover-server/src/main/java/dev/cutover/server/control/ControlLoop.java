@@ -278,7 +278,7 @@ public final class ControlLoop implements AutoCloseable {
         Observations obs = new Observations(observed, runObserved, routed, routing.acknowledgedWeights(d.envId()),
                 desiredWeights,
                 routing.weightsPending(d.envId()), groups(environment, groupStats), inFlight, d.abortRequested(),
-                d.promotions(), d.paused(), now);
+                d.rollbackRequested(), d.promotions(), d.paused(), now);
         Plan plan = Planner.plan(spec, state, inventory, obs);
         if (plan.actions().isEmpty() && plan.events().isEmpty() && plan.next().equals(saved)
                 && d.hasState()) {

@@ -119,7 +119,7 @@ public final class Deployer {
                         d.release()).orElseThrow())).inPlace();
                 boolean toStable = to == null || to.equals(d.previousRelease());
                 if (shifting && toStable && d.previousRelease() != null) {
-                    Deployments.requestAbort(h, d.id());
+                    Deployments.requestRollback(h, d.id());
                     return d.id();
                 }
                 throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is in progress; abort it "
