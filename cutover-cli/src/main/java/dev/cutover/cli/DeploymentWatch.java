@@ -57,7 +57,15 @@ final class DeploymentWatch {
      * warm; returns it as it was then. A wait for promotion is said once.
      */
     static DeploymentView events(ApiClient api, DeploymentView started, PrintWriter out) {
-        int seen = 0;
+        return events(api, started, out, 0, false);
+    }
+
+    /**
+     * Prints the events after the {@code after}-th until the deployment finishes, or, unless {@code toTheEnd}, until
+     * its new release serves while the old set is kept warm; returns it as it was then.
+     */
+    static DeploymentView events(ApiClient api, DeploymentView started, PrintWriter out, int after, boolean toTheEnd) {
+        int seen = after;
         boolean toldPromote = false;
         api = api.patient(ApiClient.PATIENCE, notice -> {
             out.println("  (" + notice + ")");
@@ -69,7 +77,10 @@ final class DeploymentWatch {
             ReleaseCommandView release = d.releaseCommand();
             List<EventView> later = new ArrayList<>();
             for (EventView e : d.events()) {
-                seen = Math.max(seen, e.seq());
+                if (e.seq() <= seen) {
+                    continue; // said before
+                }
+                seen = e.seq();
                 // the command's output goes right under the event that started it, before what came after it
                 if (release != null && !output.done() && e.at().isAfter(release.startedAt())) {
                     later.add(e);
@@ -82,7 +93,7 @@ final class DeploymentWatch {
             }
             later.forEach(e -> print(started, e, out));
             out.flush();
-            if (d.finished() || "keep-old".equals(d.awaiting())) {
+            if (d.finished() || !toTheEnd && "keep-old".equals(d.awaiting())) {
                 return d;
             }
             if ("promote".equals(d.awaiting()) && !toldPromote) {

@@ -1,6 +1,7 @@
 package dev.cutover.cli;
 
 import dev.cutover.model.api.DeploymentView;
+import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.ReleaseView;
 import dev.cutover.model.api.RollbackRequest;
 import dev.cutover.model.name.EnvRef;
@@ -52,7 +53,9 @@ final class RollbackCommand extends ApiCommand {
         if (!waitForIt) {
             return 0;
         }
-        DeploymentView end = DeploymentWatch.events(api, d, out());
+        // what happened before the rollback was asked for was said by the deploy; the turn-around goes to its end
+        int said = d.events().stream().mapToInt(EventView::seq).max().orElse(0);
+        DeploymentView end = DeploymentWatch.events(api, d, out(), said, true);
         if (end.phase().equals("rolled-back")) {
             out().println("rolled back: v" + end.previousRelease() + " is serving " + ref);
             out().flush();

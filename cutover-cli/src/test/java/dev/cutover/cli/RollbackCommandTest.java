@@ -3,8 +3,11 @@ package dev.cutover.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -36,9 +39,57 @@ class RollbackCommandTest {
         }
     }
 
+    /** A blue-green deployment in keep-old, as the rollback request returns it, and as it ends. */
+    private static final String TURNED_AROUND = """
+            {"id": 5, "app": "shop", "env": "production", "release": 4, "previousRelease": 3, "version": "v4",
+             "kind": "deploy", "strategy": "blue-green", "phase": "%s", "step": "done", "reason": %s,
+             "message": null, "createdAt": "2026-12-06T07:00:00Z", "finishedAt": %s, "awaiting": %s,
+             "releaseCommand": null, "events": [%s]}
+            """;
+
+    @Test
+    void rollbackWaitsForATurnedAroundDeploymentToEndAndSaysOnlyWhatCameAfterTheRequest() throws Exception {
+        String before = """
+                {"seq": 6, "at": "2026-12-06T07:00:09Z", "message": "v4 serves all traffic; keeping v3 warm"}""";
+        String after = """
+                {"seq": 7, "at": "2026-12-06T07:00:20Z", "message": "switching all traffic back to v3"},
+                {"seq": 8, "at": "2026-12-06T07:00:21Z", "message": "rolled back: v3 is serving"}""";
+        HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/", exchange -> {
+            // the request comes back before the controller has turned the deployment around: still keeping old
+            String json = exchange.getRequestMethod().equals("POST")
+                    ? TURNED_AROUND.formatted("running", "null", "null", "\"keep-old\"", before)
+                    : TURNED_AROUND.formatted("rolled-back", "\"aborted\"", "\"2026-12-06T07:00:21Z\"", "null",
+                            after);
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        api.start();
+        try {
+            StringWriter out = new StringWriter();
+            int exit = run(api, out, new StringWriter(), "rollback", "shop", "--wait");
+
+            assertThat(exit).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("deployment 5 (v4) is rolling back: traffic goes back to v3 at once")
+                    .containsSubsequence("switching all traffic back to v3", "rolled back: v3 is serving",
+                            "rolled back: v3 is serving shop/production")
+                    .doesNotContain("keeping v3 warm", "FAILED");
+        } finally {
+            api.stop(0);
+        }
+    }
+
     private static int run(HttpServer api, StringWriter err, String... args) {
+        return run(api, new StringWriter(), err, args);
+    }
+
+    private static int run(HttpServer api, StringWriter out, StringWriter err, String... args) {
         CommandLine cl = CutoverCommand.commandLine();
-        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
