@@ -102,6 +102,25 @@ class AdoptionTest {
     }
 
     @Test
+    void aProcessThatExitedWhileNoAgentRanIsStartedAgainWithTheRestartCounted() {
+        h.apply(web("web-1", h.app));
+        InstanceReport before = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+
+        h.restartAgent(() -> {
+            ProcessHandle.of(before.pid()).orElseThrow().destroyForcibly();
+            await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(before.pid()));
+        });
+
+        InstanceReport found = h.find("web-1").orElseThrow();
+        assertThat(found.phase()).as("an exit, as the controller must see it").isEqualTo(InstancePhase.BACKOFF);
+        assertThat(found.reason()).startsWith("exited while no agent was running (pid " + before.pid() + " was gone");
+        h.apply(web("web-1", h.app));
+        InstanceReport after = h.await("web-1", r -> r.phase() == InstancePhase.HEALTHY);
+        assertThat(after.pid()).isNotEqualTo(before.pid());
+        assertThat(after.restarts()).isEqualTo(1);
+    }
+
+    @Test
     void aProcessWhosePidWasNeverSavedIsFoundInItsWorkingDirectoryAndAdoptedNotStartedTwice() throws Exception {
         h.apply(web("web-1", h.app));
         InstanceReport before = h.awaitPhase("web-1", InstancePhase.HEALTHY);
@@ -165,8 +184,9 @@ class AdoptionTest {
 
         InstanceReport ghost = h.find("ghost").orElseThrow();
         assertThat(ghost.pid()).isZero();
-        assertThat(ghost.phase()).isEqualTo(InstancePhase.STOPPED);
-        assertThat(ghost.reason()).contains("lost: pid " + stranger.pid());
+        assertThat(ghost.phase()).isEqualTo(InstancePhase.BACKOFF);
+        assertThat(ghost.reason()).startsWith("exited while no agent was running (pid " + stranger.pid() + " was gone "
+                + "or another process when the agent started), starting again in ");
 
         long rev = h.apply();
         await().atMost(Harness.PATIENCE).until(() -> h.agent().report().appliedRevision() == rev);

@@ -96,6 +96,12 @@ final class Instance {
             instance.restarts = record.restarts();
             if (adopted.isPresent()) {
                 instance.adopt(adopted.get(), record.phase());
+            } else if (record.pid() > 0 && record.phase() != null && record.phase().alive()
+                    && record.phase() != InstancePhase.STOPPING) {
+                // it ran when the last agent saved it: it exited while no agent watched it, and counts as an exit
+                // (a restart, the crash-loop count), or a deployment would take the new process for its first
+                instance.restartLater("exited while no agent was running (pid " + record.pid() + " was gone or "
+                        + "another process when the agent started)", "starting again");
             } else {
                 instance.becomeStopped(record.pid() > 0
                         ? "lost: pid " + record.pid() + " was gone or another process when the agent started"
