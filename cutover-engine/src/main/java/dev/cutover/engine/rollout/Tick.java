@@ -129,8 +129,9 @@ final class Tick {
 
     /**
      * In place, once every instance runs the new release: watch the new ones with all the traffic for the policy's
-     * {@code watch} before the deployment is done. Traffic shifting watches at its switch instead, with the old set
-     * still warm; a rollback, a scale and a deployment that started no web instance are not watched.
+     * {@code watch} before the deployment is done (its other process types too: a worker that exits then fails it
+     * as well). Traffic shifting watches at its switch instead, with the old set still warm; a rollback, a scale and a
+     * deployment that started no instance are not watched.
      */
     private boolean watchInPlace(ReleaseShape goal) {
         Duration watch = spec.policy().watch();
@@ -138,12 +139,14 @@ final class Tick {
                 || spec.scales()) {
             return false;
         }
-        long started = inventory.values().stream().filter(r -> r.running() && r.type().equals(ReleaseShape.WEB)
-                && r.release() == goal.number() && r.routing() == Routing.ACTIVE && state.numberOf(r.id()) > 0).count();
-        if (started == 0) {
+        List<InstanceRecord> started = inventory.values().stream().filter(r -> r.running()
+                && r.release() == goal.number() && state.numberOf(r.id()) > 0).toList();
+        if (started.isEmpty()) {
             return false;
         }
-        events.add("v" + goal.number() + " serves all traffic; watching it for " + seconds(watch) + " before it is done");
+        boolean web = started.stream().anyMatch(r -> r.type().equals(ReleaseShape.WEB));
+        events.add("v" + goal.number() + (web ? " serves all traffic" : " runs all its instances") + "; watching it for "
+                + seconds(watch) + " before it is done");
         state = state.switched(now).with(new Step.Watch(now.plus(watch), obs.groups()), now);
         return true;
     }
@@ -330,7 +333,13 @@ final class Tick {
      */
     private void failedAfterTakingTraffic() {
         for (InstanceRecord rec : inventory.values()) {
-            if (!rec.running() || rec.routing() != Routing.ACTIVE || state.numberOf(rec.id()) == 0) {
+            boolean web = rec.type().equals(ReleaseShape.WEB);
+            if (!rec.running() || state.numberOf(rec.id()) == 0) {
+                continue;
+            }
+            // web: once routed; another type (no traffic): once it was running, that is, no longer awaited ready
+            boolean awaited = state.step() instanceof Step.AwaitReady r && r.instances().contains(rec.id());
+            if (web ? rec.routing() != Routing.ACTIVE : awaited) {
                 continue;
             }
             Observation o = obs.instances().get(rec.id());
@@ -348,8 +357,9 @@ final class Tick {
             if (seen != null) {
                 boolean exited = o.phase() != InstancePhase.UNHEALTHY;
                 fail(new Failure(exited ? FailureReason.EXITED : FailureReason.UNHEALTHY, rec.id()
-                        + (exited ? " exited" : " turned unhealthy") + " after it had passed its health checks and "
-                        + "taken traffic: " + seen + evidence(o), rec.id()), false);
+                        + (exited ? " exited" : " turned unhealthy") + (web ? " after it had passed its health checks "
+                        + "and taken traffic: " : " after it had started running: ") + seen + evidence(o), rec.id()),
+                        false);
                 return;
             }
         }

@@ -368,6 +368,31 @@ class StrategiesTest {
     }
 
     @Test
+    void aWorkerThatExitsAfterItWasRunningFailsTheDeploymentDuringTheWatch() {
+        SimulatedFleet fleet = fleetWith(1);
+        fleet.store.put("old-worker", new InstanceRecord("old-worker", 1, "worker", true, Routing.NONE));
+        fleet.agent.put("old-worker", new Observation(InstancePhase.RUNNING, "running", List.of()));
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 1, "worker", 1)),
+                new ReleaseShape(1, Map.of("web", 1, "worker", 1)), simple(DeployPolicy.ROLLING));
+        RolloutState state = RolloutState.start(3, fleet.now);
+        while (!(state.step() instanceof Step.Watch) && !state.phase().finished()) {
+            state = fleet.tick(spec, state).next();
+        }
+        String worker = fleet.store.values().stream().filter(r -> r.running() && r.type().equals("worker"))
+                .findFirst().orElseThrow().id();
+        fleet.exited.put(worker, new Observation(InstancePhase.BACKOFF, "exited: code 1, restarting in 0.2s",
+                List.of(), 1));
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 1);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.EXITED);
+        assertThat(end.failure().message()).startsWith(worker + " exited after it had started running: exited: code 1");
+        assertThat(fleet.store.values()).filteredOn(r -> r.running() && r.type().equals("worker"))
+                .singleElement().satisfies(r -> assertThat(r.release()).isEqualTo(1));
+    }
+
+    @Test
     void aPauseStopsTheClockOfTheStepItHolds() {
         SimulatedFleet fleet = new SimulatedFleet(12, 0, 100);
         fleet.running("old-1", 1);
