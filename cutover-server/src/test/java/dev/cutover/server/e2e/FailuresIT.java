@@ -207,6 +207,24 @@ class FailuresIT {
     }
 
     @Test
+    void aWorkerThatDiesAfterItStartedRunningIsCaughtByTheWatchAndRolledBack(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello-python", "app");
+        try (RunningServer server = RunningServer.start(tmp)) {
+            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+
+            var config = server.cli("config", "set", "shop", "WORKER_CRASH_AFTER=3s", "--wait");
+
+            assertThat(config.exit()).as(config.all()).isEqualTo(1);
+            assertThat(config.out()).containsPattern("d2-worker-\\d+ running after")
+                    .containsPattern("d2-worker-\\d+ exited after it had started running: exited: code 1")
+                    .contains("WORKER_CRASH_AFTER 3s is over, exiting with status 1")
+                    .contains("FAILED and was rolled back to v1: exited");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status("shop").instances())
+                    .extracting(InstanceView::release).containsOnly(1).hasSize(3));
+        }
+    }
+
+    @Test
     void rollbackRestoresThePreviousCodeAndConfigUnderLoad(@TempDir Path tmp) throws Exception {
         Path app = RunningServer.example(tmp, "hello", "app");
         RunningServer.writeManifest(app, MANIFEST.formatted("exec java Hello.java", "60s"));
