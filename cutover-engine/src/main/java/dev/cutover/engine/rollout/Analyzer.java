@@ -32,7 +32,8 @@ final class Analyzer {
         }
         boolean compare = a.compareToStable() && stable != null && stable.requests() > 0;
         double rate = candidate.errorRate();
-        if (compare ? rate - stable.errorRate() > a.maxErrorRate() : rate > a.maxErrorRate()) {
+        double excess = compare ? rate - stable.errorRate() : rate;
+        if (excess - NOISE * standardError(candidate, compare ? stable : null) > a.maxErrorRate()) {
             return new Verdict.Fail("5xx rate " + pct(rate) + " is above " + (compare
                     ? "the stable group's " + pct(stable.errorRate()) + " by more than " + pct(a.maxErrorRate())
                     : "the limit of " + pct(a.maxErrorRate())) + " (" + seen + ")");
@@ -48,6 +49,28 @@ final class Analyzer {
             }
         }
         return new Verdict.Pass("passed: " + seen);
+    }
+
+    /**
+     * How many standard errors of the measured rates an error rate must be above the limit by before it fails: the
+     * judgement is made again on every tick of a bake, so a candidate exactly as good as the stable group, at 10% errors
+     * over 100 requests, must not fail on a run of bad luck (with a plain comparison it did, in 5 of 12 canaries
+     * measured). A release that fails most requests is still over the limit well beyond this from its first 100.
+     */
+    static final double NOISE = 3.0;
+
+    /** The standard error of the candidate's 5xx rate, or of its difference with the stable group's. */
+    private static double standardError(GroupObservation candidate, GroupObservation stable) {
+        double variance = variance(candidate);
+        if (stable != null) {
+            variance += variance(stable);
+        }
+        return Math.sqrt(variance);
+    }
+
+    private static double variance(GroupObservation g) {
+        double p = g.errorRate();
+        return g.requests() == 0 ? 0 : p * (1 - p) / g.requests();
     }
 
     private static String describe(String name, GroupObservation g) {
