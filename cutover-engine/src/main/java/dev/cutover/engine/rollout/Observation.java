@@ -16,4 +16,9 @@ public record Observation(InstancePhase phase, String reason, List<String> probe
     public Observation(InstancePhase phase, String reason, List<String> probes) {
         this(phase, reason, probes, 0);
     }
+
+    /** Whether its latest probe failed: the agent's probe lines read {@code 21:37:38.788 fail: ...}, oldest first. */
+    public boolean lastProbeFailed() {
+        return !probes.isEmpty() && probes.getLast().contains(" fail: ");
+    }
 }

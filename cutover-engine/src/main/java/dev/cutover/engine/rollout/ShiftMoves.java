@@ -83,14 +83,14 @@ final class ShiftMoves {
                 t.events.add("v" + target.number() + " serves all traffic; keeping v" + stable.number() + " warm for "
                         + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover promote ends "
                         + "this early");
-                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false, t.obs.groups()), t.now);
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false, t.obs.groups(), false), t.now);
                 return true;
             }
             if (!watch.isZero()) {
                 // an instance that exits or turns unhealthy meanwhile fails the deployment: traffic goes back at once
                 t.events.add("v" + target.number() + " serves all traffic; watching it for " + Tick.seconds(watch)
                         + " with v" + stable.number() + " still warm before draining it");
-                t.state = t.state.with(new Step.KeepOld(t.now.plus(watch), true, t.obs.groups()), t.now);
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(watch), true, t.obs.groups(), false), t.now);
                 return true;
             }
         }
@@ -234,10 +234,18 @@ final class ShiftMoves {
             t.state = t.state.promotionUsed(t.now).with(new Step.Choose(), t.now);
             return true;
         }
-        if (t.watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b))) {
+        if (t.watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b, k.extended()))) {
             return true;
         }
+        // the short watch waits for probes that have just failed to decide; keep-old is long enough for them
+        if (k.settling() && !t.now.isBefore(k.until()) && t.probesUndecided(k.until(), k.extended())) {
+            if (!k.extended()) {
+                t.state = t.state.with(new Step.KeepOld(k.until(), true, k.baseline(), true), t.now);
+            }
+            return false;
+        }
         if (!t.now.isBefore(k.until())) {
+            t.sayIfUnjudged(k.baseline());
             t.state = t.state.with(new Step.Choose(), t.now);
             return true;
         }

@@ -100,9 +100,11 @@ public sealed interface Step {
      * Traffic has switched; the old set stays warm, for an instant rollback, until {@code until}: blue-green's
      * {@code keep-old}, or, when {@code settling}, the short watch every other traffic-shifting deployment keeps over
      * its new set before it drains the old one (the policy's {@code watch}). Either way the new release's traffic since
-     * {@code baseline} (the router's counts when it began) is judged, as in a bake.
+     * {@code baseline} (the router's counts when it began) is judged, as in a bake. {@code extended}: as for
+     * {@link Watch}, the short watch goes on until probes that had just failed decide.
      */
-    record KeepOld(Instant until, boolean settling, Map<Integer, GroupObservation> baseline) implements Step {
+    record KeepOld(Instant until, boolean settling, Map<Integer, GroupObservation> baseline, boolean extended)
+            implements Step {
         public KeepOld {
             baseline = baseline == null ? Map.of() : Map.copyOf(baseline); // null: saved before it was kept
         }
@@ -113,8 +115,10 @@ public sealed interface Step {
      * traffic until {@code until} (the policy's {@code watch}) before the deployment is done, so that a release that
      * crashes seconds after its first passing probes, or answers errors to real requests while its health check
      * passes, is rolled back rather than declared serving. Its traffic since {@code baseline} is judged, as in a bake.
+     * {@code extended}: at {@code until} an instance's latest probe had failed, and the watch goes on until its probes
+     * decide (it passes again, or turns unhealthy and fails the deployment).
      */
-    record Watch(Instant until, Map<Integer, GroupObservation> baseline) implements Step {
+    record Watch(Instant until, Map<Integer, GroupObservation> baseline, boolean extended) implements Step {
         public Watch {
             baseline = baseline == null ? Map.of() : Map.copyOf(baseline);
         }

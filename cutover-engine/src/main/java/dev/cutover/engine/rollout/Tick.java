@@ -147,7 +147,7 @@ final class Tick {
         boolean web = started.stream().anyMatch(r -> r.type().equals(ReleaseShape.WEB));
         events.add("v" + goal.number() + (web ? " serves all traffic" : " runs all its instances") + "; watching it for "
                 + seconds(watch) + " before it is done");
-        state = state.switched(now).with(new Step.Watch(now.plus(watch), obs.groups()), now);
+        state = state.switched(now).with(new Step.Watch(now.plus(watch), obs.groups(), false), now);
         return true;
     }
 
@@ -157,14 +157,38 @@ final class Tick {
             state = state.promotionUsed(now).with(new Step.Choose(), now);
             return true;
         }
-        if (watchFailed(w.baseline(), b -> new Step.Watch(w.until(), b))) {
+        if (watchFailed(w.baseline(), b -> new Step.Watch(w.until(), b, w.extended()))) {
             return true;
         }
+        if (!now.isBefore(w.until()) && probesUndecided(w.until(), w.extended())) {
+            if (!w.extended()) {
+                state = state.with(new Step.Watch(w.until(), w.baseline(), true), now);
+            }
+            return false;
+        }
         if (!now.isBefore(w.until())) {
+            sayIfUnjudged(w.baseline());
             state = state.with(new Step.Choose(), now);
             return true;
         }
         return false;
+    }
+
+    /**
+     * At the end of a watch that gave no verdict for want of traffic: says so, as a bake that goes on without one
+     * does, so that nobody takes the silence for a pass.
+     */
+    void sayIfUnjudged(Map<Integer, GroupObservation> baseline) {
+        if (spec.stable().number() == 0 || state.phase() != Phase.RUNNING || state.failure() != null) {
+            return;
+        }
+        Analysis a = spec.policy().analysis() != null ? spec.policy().analysis() : Analysis.guard();
+        long requests = obs.groups().getOrDefault(spec.target().number(), GroupObservation.NONE)
+                .since(baseline.get(spec.target().number())).requests();
+        if (requests < a.minRequests()) {
+            events.add("not judged: v" + spec.target().number() + " answered " + requests + " requests while watched, "
+                    + "need " + a.minRequests() + "; going on");
+        }
     }
 
     /**
@@ -363,6 +387,28 @@ final class Tick {
                 return;
             }
         }
+    }
+
+    /**
+     * At the end of a watch: whether an instance of the new release this deployment started and routed has just
+     * failed a probe. A hang shows as probes timing out one after another, and a run of them takes longer than a
+     * short watch (three of interval plus timeout); one failed probe is not a verdict yet, so the watch goes on until
+     * the probes decide: a pass ends it, the agent's unhealthy verdict fails the deployment. At most a deadline past
+     * {@code until}. Says so once, when not {@code extended} yet.
+     */
+    boolean probesUndecided(Instant until, boolean extended) {
+        if (!now.isBefore(until.plus(spec.deadline()))) {
+            return false;
+        }
+        List<String> failing = inventory.values().stream().filter(r -> r.running()
+                && r.release() == spec.target().number() && r.routing() == Routing.ACTIVE && state.numberOf(r.id()) > 0)
+                .filter(r -> obs.instances().get(r.id()) instanceof Observation o && o.lastProbeFailed())
+                .map(InstanceRecord::id).toList();
+        if (!failing.isEmpty() && !extended) {
+            events.add(String.join(", ", failing) + (failing.size() == 1 ? ": its" : ": their")
+                    + " latest probe failed; watching on until the probes decide");
+        }
+        return !failing.isEmpty();
     }
 
     /**

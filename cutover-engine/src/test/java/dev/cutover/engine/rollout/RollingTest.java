@@ -188,6 +188,8 @@ class RollingTest {
         RolloutState end = fleet.run(spec, state, 100, Integer.MAX_VALUE, 2);
         assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(end.updatedAt()).isEqualTo(watchFrom.plus(DeployPolicy.DEFAULT_WATCH));
+        assertThat(fleet.events).as("no traffic in this fleet: the silence is not a pass")
+                .contains("not judged: v2 answered 0 requests while watched, need 100; going on");
     }
 
     @Test
@@ -236,6 +238,32 @@ class RollingTest {
         SimulatedFleet same = answering(0.04, 0.06);
         assertThat(same.run(watched(1, 2, 2), RolloutState.start(7, same.now), 300, Integer.MAX_VALUE, 1).phase())
                 .as("within 5 points of the old release's rate").isEqualTo(Phase.SUCCEEDED);
+    }
+
+    @Test
+    void aWatchDoesNotEndOnAFailedProbeButWaitsForTheProbesToDecide() {
+        SimulatedFleet fleet = new SimulatedFleet(16, 1, 2);
+        fleet.running("old-1", 1);
+        RolloutSpec spec = watched(1, 2, 1);
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+        Instant until = ((Step.Watch) state.step()).until();
+        List<String> failing = List.of("00:00:01.000 pass: 200 from GET /health in 1ms",
+                "00:00:02.500 fail: HttpTimeoutException from GET /health: timed out after 1000ms");
+        fleet.exited.put("d7-web-1", new Observation(InstancePhase.HEALTHY, "healthy: 2 probes passed", failing, 0));
+        while (fleet.now.isBefore(until.plusSeconds(3))) {
+            state = fleet.tick(spec, state).next();
+        }
+
+        assertThat(state.phase()).as("a hang is not over at the first failed probe").isEqualTo(Phase.RUNNING);
+        assertThat(state.step()).isInstanceOf(Step.Watch.class).matches(s -> ((Step.Watch) s).extended());
+        assertThat(fleet.events).filteredOn(e -> e.contains("latest probe failed")).containsExactly(
+                "d7-web-1: its latest probe failed; watching on until the probes decide");
+
+        fleet.exited.put("d7-web-1", new Observation(InstancePhase.UNHEALTHY, "unhealthy: 3 probes failed", failing, 0));
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.UNHEALTHY);
     }
 
     @Test

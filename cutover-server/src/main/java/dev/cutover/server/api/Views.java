@@ -180,8 +180,10 @@ final class Views {
                     + left(k.until(), now) + " left)"
                     : "keeping the old set warm for an instant rollback (" + left(k.until(), now)
                     + " left; cutover promote ends it now)";
-            case Step.Watch w -> "watching the new release with all traffic before the deployment is done ("
-                    + left(w.until(), now) + " left)";
+            case Step.Watch w -> w.extended() ? "watching the new release on: an instance's latest probe failed, "
+                    + "waiting for its probes to decide"
+                    : "watching the new release with all traffic before the deployment is done (" + left(w.until(), now)
+                    + " left)";
             case Step.Done d -> "done";
         };
         return state.pausedAt() != null ? "paused on request (cutover resume): " + step : step;

@@ -49,8 +49,8 @@ class ViewsTest {
     @Test
     void theWatchAtTheEndOfAnInPlaceDeploymentSaysWhatItWaitsForAndHowLong() {
         Instant t0 = Instant.parse("2026-12-06T07:00:00Z");
-        RolloutState watching = new RolloutState(4, Phase.RUNNING, new Step.Watch(t0.plusSeconds(5), Map.of()), 3, null, t0, 0,
-                0, null, t0, false);
+        RolloutState watching = new RolloutState(4, Phase.RUNNING, new Step.Watch(t0.plusSeconds(5), Map.of(), false),
+                3, null, t0, 0, 0, null, t0, false);
         assertThat(Views.describe(watching, t0.plusSeconds(2)))
                 .isEqualTo("watching the new release with all traffic before the deployment is done (3s left)");
     }
