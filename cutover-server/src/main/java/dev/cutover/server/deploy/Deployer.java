@@ -323,9 +323,11 @@ public final class Deployer {
             }
             return id;
         } catch (DeploymentInProgressException e) {
-            throw ApiException.conflict("deployment " + e.running() + " of " + env.app() + "/" + env.name()
-                    + " is in progress; wait for it (cutover status " + env.app() + "/" + env.name()
-                    + ") or abort it (cutover abort " + env.app() + "/" + env.name() + ")", e.running());
+            String ref = env.app() + "/" + env.name();
+            throw ApiException.conflict("deployment " + e.running() + " of " + ref + " is in progress; wait for it "
+                    + "(cutover status " + ref + "; when it keeps its old set warm or waits for approval, cutover "
+                    + "promote " + ref + " moves it on) or abort it (cutover abort " + ref + ": it rolls back)",
+                    e.running());
         }
     }
 
