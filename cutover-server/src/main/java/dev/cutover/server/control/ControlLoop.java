@@ -288,7 +288,8 @@ public final class ControlLoop implements AutoCloseable {
         RolloutState next = withEvidence(state, plan.next());
         List<String> events = new ArrayList<>(plan.events());
         if (next != plan.next() && next.failure() != null) {
-            events.add("evidence: " + next.failure().message());
+            // the failure's own event says what failed; this one adds the log lines behind it, not the message again
+            events.add(next.failure().message().substring(plan.next().failure().message().length()).strip());
         }
         String json = writeState(next);
         // read before the transaction: the agent is not the store, and a slow read must not hold the write lock
