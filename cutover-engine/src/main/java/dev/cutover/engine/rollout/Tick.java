@@ -56,6 +56,15 @@ final class Tick {
         if (state.phase() == Phase.RUNNING && state.failure() == null) {
             failedAfterTakingTraffic(); // once: a failure held for a person (auto-rollback off) is not repeated
         }
+        if (obs.paused() && state.phase() == Phase.RUNNING && state.failure() == null) {
+            // a pause holds the clock, not the judging: all the traffic is on the new release meanwhile
+            switch (state.step()) {
+                case Step.Watch w -> watchFailed(w.baseline(), b -> new Step.Watch(w.until(), b, w.extended()));
+                case Step.KeepOld k -> watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b,
+                        k.extended()));
+                default -> { }
+            }
+        }
         if (obs.paused() && state.phase() == Phase.RUNNING) {
             if (state.pausedAt() == null) {
                 state = state.pausedSince(now);

@@ -241,6 +241,20 @@ class RollingTest {
     }
 
     @Test
+    void aPausedWatchStillJudgesTheTrafficItHolds() {
+        SimulatedFleet fleet = answering(0.02, 0.0);
+        RolloutSpec spec = watched(1, 2, 2);
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+        fleet.paused = true;
+        fleet.errorRates.put(2, 0.5);
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 1);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().reason()).isEqualTo(FailureReason.ANALYSIS);
+    }
+
+    @Test
     void aWatchDoesNotEndOnAFailedProbeButWaitsForTheProbesToDecide() {
         SimulatedFleet fleet = new SimulatedFleet(16, 1, 2);
         fleet.running("old-1", 1);
