@@ -117,7 +117,7 @@ final class ShiftMoves {
             }
             case TrafficStep.Pause p -> {
                 Analysis chosen = t.spec.policy().analysis();
-                Analysis analysis = chosen != null ? chosen : Analysis.guard();
+                Analysis analysis = t.analysis();
                 String judged = (chosen != null ? "; analysing: " : "; analysing (the default; deploy.analysis "
                         + "chooses): ") + analysis.describe();
                 Duration d = p.duration();

@@ -191,7 +191,7 @@ final class Tick {
         if (spec.stable().number() == 0 || state.phase() != Phase.RUNNING || state.failure() != null) {
             return;
         }
-        Analysis a = spec.policy().analysis() != null ? spec.policy().analysis() : Analysis.guard();
+        Analysis a = analysis();
         long requests = obs.groups().getOrDefault(spec.target().number(), GroupObservation.NONE)
                 .since(baseline.get(spec.target().number())).requests();
         if (requests < a.minRequests()) {
@@ -441,7 +441,7 @@ final class Tick {
             since = Map.of();
             state = state.with(restarting.apply(since), now);
         }
-        Analysis a = spec.policy().analysis() != null ? spec.policy().analysis() : Analysis.guard();
+        Analysis a = analysis();
         GroupObservation candidate = obs.groups().getOrDefault(target.number(), GroupObservation.NONE)
                 .since(since.get(target.number()));
         GroupObservation before = served(obs.groups().get(stable.number()));
@@ -459,6 +459,11 @@ final class Tick {
 
     private static GroupObservation served(GroupObservation g) {
         return g == null || g.requests() == 0 ? null : g;
+    }
+
+    /** What judges traffic when no step names its own: the policy's {@code analysis}, else the default guard. */
+    Analysis analysis() {
+        return spec.policy().analysis() != null ? spec.policy().analysis() : Analysis.guard();
     }
 
     /** Whether the router's counts went down since {@code baseline}: it restarted and counts from zero again. */
