@@ -4,6 +4,7 @@ import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EventView;
 import dev.cutover.model.api.ReleaseView;
 import dev.cutover.model.api.RollbackRequest;
+import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.name.EnvRef;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -46,9 +47,11 @@ final class RollbackCommand extends ApiCommand {
         if (d.kind().equals("rollback") || output == OutputFormat.json) {
             return DeployCommand.report(api, ref, d, waitForIt, output, this);
         }
-        // a traffic-shifting deployment in progress was turned around: its stable set is still warm
-        out().println("deployment " + d.id() + " (v" + d.release() + ") is rolling back: traffic goes back to v"
-                + d.previousRelease() + " at once, its instances are still running; no process starts");
+        // a deployment in progress was turned around: a traffic-shifting one still has its stable set warm
+        out().println("deployment " + d.id() + " (v" + d.release() + ") is rolling back: " + (DeployPolicy.inPlace(
+                d.strategy()) ? "v" + d.previousRelease() + " goes back in place of v" + d.release() + " by "
+                + d.strategy() : "traffic goes back to v" + d.previousRelease() + " at once, its instances are still "
+                + "running; no process starts"));
         out().flush();
         if (!waitForIt) {
             return 0;

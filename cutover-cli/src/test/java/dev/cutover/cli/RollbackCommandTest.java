@@ -9,6 +9,8 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class RollbackCommandTest {
@@ -39,16 +41,23 @@ class RollbackCommandTest {
         }
     }
 
-    /** A blue-green deployment in keep-old, as the rollback request returns it, and as it ends. */
+    /**
+     * A deployment in progress (blue-green in keep-old, rolling in its watch), as the rollback request returns it, and
+     * as it ends.
+     */
     private static final String TURNED_AROUND = """
             {"id": 5, "app": "shop", "env": "production", "release": 4, "previousRelease": 3, "version": "v4",
-             "kind": "deploy", "strategy": "blue-green", "phase": "%s", "step": "done", "reason": %s,
+             "kind": "deploy", "strategy": "%s", "phase": "%s", "step": "done", "reason": %s,
              "message": null, "createdAt": "2026-12-06T07:00:00Z", "finishedAt": %s, "awaiting": %s,
              "releaseCommand": null, "events": [%s]}
             """;
 
-    @Test
-    void rollbackWaitsForATurnedAroundDeploymentToEndAndSaysOnlyWhatCameAfterTheRequest() throws Exception {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "blue-green | traffic goes back to v3 at once, its instances are still running; no process starts",
+        "rolling    | v3 goes back in place of v4 by rolling"})
+    void rollbackWaitsForATurnedAroundDeploymentToEndAndSaysOnlyWhatCameAfterTheRequest(String strategy, String how)
+            throws Exception {
         String before = """
                 {"seq": 6, "at": "2026-12-06T07:00:09Z", "message": "v4 serves all traffic; keeping v3 warm"}""";
         String after = """
@@ -58,8 +67,8 @@ class RollbackCommandTest {
         api.createContext("/", exchange -> {
             // the request comes back before the controller has turned the deployment around: still keeping old
             String json = exchange.getRequestMethod().equals("POST")
-                    ? TURNED_AROUND.formatted("running", "null", "null", "\"keep-old\"", before)
-                    : TURNED_AROUND.formatted("rolled-back", "\"aborted\"", "\"2026-12-06T07:00:21Z\"", "null",
+                    ? TURNED_AROUND.formatted(strategy, "running", "null", "null", "\"keep-old\"", before)
+                    : TURNED_AROUND.formatted(strategy, "rolled-back", "\"aborted\"", "\"2026-12-06T07:00:21Z\"", "null",
                             after);
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -74,7 +83,7 @@ class RollbackCommandTest {
             int exit = run(api, out, new StringWriter(), "rollback", "shop", "--wait");
 
             assertThat(exit).as(out.toString()).isZero();
-            assertThat(out.toString()).contains("deployment 5 (v4) is rolling back: traffic goes back to v3 at once")
+            assertThat(out.toString()).contains("deployment 5 (v4) is rolling back: " + how + "\n")
                     .containsSubsequence("switching all traffic back to v3", "rolled back: v3 is serving",
                             "rolled back: v3 is serving shop/production")
                     .doesNotContain("keeping v3 warm", "FAILED");

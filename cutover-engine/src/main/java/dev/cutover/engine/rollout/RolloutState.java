@@ -105,7 +105,8 @@ public record RolloutState(long deployment, Phase phase, Step step, int nextSeq,
                     w.deadline().plus(paused));
             case Step.Bake b -> new Step.Bake(b.since().plus(paused), b.until() == null ? null : b.until().plus(paused),
                     b.deadline().plus(paused), b.analysis(), b.baseline(), b.analysisStep());
-            case Step.KeepOld k -> new Step.KeepOld(k.until().plus(paused), k.settling(), k.baseline(), k.extended());
+            case Step.KeepOld k -> new Step.KeepOld(k.until().plus(paused), k.settling(), k.baseline(), k.extended(),
+                    k.watched() == null ? null : k.watched().plus(paused));
             case Step.Watch w -> new Step.Watch(w.until().plus(paused), w.baseline(), w.extended());
             case Step.Choose c -> c;
             case Step.Done d -> d;

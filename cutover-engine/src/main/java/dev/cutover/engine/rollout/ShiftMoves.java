@@ -4,6 +4,7 @@ import dev.cutover.model.manifest.Analysis;
 import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.manifest.TrafficStep;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -83,14 +84,15 @@ final class ShiftMoves {
                 t.events.add("v" + target.number() + " serves all traffic; keeping v" + stable.number() + " warm for "
                         + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover promote ends "
                         + "this early");
-                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false, t.obs.groups(), false), t.now);
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false, t.obs.groups(), false,
+                        watch.isZero() ? null : t.now.plus(watch)), t.now);
                 return true;
             }
             if (!watch.isZero()) {
                 // an instance that exits or turns unhealthy meanwhile fails the deployment: traffic goes back at once
                 t.events.add("v" + target.number() + " serves all traffic; watching it for " + Tick.seconds(watch)
                         + " with v" + stable.number() + " still warm before draining it");
-                t.state = t.state.with(new Step.KeepOld(t.now.plus(watch), true, t.obs.groups(), false), t.now);
+                t.state = t.state.with(new Step.KeepOld(t.now.plus(watch), true, t.obs.groups(), false, null), t.now);
                 return true;
             }
         }
@@ -234,15 +236,25 @@ final class ShiftMoves {
             t.state = t.state.promotionUsed(t.now).with(new Step.Choose(), t.now);
             return true;
         }
-        if (t.watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b, k.extended()))) {
+        if (t.watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b, k.extended(), k.watched()))) {
             return true;
         }
-        // the short watch waits for probes that have just failed to decide; keep-old is long enough for them
-        if (k.settling() && !t.now.isBefore(k.until()) && t.probesUndecided(k.until(), k.extended())) {
+        // a watch (the short one, or the start of keep-old) waits for probes that have just failed to decide
+        Instant watchEnd = k.settling() ? k.until() : k.watched();
+        if (watchEnd != null && !t.now.isBefore(watchEnd) && t.probesUndecided(watchEnd, k.extended())) {
             if (!k.extended()) {
-                t.state = t.state.with(new Step.KeepOld(k.until(), true, k.baseline(), true), t.now);
+                t.state = t.state.with(new Step.KeepOld(k.until(), k.settling(), k.baseline(), true, k.watched()),
+                        t.now);
             }
             return false;
+        }
+        if (!k.settling() && k.watched() != null && !t.now.isBefore(k.watched()) && t.now.isBefore(k.until())) {
+            // the watch is over and nothing failed: from here on the old set is kept for a person's rollback
+            t.events.add("v" + t.spec.target().number() + " watched for " + Tick.seconds(t.spec.policy().watch())
+                    + " with all the traffic, no failure; v" + t.spec.stable().number() + " stays warm for "
+                    + Tick.seconds(Duration.between(t.now, k.until())) + " more");
+            t.state = t.state.with(new Step.KeepOld(k.until(), false, k.baseline(), k.extended(), null), t.now);
+            return true;
         }
         if (!t.now.isBefore(k.until())) {
             t.sayIfUnjudged(k.baseline());

@@ -101,10 +101,12 @@ public sealed interface Step {
      * {@code keep-old}, or, when {@code settling}, the short watch every other traffic-shifting deployment keeps over
      * its new set before it drains the old one (the policy's {@code watch}). Either way the new release's traffic since
      * {@code baseline} (the router's counts when it began) is judged, as in a bake. {@code extended}: as for
-     * {@link Watch}, the short watch goes on until probes that had just failed decide.
+     * {@link Watch}, the short watch, or the watch at the start of keep-old, goes on until probes that had just failed
+     * decide. {@code watched}: in keep-old, when its first {@code watch} ends, so that {@code deploy --wait} returns
+     * only once the new release has been watched; null once it has (and when settling, which is all watch).
      */
-    record KeepOld(Instant until, boolean settling, Map<Integer, GroupObservation> baseline, boolean extended)
-            implements Step {
+    record KeepOld(Instant until, boolean settling, Map<Integer, GroupObservation> baseline, boolean extended,
+            Instant watched) implements Step {
         public KeepOld {
             baseline = baseline == null ? Map.of() : Map.copyOf(baseline); // null: saved before it was kept
         }

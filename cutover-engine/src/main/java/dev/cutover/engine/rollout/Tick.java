@@ -61,7 +61,7 @@ final class Tick {
             switch (state.step()) {
                 case Step.Watch w -> watchFailed(w.baseline(), b -> new Step.Watch(w.until(), b, w.extended()));
                 case Step.KeepOld k -> watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b,
-                        k.extended()));
+                        k.extended(), k.watched()));
                 default -> { }
             }
         }
@@ -156,6 +156,7 @@ final class Tick {
         boolean web = started.stream().anyMatch(r -> r.type().equals(ReleaseShape.WEB));
         events.add("v" + goal.number() + (web ? " serves all traffic" : " runs all its instances") + "; watching it for "
                 + seconds(watch) + " before it is done");
+        actions.add(new Action.MarkServing(goal.number())); // as at a switch: status names what takes the traffic
         state = state.switched(now).with(new Step.Watch(now.plus(watch), obs.groups(), false), now);
         return true;
     }
@@ -639,6 +640,9 @@ final class Tick {
                     + "nothing to undo"
                     : stable.number() == 0 ? "stopping the new instances: there is no earlier release to go back to"
                     : "rolling back to v" + stable.number());
+            if (state.switchedAt() != null && spec.policy().inPlace() && stable.number() != 0) {
+                actions.add(new Action.MarkServing(stable.number())); // in place, it served from the watch on
+            }
             state = state.failed(Phase.ROLLING_BACK, why, now);
         } else {
             events.add("rollback failed (" + why.reason().word() + "): " + why.message()

@@ -184,6 +184,7 @@ class RollingTest {
         assertThat(((Step.Watch) state.step()).until()).isEqualTo(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH));
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::id).containsExactly("d7-web-1", "d7-web-2");
         assertThat(fleet.events).contains("v2 serves all traffic; watching it for 5.0s before it is done");
+        assertThat(fleet.serving).as("what takes all the traffic is what serves").isEqualTo(2);
         Instant watchFrom = state.switchedAt();
         RolloutState end = fleet.run(spec, state, 100, Integer.MAX_VALUE, 2);
         assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
@@ -202,10 +203,13 @@ class RollingTest {
         fleet.exited.put("d7-web-2", new Observation(InstancePhase.BACKOFF, "exited: code 3, restarting in 0.2s",
                 List.of(), 1));
 
+        assertThat(fleet.serving).isEqualTo(2);
+
         RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 1);
 
         assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
         assertThat(end.failure().reason()).isEqualTo(FailureReason.EXITED);
+        assertThat(fleet.serving).as("the release it goes back to serves again").isEqualTo(1);
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
         assertThat(fleet.violations).isEmpty();
     }

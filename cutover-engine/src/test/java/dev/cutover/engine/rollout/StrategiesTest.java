@@ -7,6 +7,7 @@ import dev.cutover.model.manifest.Analysis;
 import dev.cutover.model.manifest.DeployPolicy;
 import dev.cutover.model.manifest.TrafficStep;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -244,15 +245,25 @@ class StrategiesTest {
         assertThat(events.subList(0, watchFrom)).noneMatch(e -> e.startsWith("draining old-"));
     }
 
-    @Test
-    void aKeepOldShorterThanTheWatchLastsAsLongAsTheWatchAndAWatchOfZeroDrainsAtOnce() {
-        SimulatedFleet fleet = fleetWith(2);
-        RolloutSpec spec = spec(policy(DeployPolicy.BLUE_GREEN, DeployPolicy.Batch.ONE, true, false,
-                Duration.ofSeconds(2), List.of(), null), 2, 2);
+    /** Blue-green from v1 to v2, two instances each, without preview or approval. */
+    private static RolloutSpec blueGreen(Duration keepOld) {
+        return spec(policy(DeployPolicy.BLUE_GREEN, DeployPolicy.Batch.ONE, true, false, keepOld, List.of(), null), 2, 2);
+    }
+
+    /** Deployment 3 ticked until traffic has switched and the old set is kept warm. */
+    private static RolloutState untilSwitched(SimulatedFleet fleet, RolloutSpec spec) {
         RolloutState state = RolloutState.start(3, fleet.now);
         while (!(state.step() instanceof Step.KeepOld)) {
             state = fleet.tick(spec, state).next();
         }
+        return state;
+    }
+
+    @Test
+    void aKeepOldShorterThanTheWatchLastsAsLongAsTheWatchAndAWatchOfZeroDrainsAtOnce() {
+        SimulatedFleet fleet = fleetWith(2);
+        RolloutSpec spec = blueGreen(Duration.ofSeconds(2));
+        RolloutState state = untilSwitched(fleet, spec);
         Step.KeepOld keepOld = (Step.KeepOld) state.step();
         assertThat(keepOld.until()).isEqualTo(state.switchedAt().plus(DeployPolicy.DEFAULT_WATCH));
         assertThat(keepOld.settling()).isFalse();
@@ -268,11 +279,39 @@ class StrategiesTest {
     }
 
     @Test
+    void keepOldStartsWithTheWatchAndSaysWhenTheNewSetHasBeenWatchedWithoutFailure() {
+        SimulatedFleet fleet = fleetWith(2);
+        RolloutSpec spec = blueGreen(Duration.ofMinutes(1));
+        RolloutState state = untilSwitched(fleet, spec);
+        Instant switched = state.switchedAt();
+        Step.KeepOld keepOld = (Step.KeepOld) state.step();
+        assertThat(keepOld.watched()).isEqualTo(switched.plus(DeployPolicy.DEFAULT_WATCH));
+        assertThat(keepOld.until()).isEqualTo(switched.plus(Duration.ofMinutes(1)));
+
+        // a pause holds the watch's end as it holds keep-old's
+        RolloutState paused = state.pausedSince(fleet.now);
+        Step.KeepOld resumed = (Step.KeepOld) paused.resumed(fleet.now.plusSeconds(7)).step();
+        assertThat(resumed.watched()).isEqualTo(keepOld.watched().plusSeconds(7));
+        assertThat(resumed.until()).isEqualTo(keepOld.until().plusSeconds(7));
+
+        List<String> events = new ArrayList<>();
+        while (state.step() instanceof Step.KeepOld k && k.watched() != null) {
+            Plan plan = fleet.tick(spec, state);
+            events.addAll(plan.events());
+            state = plan.next();
+        }
+        assertThat(state.step()).isInstanceOf(Step.KeepOld.class);
+        assertThat(fleet.now).isAfterOrEqualTo(switched.plus(DeployPolicy.DEFAULT_WATCH));
+        assertThat(events).containsExactly("v2 watched for 5.0s with all the traffic, no failure; v1 stays warm for "
+                + "55.0s more");
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).contains(1, 2).hasSize(4);
+    }
+
+    @Test
     void aNewSetAnsweringErrorsDuringKeepOldIsJudgedAndTrafficGoesBackToTheWarmOldSet() {
         SimulatedFleet fleet = fleetWith(2);
         fleet.errorRates.put(2, 0.5);
-        RolloutSpec spec = spec(policy(DeployPolicy.BLUE_GREEN, DeployPolicy.Batch.ONE, true, false,
-                Duration.ofMinutes(10), List.of(), null), 2, 2);
+        RolloutSpec spec = blueGreen(Duration.ofMinutes(10));
 
         RolloutState end = run(fleet, spec, new ArrayList<>(), 2);
 
@@ -288,10 +327,7 @@ class StrategiesTest {
     void aNewSetThatCrashesWhileWatchedAfterTheSwitchSendsTrafficBackToTheWarmOldSet() {
         SimulatedFleet fleet = fleetWith(3);
         RolloutSpec spec = spec(simple(DeployPolicy.IMMUTABLE), 3, 3);
-        RolloutState state = RolloutState.start(3, fleet.now);
-        while (!(state.step() instanceof Step.KeepOld)) {
-            state = fleet.tick(spec, state).next();
-        }
+        RolloutState state = untilSwitched(fleet, spec);
         assertThat(((Step.KeepOld) state.step()).settling()).isTrue();
         fleet.exited.put("d3-web-2", new Observation(InstancePhase.BACKOFF, "exited: code 3, restarting in 0.2s",
                 List.of(), 1));

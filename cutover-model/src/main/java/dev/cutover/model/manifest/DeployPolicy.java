@@ -108,7 +108,6 @@ public record DeployPolicy(
         };
     }
 
-    /** In place: instances are replaced where they stand, and traffic follows them. */
     /**
      * How {@code cutover scale} moves: in place, all the difference in one batch, new instances before any old one
      * stops (so capacity never drops below the smaller of the two counts); the deadlines, stop timeout and
@@ -119,7 +118,13 @@ public record DeployPolicy(
                 false, false, Duration.ZERO, List.of(), null, Duration.ZERO);
     }
 
+    /** In place: instances are replaced where they stand, and traffic follows them. */
     public boolean inPlace() {
+        return inPlace(strategy);
+    }
+
+    /** Whether {@code strategy} replaces instances where they stand, rather than shifting traffic to a new set. */
+    public static boolean inPlace(String strategy) {
         return strategy.equals(ALL_AT_ONCE) || strategy.equals(ROLLING) || strategy.equals(ROLLING_WITH_ADDITIONAL_BATCH);
     }
 

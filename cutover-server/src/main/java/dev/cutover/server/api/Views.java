@@ -139,7 +139,8 @@ final class Views {
             step = describe(state, clock.instant());
             awaiting = state.pausedAt() != null && d.finishedAt() == null ? "resume"
                     : switch (state.step()) {
-                        case Step.KeepOld k -> k.settling() ? null : "keep-old";
+                        // keep-old's first watch is still a verdict to wait for
+                        case Step.KeepOld k -> k.settling() || k.watched() != null ? null : "keep-old";
                         case Step.Bake b when b.until() == null && !b.analysisStep() -> "promote";
                         default -> null;
                     };
@@ -178,6 +179,8 @@ final class Views {
                     : "paused until cutover promote";
             case Step.KeepOld k -> k.settling() ? "watching the new set with all traffic before draining the old one ("
                     + left(k.until(), now) + " left)"
+                    : k.watched() != null ? "watching the new set with all traffic, the old one warm (" + left(k.watched(),
+                    now) + " left of the watch, " + left(k.until(), now) + " of keep-old; cutover promote ends it now)"
                     : "keeping the old set warm for an instant rollback (" + left(k.until(), now)
                     + " left; cutover promote ends it now)";
             case Step.Watch w -> w.extended() ? "watching the new release on: an instance's latest probe failed, "

@@ -104,9 +104,11 @@ public final class Deployer {
     }
 
     /**
-     * Goes back to release {@code to}, or to the release that served before the current one. While a
-     * traffic-shifting deployment is in progress (a canary baking, blue-green keeping the old set warm), rollback
-     * turns that deployment around instead: traffic goes back to the stable set at once, no process starts.
+     * Goes back to release {@code to}, or to the release that served before the current one. While a deployment of a
+     * new release or config is in progress, rollback turns that deployment around instead, as a failure would: a
+     * traffic-shifting one (a canary baking, blue-green keeping the old set warm) sends traffic back to the stable
+     * set at once and starts no process; an in-place one (during its batches or its watch) puts the stable release
+     * back by its strategy.
      */
     public long rollback(EnvRef ref, Integer to) {
         Instant now = clock.instant();
@@ -115,10 +117,14 @@ public final class Deployer {
             Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
             if (running.isPresent()) {
                 DeploymentRow d = running.get();
-                boolean shifting = !ReleaseCatalog.policyOf(d, ReleaseCatalog.parse(Releases.get(h, env.id(),
-                        d.release()).orElseThrow())).inPlace();
+                if (d.kind().equals(ControlLoop.ROLLBACK)) {
+                    throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is a rollback to v"
+                            + d.release() + " already; follow it with cutover status " + ref, d.id());
+                }
+                boolean newRelease = !d.kind().equals(ControlLoop.SCALE) && d.previousRelease() != null
+                        && d.previousRelease() != d.release();
                 boolean toStable = to == null || to.equals(d.previousRelease());
-                if (shifting && toStable && d.previousRelease() != null) {
+                if (newRelease && toStable) {
                     Deployments.requestRollback(h, d.id());
                     return d.id();
                 }

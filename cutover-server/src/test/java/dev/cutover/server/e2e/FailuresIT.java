@@ -178,22 +178,30 @@ class FailuresIT {
         }
     }
 
-    @Test
-    void aReleaseAnsweringErrorsWhileItsHealthCheckPassesIsRolledBackByTheWatchAtTheEnd(@TempDir Path tmp)
-            throws Exception {
+    /**
+     * In place, the watch after the last old instance has gone; blue-green, the watch at the start of keep-old, which
+     * {@code deploy --wait} waits for before it returns.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "rolling    | watch=5s    | v2 serves all traffic; watching it for 5.0s before it is done",
+        "blue-green | keep-old=5m | v2 serves all traffic; keeping v1 warm for 300.0s"})
+    void aReleaseAnsweringErrorsWhileItsHealthCheckPassesIsRolledBackByTheWatchAtTheEnd(String strategy,
+            String setting, String watched, @TempDir Path tmp) throws Exception {
         Path good = app(tmp, "good", MANIFEST.formatted("exec java Hello.java", "60s"));
         Path bad = app(tmp, "bad", MANIFEST.formatted("ERROR_RATE=0.5 exec java Hello.java", "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
             LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
 
-            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--wait");
+            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--strategy", strategy,
+                    "--set", setting, "--wait");
             load.stop();
             LoadResult seen = load.await();
 
             assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
             assertThat(deploy.out())
-                    .containsSubsequence("v2 serves all traffic; watching it for 5.0s before it is done",
+                    .containsSubsequence(watched,
                             "failed (analysis): analysis of v2 failed while it was watched with all the traffic: 5xx "
                                     + "rate", "rolled back: v1 is serving")
                     .contains("FAILED and was rolled back to v1: analysis");
@@ -235,19 +243,11 @@ class FailuresIT {
             assertThat(config.out()).contains("config revision 1 of shop/production").contains("v2 (v1) is serving");
             assertThat(greeting(server)).startsWith("Howdy from hello v1");
 
-            LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
-            LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
-            var rollback = server.cli("rollback", "shop", "--wait");
-            Thread.sleep(1000);
-            load.stop();
-            perRequest.stop();
-            LoadResult a = load.await();
-            LoadResult b = perRequest.await();
+            UnderLoad rollback = rollbackUnderLoad(server);
 
-            assertThat(rollback.exit()).as(rollback.all()).isZero();
-            assertThat(rollback.out()).contains("rollback v1").contains("v1 (v1) is serving");
-            assertThat(a.failed()).as(a.summary()).isZero();
-            assertThat(b.failed()).as(b.summary()).isZero();
+            assertThat(rollback.cli().exit()).as(rollback.cli().all()).isZero();
+            assertThat(rollback.cli().out()).contains("rollback v1").contains("v1 (v1) is serving");
+            rollback.assertNoRequestFailed();
             assertThat(greeting(server)).startsWith("Hello from hello v1");
             var releases = server.cli("releases", "shop");
             assertThat(releases.out()).containsPattern("v1 +v1 .*rev 0 +deploy .*serving");
@@ -277,7 +277,46 @@ class FailuresIT {
             assertThat(back.exit()).as(back.all()).isZero();
             assertThat(back.out()).contains("rollback v" + immutable).contains("strategy rolling")
                     .doesNotContain("immutable");
+
+            // during the watch at the end of an in-place deployment, rollback turns that deployment around: the
+            // release before it goes back in place, by its strategy
+            var watched = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v3", "--set", "watch=60s");
+            assertThat(watched.exit()).as(watched.all()).isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.status("shop").deployment().step()
+                    .startsWith("watching the new release"));
+            int bad = server.status("shop").deployment().release();
+            UnderLoad turned = rollbackUnderLoad(server);
+
+            assertThat(turned.cli().exit()).as(turned.cli().all()).isZero();
+            assertThat(turned.cli().out()).contains("(v" + bad + ") is rolling back: v" + immutable
+                    + " goes back in place of v" + bad + " by rolling\n")
+                    .contains("rolled back: v" + immutable + " is serving shop/production");
+            EnvStatus end = server.status("shop");
+            assertThat(end.deployment().phase()).isEqualTo("rolled-back");
+            assertThat(end.deployment().message()).isEqualTo("rolled back on request (cutover rollback)");
+            assertThat(end.serving().number()).isEqualTo(immutable);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status("shop").instances())
+                    .extracting(InstanceView::release).containsOnly(immutable).hasSize(2));
+            turned.assertNoRequestFailed();
         }
+    }
+
+    /** What {@code cutover rollback shop --wait} printed, and what keep-alive and per-connection load saw meanwhile. */
+    private record UnderLoad(RunningServer.Cli cli, LoadResult keepAlive, LoadResult perRequest) {
+        void assertNoRequestFailed() {
+            assertThat(keepAlive.failed()).as(keepAlive.summary()).isZero();
+            assertThat(perRequest.failed()).as(perRequest.summary()).isZero();
+        }
+    }
+
+    private static UnderLoad rollbackUnderLoad(RunningServer server) throws Exception {
+        LoadClient keepAlive = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
+        LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
+        var rollback = server.cli("rollback", "shop", "--wait");
+        Thread.sleep(1000); // the load goes on a while after the rollback
+        keepAlive.stop();
+        perRequest.stop();
+        return new UnderLoad(rollback, keepAlive.await(), perRequest.await());
     }
 
     private static String greeting(RunningServer server) throws Exception {
