@@ -73,6 +73,9 @@ public final class DryRun {
             Observations obs = new Observations(agent, runs, routed, weights, weights, false, groups, Map.of(), false, false,
                     promotions, false, now);
             Plan plan = Planner.plan(spec, state, List.copyOf(store.values()), obs);
+            // a split asked for in this tick holds from the next one, once the router has it: the tick's events
+            // (the candidate in the router at 0%, a bake's verdict) happened under the split before it
+            Map<Integer, Integer> acknowledged = weights;
             boolean releaseStarted = false;
             for (Action a : plan.actions()) {
                 switch (a) {
@@ -106,7 +109,7 @@ public final class DryRun {
                 // the counts behind a passed analysis are the preview's own, made up to pass it: not shown
                 String shown = event.startsWith("analysis passed: ")
                         ? "analysis passed (the preview assumes the candidate's traffic passes)" : event;
-                steps.add(step(now, shown.replace("d0-", "new-"), store, spec, oldInstances, weights));
+                steps.add(step(now, shown.replace("d0-", "new-"), store, spec, oldInstances, acknowledged));
             }
             if (releaseStarted) {
                 steps.add(step(now, "(the preview assumes the release command exits 0 at once)", store, spec,

@@ -36,6 +36,11 @@ class DryRunTest {
         assertThat(steps).anyMatch(s -> s.what().startsWith("baking for 300.0s; analysing (the default"));
         assertThat(steps).filteredOn(s -> s.what().startsWith("10% of traffic")).singleElement()
                 .satisfies(s -> assertThat(s.newTrafficPercent()).isEqualTo(10));
+        // each line shows the split it happened under, not the one its tick asked the router for
+        assertThat(steps).filteredOn(s -> s.what().contains("are in the router, at 0% of traffic")).singleElement()
+                .satisfies(s -> assertThat(s.newTrafficPercent()).isZero());
+        assertThat(steps).filteredOn(s -> s.what().startsWith("analysis passed")).singleElement()
+                .satisfies(s -> assertThat(s.newTrafficPercent()).isEqualTo(10));
         long last = steps.getLast().atMillis();
         assertThat(last).isBetween(Duration.ofMinutes(5).toMillis(), Duration.ofMinutes(5).plusSeconds(10).toMillis());
         assertThat(steps).allSatisfy(s -> assertThat(s.capacityPercent()).isGreaterThanOrEqualTo(100));
