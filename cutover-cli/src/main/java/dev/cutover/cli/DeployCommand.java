@@ -110,10 +110,11 @@ final class DeployCommand extends ApiCommand {
         String url = api.get(ApiClient.envPath(ref), EnvStatus.class).url();
         if (output == OutputFormat.json) {
             if (wait) {
-                d = waitQuietly(cmd.patient(api), d);
+                d = waitQuietly(cmd.patient(api), d, false);
             }
             cmd.printJson(d);
-            return !wait || d.phase().equals("succeeded") ? 0 : CliException.DEPLOYMENT_FAILED;
+            return !wait || d.phase().equals("succeeded") || DeploymentWatch.keepingOld(d) ? 0
+                    : CliException.DEPLOYMENT_FAILED;
         }
         cmd.out().println("deployment " + d.id() + ": " + d.kind() + " v" + d.release() + " (" + d.version() + ") to "
                 + ref + ", strategy " + d.strategy());
@@ -125,8 +126,12 @@ final class DeployCommand extends ApiCommand {
         return DeploymentWatch.follow(api, d, url, cmd.out());
     }
 
-    private static DeploymentView waitQuietly(ApiClient api, DeploymentView d) {
-        while (!d.finished()) {
+    /**
+     * As the text output waits: to the end, or, unless {@code toTheEnd}, until the new release serves, watched, with
+     * the old set warm.
+     */
+    static DeploymentView waitQuietly(ApiClient api, DeploymentView d, boolean toTheEnd) {
+        while (!d.finished() && (toTheEnd || !DeploymentWatch.keepingOld(d))) {
             try {
                 Thread.sleep(250);
             } catch (InterruptedException e) {

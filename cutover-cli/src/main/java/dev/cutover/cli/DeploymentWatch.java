@@ -42,6 +42,14 @@ final class DeploymentWatch {
         return outcome(end, url, out);
     }
 
+    /**
+     * Whether the new release serves and has been watched, and the deployment stays open only to keep the old set warm
+     * for a rollback (blue-green's keep-old): where a {@code --wait} returns 0.
+     */
+    static boolean keepingOld(DeploymentView d) {
+        return !d.finished() && "keep-old".equals(d.awaiting());
+    }
+
     /** Whether the router sends the environment's requests anywhere (scaled to web=0, it answers 503). */
     private static boolean routed(ApiClient api, DeploymentView end) {
         try {
@@ -93,7 +101,7 @@ final class DeploymentWatch {
             }
             later.forEach(e -> print(started, e, out));
             out.flush();
-            if (d.finished() || !toTheEnd && "keep-old".equals(d.awaiting())) {
+            if (d.finished() || !toTheEnd && keepingOld(d)) {
                 return d;
             }
             if ("promote".equals(d.awaiting()) && !toldPromote) {

@@ -44,8 +44,14 @@ final class RollbackCommand extends ApiCommand {
         }
         DeploymentView d = api.post(ApiClient.envPath(ref) + "/rollback", new RollbackRequest(number),
                 DeploymentView.class);
-        if (d.kind().equals("rollback") || output == OutputFormat.json) {
+        if (d.kind().equals("rollback")) {
             return DeployCommand.report(api, ref, d, waitForIt, output, this);
+        }
+        if (output == OutputFormat.json) {
+            // a deployment in progress turned around: it has done what was asked when it has rolled back
+            DeploymentView end = waitForIt ? DeployCommand.waitQuietly(patient(api), d, true) : d;
+            printJson(end);
+            return !waitForIt || end.phase().equals("rolled-back") ? 0 : CliException.DEPLOYMENT_FAILED;
         }
         // a deployment in progress was turned around: a traffic-shifting one still has its stable set warm
         out().println("deployment " + d.id() + " (v" + d.release() + ") is rolling back: " + (DeployPolicy.inPlace(

@@ -2,12 +2,14 @@ package dev.cutover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,21 +65,11 @@ class RollbackCommandTest {
         String after = """
                 {"seq": 7, "at": "2026-12-06T07:00:20Z", "message": "switching all traffic back to v3"},
                 {"seq": 8, "at": "2026-12-06T07:00:21Z", "message": "rolled back: v3 is serving"}""";
-        HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        api.createContext("/", exchange -> {
-            // the request comes back before the controller has turned the deployment around: still keeping old
-            String json = exchange.getRequestMethod().equals("POST")
-                    ? TURNED_AROUND.formatted(strategy, "running", "null", "null", "\"keep-old\"", before)
-                    : TURNED_AROUND.formatted(strategy, "rolled-back", "\"aborted\"", "\"2026-12-06T07:00:21Z\"", "null",
-                            after);
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        api.start();
+        // the request comes back before the controller has turned the deployment around: still keeping old
+        HttpServer api = answering(exchange -> exchange.getRequestMethod().equals("POST")
+                ? TURNED_AROUND.formatted(strategy, "running", "null", "null", "\"keep-old\"", before)
+                : TURNED_AROUND.formatted(strategy, "rolled-back", "\"aborted\"", "\"2026-12-06T07:00:21Z\"", "null",
+                        after));
         try {
             StringWriter out = new StringWriter();
             int exit = run(api, out, new StringWriter(), "rollback", "shop", "--wait");
@@ -90,6 +82,61 @@ class RollbackCommandTest {
         } finally {
             api.stop(0);
         }
+    }
+
+    @Test
+    void withJsonATurnedAroundDeploymentIsWaitedForToItsEndAndRolledBackIsSuccess() throws Exception {
+        String before = """
+                {"seq": 6, "at": "2026-12-06T07:00:09Z", "message": "v4 serves all traffic; keeping v3 warm"}""";
+        HttpServer api = answering(exchange -> exchange.getRequestMethod().equals("POST")
+                ? TURNED_AROUND.formatted("blue-green", "running", "null", "null", "\"keep-old\"", before)
+                : TURNED_AROUND.formatted("blue-green", "rolled-back", "\"aborted\"", "\"2026-12-06T07:00:21Z\"",
+                        "null", ""));
+        try {
+            StringWriter out = new StringWriter();
+            int exit = run(api, out, new StringWriter(), "rollback", "shop", "--wait", "--output", "json");
+
+            assertThat(exit).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("\"phase\" : \"rolled-back\"").doesNotContain("keep-old");
+        } finally {
+            api.stop(0);
+        }
+    }
+
+    @Test
+    void withJsonAWaitEndsAsTheTextOneDoesWhenTheNewReleaseServesWithTheOldSetKeptWarm() throws Exception {
+        // a rollback to a blue-green release is blue-green too: once watched, it keeps the set it left warm
+        String rollback = TURNED_AROUND.replace("\"kind\": \"deploy\"", "\"kind\": \"rollback\"")
+                .formatted("blue-green", "running", "null", "null", "\"keep-old\"", "");
+        String env = """
+                {"app": "shop", "env": "production", "url": "http://shop-production.localhost:8080/", "instances": [],
+                 "traffic": [], "stopped": []}""";
+        HttpServer api = answering(exchange -> exchange.getRequestURI().getPath().endsWith("/production")
+                ? env : rollback);
+        try {
+            StringWriter out = new StringWriter();
+            int exit = run(api, out, new StringWriter(), "rollback", "shop", "--wait", "--output", "json");
+
+            assertThat(exit).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("\"awaiting\" : \"keep-old\"");
+        } finally {
+            api.stop(0);
+        }
+    }
+
+    /** A real HTTP server on loopback answering each request with the JSON {@code body} gives for it. */
+    private static HttpServer answering(Function<HttpExchange, String> body) throws Exception {
+        HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/", exchange -> {
+            byte[] bytes = body.apply(exchange).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        api.start();
+        return api;
     }
 
     private static int run(HttpServer api, StringWriter err, String... args) {
