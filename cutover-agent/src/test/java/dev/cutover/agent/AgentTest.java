@@ -187,6 +187,23 @@ class AgentTest {
     }
 
     @Test
+    void anAppWhoseShellDiesOnTermFirstStillGetsOneTermAndTheWholeStopTimeout() {
+        // the command's shell keeps the app as a child (a command follows it) and dies at once on TERM; the app, in
+        // the same process group, takes 6 s to shut down: longer than a stray's grace, shorter than the stop timeout
+        h.apply(withStop(worker("w-1", h.app, "sh -c 'trap \"echo got TERM; sleep 6; echo finished; exit 0\" TERM; "
+                + "echo ready; while true; do sleep 0.1; done'; echo after"), List.of("TERM", "KILL"),
+                Duration.ofSeconds(20)));
+        InstanceReport r = h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && h.log("w-1").contains("ready"));
+
+        h.apply();
+
+        InstanceReport stopped = h.awaitPhase("w-1", InstancePhase.STOPPED);
+        assertThat(stopped.reason()).matches("stopped by TERM after ([6-9]|1\\d)\\.\\ds");
+        assertThat(h.log("w-1")).containsOnlyOnce("got TERM").contains("finished").doesNotContain("after");
+        assertThat(Harness.alive(r.pid())).isFalse();
+    }
+
+    @Test
     void aKilledInstanceIsRestartedOnTheSamePort() {
         h.apply(web("web-1", h.app));
         InstanceReport first = h.awaitPhase("web-1", InstancePhase.HEALTHY);

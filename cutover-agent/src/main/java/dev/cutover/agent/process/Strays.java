@@ -35,12 +35,18 @@ public final class Strays {
 
     private Strays() {}
 
-    /** The live processes this JVM adopted as orphans that carry {@code CUTOVER_INSTANCE=instanceId}. */
-    public static List<Stray> of(String instanceId) {
+    /**
+     * The live processes this JVM adopted as orphans that carry {@code CUTOVER_INSTANCE=instanceId}, outside the
+     * instance's process group {@code group}. One still in that group is not a stray: its leader exited first (a
+     * shell that dies on TERM while the app it started finishes its shutdown), and the group's stop signals and
+     * timeout still reach it.
+     */
+    public static List<Stray> of(String instanceId, long group) {
         String tag = "\0CUTOVER_INSTANCE=" + instanceId + "\0";
         List<Stray> found = new ArrayList<>();
         for (ProcStat s : ProcFs.all()) {
-            if (s.ppid() == SELF && !s.exited() && !JdkChildren.contains(s.pid()) && environment(s.pid()).contains(tag)) {
+            if (s.ppid() == SELF && !s.exited() && s.pgrp() != group && !JdkChildren.contains(s.pid())
+                    && environment(s.pid()).contains(tag)) {
                 found.add(new Stray(s, commandLine(s.pid()), Listeners.of(s.pgrp())));
             }
         }

@@ -320,7 +320,7 @@ final class Instance {
 
     /** On exit, what the process left running outside its group is looked for before the lock is taken. */
     private void watchExit(int gen, SupervisedProcess proc) {
-        proc.onExit().thenAccept(status -> exited(gen, status, Strays.of(id)));
+        proc.onExit().thenAccept(status -> exited(gen, status, Strays.of(id, proc.pid())));
     }
 
     /** {@code strays}: processes it left running outside its group, which are stopped now (see {@link Strays}). */

@@ -230,15 +230,18 @@ final class ShiftMoves {
         }
     }
 
-    boolean keepOld(Step.KeepOld k) {
+    boolean keepOld(Step.KeepOld step) {
         if (t.obs.promotions() > t.state.promotionsSeen()) {
-            t.events.add(k.settling() ? "promoted: draining the old set now" : "promoted: ending keep-old now");
+            t.events.add(step.settling() ? "promoted: draining the old set now" : "promoted: ending keep-old now");
             t.state = t.state.promotionUsed(t.now).with(new Step.Choose(), t.now);
             return true;
         }
-        if (t.watchFailed(k.baseline(), b -> new Step.KeepOld(k.until(), k.settling(), b, k.extended(), k.watched()))) {
+        if (t.watchFailed(step.baseline(), b -> new Step.KeepOld(step.until(), step.settling(), b, step.extended(),
+                step.watched()))) {
             return true;
         }
+        // with its baseline as watchFailed left it (rebased, after a router restart)
+        Step.KeepOld k = t.state.step() instanceof Step.KeepOld rebased ? rebased : step;
         // a watch (the short one, or the start of keep-old) waits for probes that have just failed to decide
         Instant watchEnd = k.settling() ? k.until() : k.watched();
         if (watchEnd != null && !t.now.isBefore(watchEnd) && t.probesUndecided(watchEnd, k.extended())) {
@@ -250,8 +253,10 @@ final class ShiftMoves {
         }
         if (!k.settling() && k.watched() != null && !t.now.isBefore(k.watched()) && t.now.isBefore(k.until())) {
             // the watch is over and nothing failed: from here on the old set is kept for a person's rollback
+            String unjudged = t.unjudged(k.baseline());
             t.events.add("v" + t.spec.target().number() + " watched for " + Tick.seconds(t.spec.policy().watch())
-                    + " with all the traffic, no failure; v" + t.spec.stable().number() + " stays warm for "
+                    + " with all the traffic, " + (unjudged == null ? "no failure" : "not judged: " + unjudged)
+                    + "; v" + t.spec.stable().number() + " stays warm for "
                     + Tick.seconds(Duration.between(t.now, k.until())) + " more");
             t.state = t.state.with(new Step.KeepOld(k.until(), false, k.baseline(), k.extended(), null), t.now);
             return true;

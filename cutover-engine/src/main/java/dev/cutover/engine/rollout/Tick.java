@@ -6,6 +6,7 @@ import dev.cutover.model.routing.TargetState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -161,15 +162,17 @@ final class Tick {
         return true;
     }
 
-    private boolean watch(Step.Watch w) {
+    private boolean watch(Step.Watch step) {
         if (obs.promotions() > state.promotionsSeen()) {
             events.add("promoted: ending the watch now");
             state = state.promotionUsed(now).with(new Step.Choose(), now);
             return true;
         }
-        if (watchFailed(w.baseline(), b -> new Step.Watch(w.until(), b, w.extended()))) {
+        if (watchFailed(step.baseline(), b -> new Step.Watch(step.until(), b, step.extended()))) {
             return true;
         }
+        // with its baseline as watchFailed left it (rebased, after a router restart)
+        Step.Watch w = state.step() instanceof Step.Watch rebased ? rebased : step;
         if (!now.isBefore(w.until()) && probesUndecided(w.until(), w.extended())) {
             if (!w.extended()) {
                 state = state.with(new Step.Watch(w.until(), w.baseline(), true), now);
@@ -185,20 +188,36 @@ final class Tick {
     }
 
     /**
-     * At the end of a watch that gave no verdict for want of traffic: says so, as a bake that goes on without one
-     * does, so that nobody takes the silence for a pass.
+     * At the end of a watch that could give no verdict: says so, as a bake that goes on without one does, so that
+     * nobody takes the silence for a pass.
      */
     void sayIfUnjudged(Map<Integer, GroupObservation> baseline) {
+        String why = unjudged(baseline);
+        if (why != null) {
+            events.add("not judged: " + why + "; going on");
+        }
+    }
+
+    /**
+     * Why the new release's traffic since {@code baseline} cannot be judged (too little of it, or nothing to compare
+     * it with); null when it can, or when it is not to be (a first deployment, one already failed).
+     */
+    String unjudged(Map<Integer, GroupObservation> baseline) {
         if (spec.stable().number() == 0 || state.phase() != Phase.RUNNING || state.failure() != null) {
-            return;
+            return null;
         }
         Analysis a = analysis();
         long requests = obs.groups().getOrDefault(spec.target().number(), GroupObservation.NONE)
                 .since(baseline.get(spec.target().number())).requests();
         if (requests < a.minRequests()) {
-            events.add("not judged: v" + spec.target().number() + " answered " + requests + " requests while watched, "
-                    + "need " + a.minRequests() + "; going on");
+            return "v" + spec.target().number() + " answered " + requests + " requests while watched, need "
+                    + a.minRequests();
         }
+        if (a.compareToStable() && stableReference(baseline) == null) {
+            return "v" + spec.stable().number() + " has no counted requests to compare v" + spec.target().number()
+                    + "'s with";
+        }
+        return null;
     }
 
     /**
@@ -426,9 +445,10 @@ final class Tick {
      * policy's {@code analysis}, else the default guard), against the stable release's counts over its life, since it
      * no longer takes traffic. Fails the deployment on a failing verdict; too little traffic is no verdict, and the
      * watch goes on. A first deployment is not judged: it has nothing to compare with or to go back to. When the
-     * router counts from zero again (it restarts with the server), the baseline starts again from its counts, and
-     * {@code restarting} makes the step that carries it; an analysis that compares with the stable release then has
-     * nothing to compare with, and gives no verdict.
+     * router counts from zero again (it restarts with the server), the new release's count starts again from the
+     * router's, and {@code restarting} makes the step that carries that baseline; the stable release's counts in the
+     * baseline stay, as what it is compared with (it takes no traffic to count again). With none (a baseline saved
+     * without them), an analysis that compares with the stable release gives no verdict rather than a guess.
      */
     boolean watchFailed(Map<Integer, GroupObservation> baseline,
             Function<Map<Integer, GroupObservation>, Step> restarting) {
@@ -438,17 +458,18 @@ final class Tick {
             return false;
         }
         Map<Integer, GroupObservation> since = baseline;
-        if (countsRestarted(baseline, obs.groups())) {
-            since = Map.of();
+        GroupObservation targetBase = baseline.get(target.number());
+        if (targetBase != null && countsRestarted(Map.of(target.number(), targetBase), obs.groups())) {
+            since = new HashMap<>(baseline);
+            since.remove(target.number());
             state = state.with(restarting.apply(since), now);
         }
         Analysis a = analysis();
         GroupObservation candidate = obs.groups().getOrDefault(target.number(), GroupObservation.NONE)
                 .since(since.get(target.number()));
-        GroupObservation before = served(obs.groups().get(stable.number()));
-        before = before != null ? before : served(since.get(stable.number()));
+        GroupObservation before = stableReference(since);
         if (a.compareToStable() && before == null) {
-            return false; // nothing to compare with since the router restarted: no verdict, rather than a guess
+            return false; // unjudged() says so at the end of the watch
         }
         if (Analyzer.judge(a, candidate, before) instanceof Analyzer.Verdict.Fail f) {
             fail(new Failure(FailureReason.ANALYSIS, "analysis of v" + target.number() + " failed while it was "
@@ -458,8 +479,17 @@ final class Tick {
         return false;
     }
 
-    private static GroupObservation served(GroupObservation g) {
-        return g == null || g.requests() == 0 ? null : g;
+    /**
+     * What the new release is compared with during a watch: the stable release's counts over the router's life, or
+     * those it had when the watch began if they are more (the router counted from zero again since); null when it
+     * served no request either way.
+     */
+    private GroupObservation stableReference(Map<Integer, GroupObservation> baseline) {
+        GroupObservation counted = obs.groups().get(spec.stable().number());
+        GroupObservation before = baseline.get(spec.stable().number());
+        GroupObservation more = counted == null ? before
+                : before == null || counted.requests() >= before.requests() ? counted : before;
+        return more == null || more.requests() == 0 ? null : more;
     }
 
     /** What judges traffic when no step names its own: the policy's {@code analysis}, else the default guard. */

@@ -259,6 +259,35 @@ class RollingTest {
     }
 
     @Test
+    void aWatchJudgesAgainstTheOldReleasesCountsWhenTheRouterRestartedAndCountsFromZero() {
+        SimulatedFleet fleet = answering(0.02, 0.0);
+        RolloutSpec spec = watched(1, 2, 2);
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+        fleet.restartRouter(); // with the server: v1's counts are gone with it, and v1 serves no more requests
+        fleet.errorRates.put(2, 0.5);
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().message()).contains("5xx rate 50.0% is above the stable group's 2.0%");
+    }
+
+    @Test
+    void aWatchWithNothingToCompareWithGivesNoVerdictAndSaysSo() {
+        SimulatedFleet fleet = answering(0.0, 0.5);
+        fleet.requestsPerTick = 0; // the old release answered nothing this router counted
+        RolloutSpec spec = watched(1, 2, 2);
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+        fleet.requestsPerTick = 100;
+
+        RolloutState end = fleet.run(spec, state, 300, Integer.MAX_VALUE, 0);
+
+        assertThat(end.phase()).as("the guard compares with the old release: no guess without it")
+                .isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.events).contains("not judged: v1 has no counted requests to compare v2's with; going on");
+    }
+
+    @Test
     void aWatchDoesNotEndOnAFailedProbeButWaitsForTheProbesToDecide() {
         SimulatedFleet fleet = new SimulatedFleet(16, 1, 2);
         fleet.running("old-1", 1);

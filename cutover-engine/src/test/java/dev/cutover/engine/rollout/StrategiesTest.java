@@ -308,6 +308,35 @@ class StrategiesTest {
     }
 
     @Test
+    void aKeepOldWatchThatSawTooLittleTrafficSaysItWasNotJudgedWhenItEnds() {
+        SimulatedFleet fleet = fleetWith(2);
+        fleet.requestsPerTick = 0;
+        RolloutSpec spec = blueGreen(Duration.ofMinutes(1));
+
+        RolloutState end = fleet.run(spec, untilSwitched(fleet, spec), 20, Integer.MAX_VALUE, 0);
+
+        assertThat(end.step()).isInstanceOf(Step.KeepOld.class);
+        assertThat(fleet.events).contains("v2 watched for 5.0s with all the traffic, not judged: v2 answered 0 "
+                + "requests while watched, need 100; v1 stays warm for 55.0s more");
+    }
+
+    @Test
+    void aNewSetAnsweringErrorsAfterTheRouterRestartedInKeepOldIsJudgedAgainstTheOldSetsEarlierCounts() {
+        SimulatedFleet fleet = fleetWith(2);
+        fleet.requestsPerTick = 100;
+        RolloutSpec spec = blueGreen(Duration.ofMinutes(10));
+        RolloutState state = untilSwitched(fleet, spec);
+        fleet.restartRouter(); // with the server: the counts start from zero, and v1 at 0% counts nothing again
+        fleet.errorRates.put(2, 0.5);
+
+        RolloutState end = fleet.run(spec, state, 200, Integer.MAX_VALUE, 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().message()).contains("failed while it was watched with all the traffic: 5xx rate "
+                + "50.0% is above the stable group's 0.0%");
+    }
+
+    @Test
     void aNewSetAnsweringErrorsDuringKeepOldIsJudgedAndTrafficGoesBackToTheWarmOldSet() {
         SimulatedFleet fleet = fleetWith(2);
         fleet.errorRates.put(2, 0.5);
