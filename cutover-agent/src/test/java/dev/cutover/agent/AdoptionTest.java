@@ -121,6 +121,24 @@ class AdoptionTest {
     }
 
     @Test
+    void aProcessThatWasStoppingWhenTheAgentWentAndIsGoneIsReportedStoppedNotLost() {
+        h.apply(web("web-1", h.app));
+        InstanceReport before = h.awaitPhase("web-1", InstancePhase.HEALTHY);
+
+        h.restartAgent(() -> {
+            // the agent had sent its stop signal and saved that, and the app went before the next agent came
+            editRecord("web-1", r -> r.put("phase", "STOPPING"));
+            ProcessHandle.of(before.pid()).orElseThrow().destroy();
+            await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(before.pid()));
+        });
+
+        InstanceReport found = h.find("web-1").orElseThrow();
+        assertThat(found.phase()).isEqualTo(InstancePhase.STOPPED);
+        assertThat(found.reason()).isEqualTo("stopped while no agent was running: its stop signal had been sent (pid "
+                + before.pid() + " was gone when the agent started)");
+    }
+
+    @Test
     void aProcessWhosePidWasNeverSavedIsFoundInItsWorkingDirectoryAndAdoptedNotStartedTwice() throws Exception {
         h.apply(web("web-1", h.app));
         InstanceReport before = h.awaitPhase("web-1", InstancePhase.HEALTHY);

@@ -70,7 +70,9 @@ final class DeploymentWatch {
 
     /**
      * Prints the events after the {@code after}-th until the deployment finishes, or, unless {@code toTheEnd}, until
-     * its new release serves while the old set is kept warm; returns it as it was then.
+     * its new release serves while the old set is kept warm; returns it as it was then. Following on from an earlier
+     * event ({@code after} above 0: a deployment turned around by a rollback), the release command's output is not
+     * printed: it belongs to what came before.
      */
     static DeploymentView events(ApiClient api, DeploymentView started, PrintWriter out, int after, boolean toTheEnd) {
         int seen = after;
@@ -82,7 +84,7 @@ final class DeploymentWatch {
         ReleaseOutput output = new ReleaseOutput(api, out);
         DeploymentView d = started;
         while (true) {
-            ReleaseCommandView release = d.releaseCommand();
+            ReleaseCommandView release = after > 0 ? null : d.releaseCommand();
             List<EventView> later = new ArrayList<>();
             for (EventView e : d.events()) {
                 if (e.seq() <= seen) {

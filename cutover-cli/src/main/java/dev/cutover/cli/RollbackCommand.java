@@ -54,10 +54,9 @@ final class RollbackCommand extends ApiCommand {
             return !waitForIt || end.phase().equals("rolled-back") ? 0 : CliException.DEPLOYMENT_FAILED;
         }
         // a deployment in progress was turned around: a traffic-shifting one still has its stable set warm
-        out().println("deployment " + d.id() + " (v" + d.release() + ") is rolling back: " + (DeployPolicy.inPlace(
-                d.strategy()) ? "v" + d.previousRelease() + " goes back in place of v" + d.release() + " by "
-                + d.strategy() : "traffic goes back to v" + d.previousRelease() + " at once, its instances are still "
-                + "running; no process starts"));
+        out().println("deployment " + d.id() + " (v" + d.release() + ") is rolling back to v" + d.previousRelease()
+                + (DeployPolicy.inPlace(d.strategy()) ? " by " + d.strategy() : ": traffic goes back to it at once, its "
+                        + "instances are still running; no process starts"));
         out().flush();
         if (!waitForIt) {
             return 0;

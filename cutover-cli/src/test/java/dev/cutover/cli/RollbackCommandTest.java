@@ -56,8 +56,9 @@ class RollbackCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "blue-green | traffic goes back to v3 at once, its instances are still running; no process starts",
-        "rolling    | v3 goes back in place of v4 by rolling"})
+        "blue-green | rolling back to v3: traffic goes back to it at once, its instances are still running; no "
+                + "process starts",
+        "rolling    | rolling back to v3 by rolling"})
     void rollbackWaitsForATurnedAroundDeploymentToEndAndSaysOnlyWhatCameAfterTheRequest(String strategy, String how)
             throws Exception {
         String before = """
@@ -75,7 +76,7 @@ class RollbackCommandTest {
             int exit = run(api, out, new StringWriter(), "rollback", "shop", "--wait");
 
             assertThat(exit).as(out.toString()).isZero();
-            assertThat(out.toString()).contains("deployment 5 (v4) is rolling back: " + how + "\n")
+            assertThat(out.toString()).contains("deployment 5 (v4) is " + how + "\n")
                     .containsSubsequence("switching all traffic back to v3", "rolled back: v3 is serving",
                             "rolled back: v3 is serving shop/production")
                     .doesNotContain("keeping v3 warm", "FAILED");

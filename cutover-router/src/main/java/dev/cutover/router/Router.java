@@ -342,7 +342,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
     public Map<String, GroupStats> groupStats() {
         Map<String, int[]> live = new HashMap<>();
         for (RouteEntry route : snapshot.routes()) {
-            for (RouteEntry.GroupEntry group : route.groups()) {
+            for (RouteEntry.GroupEntry group : route.everyGroup()) {
                 int[] counts = live.computeIfAbsent(GroupStats.key(route.environment(), group.name()), k -> new int[2]);
                 for (LiveTarget target : group.targets()) {
                     counts[0] += target.inFlight();

@@ -82,6 +82,26 @@ class RouterHealthTest {
     }
 
     @Test
+    void aGroupAtWeightZeroTakesOnlyWhatNoWeightedTargetCouldTake() throws Exception {
+        startRouter(Duration.ofMinutes(5));
+        revived = TestBackend.start("green");
+        router.apply(table(1, route(ENV, HOST, group("v2", 100, active("g1", revived)), group("v1", 0, active("b1", blue)))));
+        for (int i = 0; i < 20; i++) {
+            assertThat(HttpConnection.getOnce(router.port(), HOST, "/").text()).isEqualTo("green");
+        }
+
+        // every process of the weighted group died at once (blue-green's new set, its old one still warm at 0%)
+        router.apply(table(2, route(ENV, HOST, group("v2", 100, activeAt("g1", deadPort), activeAt("g2", deadPort)),
+                group("v1", 0, active("b1", blue)))));
+        for (int i = 0; i < 20; i++) {
+            HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/");
+            assertThat(response.status()).as(response.text()).isEqualTo(200);
+            assertThat(response.text()).isEqualTo("blue");
+        }
+        assertThat(router.targetStats().get("g1").failures()).as("the weighted group is tried first").isPositive();
+    }
+
+    @Test
     void aGroupWhoseTargetsAreAllEjectedFailsOpen() throws Exception {
         startRouter(Duration.ofMinutes(5));
         router.apply(table(1, route(ENV, HOST, group("v1", 100, activeAt("dead", deadPort)))));

@@ -102,6 +102,10 @@ final class Instance {
                 // (a restart, the crash-loop count), or a deployment would take the new process for its first
                 instance.restartLater("exited while no agent was running (pid " + record.pid() + " was gone or "
                         + "another process when the agent started)", "starting again");
+            } else if (record.pid() > 0 && record.phase() == InstancePhase.STOPPING) {
+                // its stop was asked for and begun: it went as asked, only nobody saw how
+                instance.becomeStopped("stopped while no agent was running: its stop signal had been sent (pid "
+                        + record.pid() + " was gone when the agent started)");
             } else {
                 instance.becomeStopped(record.pid() > 0
                         ? "lost: pid " + record.pid() + " was gone or another process when the agent started"

@@ -81,9 +81,10 @@ final class ShiftMoves {
             Duration keepOld = t.spec.policy().keepOld().isZero() ? Duration.ZERO
                     : Collections.max(List.of(t.spec.policy().keepOld(), watch));
             if (!keepOld.isZero()) {
-                t.events.add("v" + target.number() + " serves all traffic; keeping v" + stable.number() + " warm for "
-                        + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover promote ends "
-                        + "this early");
+                t.events.add("v" + target.number() + " serves all traffic; " + (watch.isZero() ? ""
+                        : "watching it for " + Tick.seconds(watch) + " and ") + "keeping v" + stable.number()
+                        + " warm for " + Tick.seconds(keepOld) + ": cutover rollback switches back at once, cutover "
+                        + "promote ends this early");
                 t.state = t.state.with(new Step.KeepOld(t.now.plus(keepOld), false, t.obs.groups(), false,
                         watch.isZero() ? null : t.now.plus(watch)), t.now);
                 return true;

@@ -76,7 +76,7 @@ class DryRunTest {
                 Duration.ofMinutes(10))), 2, HEALTH);
         assertThat(steps).extracting(PreviewStep::what)
                 .contains("(waits here for cutover promote; the preview assumes it at once)")
-                .anyMatch(w -> w.startsWith("v2 serves all traffic; keeping v1 warm for 600.0s"));
+                .anyMatch(w -> w.startsWith("v2 serves all traffic; watching it for 5.0s and keeping v1 warm for 600.0s"));
         assertThat(steps.getLast().atMillis()).isGreaterThanOrEqualTo(Duration.ofMinutes(10).toMillis());
     }
 }

@@ -43,22 +43,26 @@ public record Route(String environment, List<String> hosts, String pathPrefix, L
     /**
      * Each group's share of new requests, in the table's order, by the rule the router picks by: a group with a
      * positive weight and at least one active target gets its weight's part of the total weight of such groups;
-     * every other group (weight 0, or only draining targets) gets none. All zero when no group qualifies.
+     * every other group (weight 0, or only draining targets) gets none. When no group with a weight has an active
+     * target, the groups at weight 0 that have one (standing by) share the requests equally. All zero when no group
+     * has an active target.
      */
     public List<Share> shares() {
         long total = 0;
         for (TargetGroup g : groups) {
-            total += picked(g) ? g.weight() : 0;
+            total += g.weight() > 0 && serves(g) ? g.weight() : 0;
         }
+        long standingBy = total > 0 ? 0 : groups.stream().filter(Route::serves).count();
         List<Share> shares = new ArrayList<>(groups.size());
         for (TargetGroup g : groups) {
             int active = (int) g.targets().stream().filter(t -> t.state() == TargetState.ACTIVE).count();
-            shares.add(new Share(g.name(), picked(g) ? 100.0 * g.weight() / total : 0, active));
+            double percent = !serves(g) ? 0 : total > 0 ? 100.0 * g.weight() / total : 100.0 / standingBy;
+            shares.add(new Share(g.name(), percent, active));
         }
         return shares;
     }
 
-    private static boolean picked(TargetGroup g) {
-        return g.weight() > 0 && g.targets().stream().anyMatch(t -> t.state() == TargetState.ACTIVE);
+    private static boolean serves(TargetGroup g) {
+        return g.targets().stream().anyMatch(t -> t.state() == TargetState.ACTIVE);
     }
 }

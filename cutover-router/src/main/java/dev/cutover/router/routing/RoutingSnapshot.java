@@ -137,10 +137,8 @@ public final class RoutingSnapshot {
 
     private static RouteEntry entryOf(Route route, Map<String, LiveTarget> targets, MetricsRegistry metrics) {
         List<RouteEntry.GroupEntry> groups = new ArrayList<>();
+        List<RouteEntry.GroupEntry> standby = new ArrayList<>();
         for (TargetGroup group : route.groups()) {
-            if (group.weight() == 0) {
-                continue;
-            }
             List<LiveTarget> active = new ArrayList<>();
             for (Target target : group.targets()) {
                 LiveTarget live = targets.get(target.instance());
@@ -149,12 +147,12 @@ public final class RoutingSnapshot {
                 }
             }
             if (!active.isEmpty()) {
-                groups.add(new RouteEntry.GroupEntry(group.name(), group.weight(), active,
-                        metrics.group(route.environment(), group.name()),
+                (group.weight() > 0 ? groups : standby).add(new RouteEntry.GroupEntry(group.name(), group.weight(),
+                        active, metrics.group(route.environment(), group.name()),
                         route.options().balance() == Balance.ROUND_ROBIN, new AtomicInteger()));
             }
         }
-        return new RouteEntry(route.environment(), route.pathPrefix(), groups,
+        return new RouteEntry(route.environment(), route.pathPrefix(), groups, standby,
                 metrics.group(route.environment(), GroupStats.NO_GROUP), route.options());
     }
 

@@ -7,7 +7,9 @@ import java.util.random.RandomGenerator;
  * {@link dev.cutover.model.routing.Balance}: the active target with the fewest requests in flight (ties broken at
  * random), or the next in turn; skipping ejected targets while the group has others. Targets already
  * tried for this request are skipped, and so are groups
- * that have no untried target left, so a retry stays within the route but may change group.
+ * that have no untried target left, so a retry stays within the route but may change group. When no group with a
+ * weight has an untried target left, a group at weight 0 takes the request (a warm standby, such as blue-green's old
+ * set in keep-old, when the new set's processes all died at once), rather than a 502.
  *
  * <p>Pure apart from reading the targets' in-flight counts; the random source is passed in.
  */
@@ -30,7 +32,7 @@ public final class TargetPicker {
             }
         }
         if (totalWeight == 0) {
-            return null;
+            return standby(route, tried, random);
         }
         long ticket = random.nextLong(totalWeight);
         for (RouteEntry.GroupEntry group : route.groups()) {
@@ -43,6 +45,18 @@ public final class TargetPicker {
             }
         }
         throw new IllegalStateException("weights changed while picking: " + route);
+    }
+
+    /** A group at weight 0 with an untried target, at random; {@code null} when there is none. */
+    private static RouteEntry.GroupEntry standby(RouteEntry route, TriedTargets tried, RandomGenerator random) {
+        RouteEntry.GroupEntry chosen = null;
+        int seen = 0;
+        for (RouteEntry.GroupEntry group : route.standby()) {
+            if (hasUntried(group, tried) && random.nextInt(++seen) == 0) {
+                chosen = group;
+            }
+        }
+        return chosen;
     }
 
     private static boolean hasUntried(RouteEntry.GroupEntry group, TriedTargets tried) {

@@ -14,14 +14,16 @@ import net.jqwik.api.constraints.Size;
 
 class TargetPickerTest {
 
+    /** Groups at weight 0 stand by: picked only when no group with a weight has an untried target. */
     @Property
-    void picksOnlyUntriedTargetsOfGroupsWithWeight(
+    void picksOnlyUntriedTargetsOfGroupsWithWeightThenOfThoseStandingBy(
             @ForAll @Size(min = 1, max = 5) List<@IntRange(min = 0, max = 100) Integer> weights,
             @ForAll @IntRange(min = 1, max = 3) int targetsPerGroup,
             @ForAll @IntRange(min = 0, max = 15) int alreadyTried,
             @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<RouteEntry.GroupEntry> groups = new ArrayList<>();
+        List<RouteEntry.GroupEntry> standby = new ArrayList<>();
         List<LiveTarget> all = new ArrayList<>();
         for (int g = 0; g < weights.size(); g++) {
             List<LiveTarget> targets = new ArrayList<>();
@@ -31,22 +33,24 @@ class TargetPickerTest {
                 targets.add(target);
                 all.add(target);
             }
-            if (weights.get(g) > 0) {
-                groups.add(new RouteEntry.GroupEntry("g" + g, weights.get(g), targets));
-            }
+            (weights.get(g) > 0 ? groups : standby).add(new RouteEntry.GroupEntry("g" + g, weights.get(g), targets));
         }
-        RouteEntry route = new RouteEntry("app/env", "/", groups);
+        RouteEntry route = new RouteEntry("app/env", "/", groups, standby);
         Set<LiveTarget> tried = new HashSet<>(all.subList(0, Math.min(alreadyTried, all.size())));
 
         LiveTarget picked = TargetPicker.pick(route, TriedTargets.of(tried), random);
 
-        List<LiveTarget> eligible = groups.stream().flatMap(g -> g.targets().stream())
-                .filter(t -> !tried.contains(t)).toList();
+        List<LiveTarget> weighted = untried(groups, tried);
+        List<LiveTarget> eligible = weighted.isEmpty() ? untried(standby, tried) : weighted;
         if (eligible.isEmpty()) {
             assertThat(picked).isNull();
         } else {
             assertThat(eligible).contains(picked);
         }
+    }
+
+    private static List<LiveTarget> untried(List<RouteEntry.GroupEntry> groups, Set<LiveTarget> tried) {
+        return groups.stream().flatMap(g -> g.targets().stream()).filter(t -> !tried.contains(t)).toList();
     }
 
     @Property

@@ -3,6 +3,7 @@ package dev.cutover.server.control;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.engine.rollout.Action;
 import dev.cutover.engine.rollout.Failure;
+import dev.cutover.engine.rollout.FailureReason;
 import dev.cutover.engine.rollout.InstanceRecord;
 import dev.cutover.engine.rollout.Observation;
 import dev.cutover.engine.rollout.Observations;
@@ -413,11 +414,11 @@ public final class ControlLoop implements AutoCloseable {
 
     /**
      * On the tick a deployment fails, its failure message gains the last log lines of the failing instance, or of
-     * the release command.
+     * the release command. Not when a person asked for it (abort, rollback): nothing failed that they would explain.
      */
     private RolloutState withEvidence(RolloutState before, RolloutState after) {
         Failure f = after.failure();
-        if (f == null || before.failure() != null || f.instance() == null) {
+        if (f == null || before.failure() != null || f.instance() == null || f.reason() == FailureReason.ABORTED) {
             return after;
         }
         String tail;

@@ -11,6 +11,7 @@ import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.manifest.ProcessSpec;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.model.name.VersionLabel;
+import dev.cutover.engine.rollout.Phase;
 import dev.cutover.engine.rollout.ReleaseShape;
 import dev.cutover.engine.rollout.RolloutState;
 import dev.cutover.server.api.ApiException;
@@ -45,6 +46,7 @@ import org.jdbi.v3.core.Handle;
 public final class Deployer {
 
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final String ROLLING_BACK = Phase.ROLLING_BACK.word();
 
     private final Store store;
     private final BlobStore blobs;
@@ -121,15 +123,27 @@ public final class Deployer {
                     throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is a rollback to v"
                             + d.release() + " already; follow it with cutover status " + ref, d.id());
                 }
-                boolean newRelease = !d.kind().equals(ControlLoop.SCALE) && d.previousRelease() != null
-                        && d.previousRelease() != d.release();
+                if (d.phase().equals(ROLLING_BACK)) {
+                    throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is rolling back to v"
+                            + d.previousRelease() + " already; follow it with cutover status " + ref + ", then roll "
+                            + "back further if need be", d.id());
+                }
+                if (d.kind().equals(ControlLoop.SCALE)) {
+                    throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is a scale, which has no "
+                            + "release to go back from; wait for it or abort it (cutover abort " + ref + "), then roll "
+                            + "back", d.id());
+                }
                 boolean toStable = to == null || to.equals(d.previousRelease());
-                if (newRelease && toStable) {
+                if (d.previousRelease() != null && toStable) {
                     Deployments.requestRollback(h, d.id());
                     return d.id();
                 }
-                throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is in progress; abort it "
-                        + "(cutover abort " + ref + ") or wait for it, then roll back", d.id());
+                throw ApiException.conflict(d.previousRelease() == null
+                        ? "deployment " + d.id() + " is the first of " + ref + ": there is nothing to roll back to "
+                                + "(cutover abort " + ref + " stops it)"
+                        : "deployment " + d.id() + " of " + ref + " is in progress from v" + d.previousRelease()
+                                + ": cutover rollback " + ref + " turns it back to v" + d.previousRelease() + "; to go "
+                                + "to v" + to + ", wait for it to end, then roll back", d.id());
             }
             if (env.servingRelease() == null) {
                 throw ApiException.conflict(ref + " has no release serving yet: there is nothing to roll back from", null);
@@ -276,6 +290,10 @@ public final class Deployer {
         return store.tx(h -> {
             DeploymentRow d = inProgress(h, ref);
             RolloutState state = d.hasState() ? ControlLoop.readState(d) : null;
+            if (d.phase().equals(ROLLING_BACK)) {
+                throw ApiException.conflict("nothing to promote: deployment " + d.id() + " of " + ref + " is rolling "
+                        + "back to v" + d.previousRelease() + " (cutover status " + ref + " follows it)", d.id());
+            }
             if (state == null || !state.step().endsOnPromote()) {
                 throw ApiException.conflict("nothing to promote yet: deployment " + d.id() + " of " + ref
                         + " is not at a pause, a bake, an approval wait or keep-old (cutover status " + ref

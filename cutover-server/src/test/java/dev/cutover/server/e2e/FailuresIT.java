@@ -185,7 +185,7 @@ class FailuresIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "rolling    | watch=5s    | v2 serves all traffic; watching it for 5.0s before it is done",
-        "blue-green | keep-old=5m | v2 serves all traffic; keeping v1 warm for 300.0s"})
+        "blue-green | keep-old=5m | v2 serves all traffic; watching it for 5.0s and keeping v1 warm for 300.0s"})
     void aReleaseAnsweringErrorsWhileItsHealthCheckPassesIsRolledBackByTheWatchAtTheEnd(String strategy,
             String setting, String watched, @TempDir Path tmp) throws Exception {
         Path good = app(tmp, "good", MANIFEST.formatted("exec java Hello.java", "60s"));
@@ -288,8 +288,7 @@ class FailuresIT {
             UnderLoad turned = rollbackUnderLoad(server);
 
             assertThat(turned.cli().exit()).as(turned.cli().all()).isZero();
-            assertThat(turned.cli().out()).contains("(v" + bad + ") is rolling back: v" + immutable
-                    + " goes back in place of v" + bad + " by rolling\n")
+            assertThat(turned.cli().out()).contains("(v" + bad + ") is rolling back to v" + immutable + " by rolling\n")
                     .contains("rolled back: v" + immutable + " is serving shop/production");
             EnvStatus end = server.status("shop");
             assertThat(end.deployment().phase()).isEqualTo("rolled-back");
