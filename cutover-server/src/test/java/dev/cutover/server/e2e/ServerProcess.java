@@ -110,7 +110,12 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the server did not answer within 60s");
+        // where it is stuck: the JVM prints its threads to its output on SIGQUIT
+        new ProcessBuilder("kill", "-QUIT", String.valueOf(process.pid())).start().waitFor();
+        Thread.sleep(1000);
+        List<String> log = Files.readAllLines(dir.resolve("server.log"));
+        throw new IllegalStateException("the server did not answer within 60s; the end of its output, with a thread "
+                + "dump:\n" + String.join("\n", log.subList(Math.max(0, log.size() - 400), log.size())));
     }
 
     String apiUrl() {
