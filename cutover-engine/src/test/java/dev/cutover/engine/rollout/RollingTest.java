@@ -165,6 +165,13 @@ class RollingTest {
         return new RolloutSpec(new ReleaseShape(to, Map.of("web", count)), stable, rolling);
     }
 
+    /** A fleet with one v1 instance running. */
+    private static SimulatedFleet oneOld(long seed) {
+        SimulatedFleet fleet = new SimulatedFleet(seed, 1, 2);
+        fleet.running("old-1", 1);
+        return fleet;
+    }
+
     private static RolloutState untilWatched(SimulatedFleet fleet, RolloutSpec spec, RolloutState state) {
         while (!(state.step() instanceof Step.Watch) && !state.phase().finished()) {
             state = fleet.tick(spec, state).next();
@@ -289,8 +296,7 @@ class RollingTest {
 
     @Test
     void aWatchDoesNotEndOnAFailedProbeButWaitsForTheProbesToDecide() {
-        SimulatedFleet fleet = new SimulatedFleet(16, 1, 2);
-        fleet.running("old-1", 1);
+        SimulatedFleet fleet = oneOld(16);
         RolloutSpec spec = watched(1, 2, 1);
         RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
         Instant until = ((Step.Watch) state.step()).until();
@@ -315,8 +321,7 @@ class RollingTest {
 
     @Test
     void promoteEndsTheWatchAndAWatchOfZeroIsNone() {
-        SimulatedFleet fleet = new SimulatedFleet(14, 1, 2);
-        fleet.running("old-1", 1);
+        SimulatedFleet fleet = oneOld(14);
         RolloutSpec spec = watched(1, 2, 1);
         RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
         fleet.promotions++;
