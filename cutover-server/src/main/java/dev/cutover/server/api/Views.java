@@ -164,6 +164,9 @@ final class Views {
     static String describe(RolloutState state, Instant current) {
         // paused, every deadline stands still (resume moves them on by the pause): what is left is what was left then
         Instant now = state.pausedAt() != null ? state.pausedAt() : current;
+        // paused, a promotion is kept for the resume
+        String promote = state.pausedAt() != null ? "; cutover promote ends it once resumed"
+                : "; cutover promote ends it now";
         String step = switch (state.step()) {
             case Step.Choose c -> "choosing the next step";
             case Step.AwaitRelease r -> "running the release command as " + r.run() + " (deadline in "
@@ -180,9 +183,9 @@ final class Views {
             case Step.KeepOld k -> k.settling() ? "watching the new set with all traffic before draining the old one ("
                     + left(k.until(), now) + " left)"
                     : k.watched() != null ? "watching the new set with all traffic, the old one warm (" + left(k.watched(),
-                    now) + " left of the watch, " + left(k.until(), now) + " of keep-old; cutover promote ends it now)"
+                    now) + " left of the watch, " + left(k.until(), now) + " of keep-old" + promote + ")"
                     : "keeping the old set warm for an instant rollback (" + left(k.until(), now)
-                    + " left; cutover promote ends it now)";
+                    + " left" + promote + ")";
             case Step.Watch w -> w.extended() ? "watching the new release on: an instance's latest probe failed, "
                     + "waiting for its probes to decide"
                     : "watching the new release with all traffic before the deployment is done (" + left(w.until(), now)

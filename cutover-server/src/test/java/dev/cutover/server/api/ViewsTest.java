@@ -47,6 +47,20 @@ class ViewsTest {
     }
 
     @Test
+    void keepOldSaysWhenAPromotionEndsIt() {
+        Instant t0 = Instant.parse("2026-12-06T07:00:00Z");
+        Step.KeepOld keep = new Step.KeepOld(t0.plusSeconds(300), false, Map.of(), false, null);
+        RolloutState running = new RolloutState(4, Phase.RUNNING, keep, 3, null, t0, 1, 0, null, t0, false);
+        assertThat(Views.describe(running, t0.plusSeconds(100)))
+                .isEqualTo("keeping the old set warm for an instant rollback (200s left; cutover promote ends it now)");
+
+        RolloutState paused = new RolloutState(4, Phase.RUNNING, keep, 3, null, t0, 1, 0, t0.plusSeconds(100), t0,
+                false);
+        assertThat(Views.describe(paused, t0.plusSeconds(150))).isEqualTo("paused on request (cutover resume): keeping "
+                + "the old set warm for an instant rollback (200s left; cutover promote ends it once resumed)");
+    }
+
+    @Test
     void theWatchAtTheEndOfAnInPlaceDeploymentSaysWhatItWaitsForAndHowLong() {
         Instant t0 = Instant.parse("2026-12-06T07:00:00Z");
         RolloutState watching = new RolloutState(4, Phase.RUNNING, new Step.Watch(t0.plusSeconds(5), Map.of(), false),

@@ -101,9 +101,9 @@ class BadInputIT {
         Path app = RunningServer.example(tmp, "hello", "slow");
         RunningServer.writeManifest(app, """
                 processes:
-                  web: { command: "START_DELAY=4s exec java Hello.java", instances: 1 }
+                  web: { command: "START_DELAY=4s exec %s", instances: 1 }
                 health: { path: /health, interval: 500ms }
-                """);
+                """.formatted(RunningServer.HELLO));
         var first = server.cli("deploy", app.toString(), "--to", "slow", "--version", "a");
         assertThat(first.exit()).as(first.all()).isZero();
         var second = server.cli("deploy", app.toString(), "--to", "slow", "--version", "b");

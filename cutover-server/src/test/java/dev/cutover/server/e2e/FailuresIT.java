@@ -28,7 +28,7 @@ class FailuresIT {
     @Test
     void aKilledInstanceIsRestartedAndNoRequestFails(@TempDir Path tmp) throws Exception {
         Path app = RunningServer.example(tmp, "hello", "app");
-        RunningServer.writeManifest(app, MANIFEST.formatted("exec java Hello.java", "60s"));
+        RunningServer.writeManifest(app, MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
             InstanceView victim = server.status("shop").instances().get(0);
@@ -104,8 +104,8 @@ class FailuresIT {
 
     @Test
     void aReleaseThatNeverGetsHealthyFailsAtItsDeadlineAndTheOldOneKeepsServing(@TempDir Path tmp) throws Exception {
-        Path good = app(tmp, "good", MANIFEST.formatted("exec java Hello.java", "60s"));
-        Path bad = app(tmp, "bad", MANIFEST.formatted("HEALTH_FAIL=1 exec java Hello.java", "15s"));
+        Path good = app(tmp, "good", MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
+        Path bad = app(tmp, "bad", MANIFEST.formatted("HEALTH_FAIL=1 exec " + RunningServer.HELLO, "15s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
 
@@ -148,8 +148,8 @@ class FailuresIT {
     void aReleaseThatGoesBadAfterTakingTrafficIsRolledBackBeforeTheDeploymentEnds(String setting, String reason,
             String what, String evidence, String batch, @TempDir Path tmp) throws Exception {
         String manifest = MANIFEST.replace("instances: 2", "instances: 3");
-        Path good = app(tmp, "good", manifest.formatted("exec java Hello.java", "60s"));
-        Path bad = app(tmp, "bad", manifest.formatted(setting + " exec java Hello.java", "60s"));
+        Path good = app(tmp, "good", manifest.formatted("exec " + RunningServer.HELLO, "60s"));
+        Path bad = app(tmp, "bad", manifest.formatted(setting + " exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
 
@@ -188,8 +188,8 @@ class FailuresIT {
         "blue-green | keep-old=5m | v2 serves all traffic; watching it for 5.0s and keeping v1 warm for 300.0s"})
     void aReleaseAnsweringErrorsWhileItsHealthCheckPassesIsRolledBackByTheWatchAtTheEnd(String strategy,
             String setting, String watched, @TempDir Path tmp) throws Exception {
-        Path good = app(tmp, "good", MANIFEST.formatted("exec java Hello.java", "60s"));
-        Path bad = app(tmp, "bad", MANIFEST.formatted("ERROR_RATE=0.5 exec java Hello.java", "60s"));
+        Path good = app(tmp, "good", MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
+        Path bad = app(tmp, "bad", MANIFEST.formatted("ERROR_RATE=0.5 exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
             LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
@@ -235,7 +235,7 @@ class FailuresIT {
     @Test
     void rollbackRestoresThePreviousCodeAndConfigUnderLoad(@TempDir Path tmp) throws Exception {
         Path app = RunningServer.example(tmp, "hello", "app");
-        RunningServer.writeManifest(app, MANIFEST.formatted("exec java Hello.java", "60s"));
+        RunningServer.writeManifest(app, MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
             assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
             var config = server.cli("config", "set", "shop", "GREETING=Howdy", "--wait");

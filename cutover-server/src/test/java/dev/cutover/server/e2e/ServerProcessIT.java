@@ -26,10 +26,10 @@ class ServerProcessIT {
     /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     private static final String MANIFEST = """
             processes:
-              web: { command: "java Hello.java", instances: 2 }
+              web: { command: "%s", instances: 2 }
             health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
             deploy: { stop-timeout: 60s, deadline: 60s, watch: 0s }
-            """;
+            """.formatted(RunningServer.HELLO);
 
     @Test
     void aServerStartedInTheBackgroundWithSigintIgnoredStillStopsAppsWithSigint(@TempDir Path tmp) throws Exception {

@@ -30,10 +30,10 @@ class StrategiesIT {
     /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     private static final String MANIFEST = """
             processes:
-              web: { command: "exec java Hello.java", instances: 2 }
+              web: { command: "exec %s", instances: 2 }
             health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
             deploy: { stop-timeout: 20s, deadline: 60s, watch: 0s }
-            """;
+            """.formatted(RunningServer.HELLO);
 
     @TempDir
     static Path tmp;
@@ -216,7 +216,7 @@ class StrategiesIT {
     void aCanaryAnsweringTwentyPercentErrorsIsRolledBackByAnalysisAndOnlyItsRequestsFailed() throws Exception {
         String name = "s-badcanary";
         Path bad = RunningServer.example(tmp, "hello", "bad-canary");
-        RunningServer.writeManifest(bad, MANIFEST.replace("exec java Hello.java", "ERROR_RATE=0.2 exec java Hello.java"));
+        RunningServer.writeManifest(bad, MANIFEST.replace("exec ", "ERROR_RATE=0.2 exec "));
         assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
         LoadClient keepAlive = server.load(name, LoadClient.Mode.KEEP_ALIVE, 3).start();
         LoadClient perRequest = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).start();

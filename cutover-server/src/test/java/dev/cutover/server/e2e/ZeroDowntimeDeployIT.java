@@ -21,8 +21,8 @@ class ZeroDowntimeDeployIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "hello that drains on SIGINT, hello, java Hello.java",
-        "hello that exits at once on SIGINT, hello, DRAIN=0 exec java Hello.java",
+        "hello that drains on SIGINT, hello, HELLO",
+        "hello that exits at once on SIGINT, hello, DRAIN=0 exec HELLO",
         "python app that drains, hello-python, python3 app.py",
     })
     void aRollingDeployUnderLoadFailsNoRequest(String label, String example, String command, @TempDir Path tmp)
@@ -33,7 +33,7 @@ class ZeroDowntimeDeployIT {
                   web: { command: "%s", instances: 2 }
                 health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
                 deploy: { stop-timeout: 20s, deadline: 60s }
-                """.formatted(command));
+                """.formatted(command.replace("HELLO", RunningServer.HELLO)));
         try (RunningServer server = RunningServer.start(tmp)) {
             var v1 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait");
             assertThat(v1.exit()).as(v1.all()).isZero();
