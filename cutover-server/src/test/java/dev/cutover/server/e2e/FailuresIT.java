@@ -10,6 +10,8 @@ import dev.cutover.testkit.load.LoadResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,11 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** What happens when things go wrong: a killed instance, a release that never gets healthy, a rollback. */
 class FailuresIT {
 
+    /** A short watch at the end of each deployment; the tests that judge by the watch set theirs. */
     private static final String MANIFEST = """
             processes:
               web: { command: "%s", instances: 2 }
             health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2, unhealthy-threshold: 2 }
-            deploy: { stop-timeout: 20s, deadline: %s }
+            deploy: { stop-timeout: 20s, deadline: %s, watch: 1s }
             """;
 
     @Test
@@ -30,7 +33,7 @@ class FailuresIT {
         Path app = RunningServer.example(tmp, "hello", "app");
         RunningServer.writeManifest(app, MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
-            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            deployV1(server, app);
             InstanceView victim = server.status("shop").instances().get(0);
 
             LoadClient keepAlive = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
@@ -77,7 +80,7 @@ class FailuresIT {
                 deploy: { stop-timeout: 10s, deadline: 60s }
                 """);
         try (RunningServer server = RunningServer.start(tmp)) {
-            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            deployV1(server, app);
             InstanceView victim = server.status("shop").instances().get(0);
 
             LoadClient keepAlive = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
@@ -107,7 +110,7 @@ class FailuresIT {
         Path good = app(tmp, "good", MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
         Path bad = app(tmp, "bad", MANIFEST.formatted("HEALTH_FAIL=1 exec " + RunningServer.HELLO, "15s"));
         try (RunningServer server = RunningServer.start(tmp)) {
-            assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            deployV1(server, good);
 
             LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
             LoadClient perRequest = server.load("shop", LoadClient.Mode.NEW_CONNECTION, 2).start();
@@ -151,7 +154,7 @@ class FailuresIT {
         Path good = app(tmp, "good", manifest.formatted("exec " + RunningServer.HELLO, "60s"));
         Path bad = app(tmp, "bad", manifest.formatted(setting + " exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
-            assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            deployV1(server, good);
 
             // all in one batch, the instances must all be routed before the first crash: a longer watch than the
             // default leaves room for the time it takes three JVMs to start side by side
@@ -184,23 +187,27 @@ class FailuresIT {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "rolling    | watch=5s    | v2 serves all traffic; watching it for 5.0s before it is done",
-        "blue-green | keep-old=5m | v2 serves all traffic; watching it for 5.0s and keeping v1 warm for 300.0s"})
+        "rolling    | watch=5s             | v2 serves all traffic; watching it for 5.0s before it is done",
+        "blue-green | keep-old=5m watch=5s | v2 serves all traffic; watching it for 5.0s and keeping v1 warm for 300.0s"})
     void aReleaseAnsweringErrorsWhileItsHealthCheckPassesIsRolledBackByTheWatchAtTheEnd(String strategy,
-            String setting, String watched, @TempDir Path tmp) throws Exception {
+            String settings, String watched, @TempDir Path tmp) throws Exception {
         Path good = app(tmp, "good", MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
         Path bad = app(tmp, "bad", MANIFEST.formatted("ERROR_RATE=0.5 exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
-            assertThat(server.cli("deploy", good.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            deployV1(server, good);
             LoadClient load = server.load("shop", LoadClient.Mode.KEEP_ALIVE, 4).start();
 
-            var deploy = server.cli("deploy", bad.toString(), "--to", "shop", "--version", "v2", "--strategy", strategy,
-                    "--set", setting, "--wait");
+            List<String> deploy = new ArrayList<>(List.of("deploy", bad.toString(), "--to", "shop", "--version", "v2",
+                    "--strategy", strategy, "--wait"));
+            for (String set : settings.split(" ")) {
+                deploy.addAll(List.of("--set", set));
+            }
+            var deployed = server.cli(deploy.toArray(String[]::new));
             load.stop();
             LoadResult seen = load.await();
 
-            assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
-            assertThat(deploy.out())
+            assertThat(deployed.exit()).as(deployed.all()).isEqualTo(1);
+            assertThat(deployed.out())
                     .containsSubsequence(watched,
                             "failed (analysis): analysis of v2 failed while it was watched with all the traffic: 5xx "
                                     + "rate", "rolled back: v1 is serving")
@@ -218,7 +225,7 @@ class FailuresIT {
     void aWorkerThatDiesAfterItStartedRunningIsCaughtByTheWatchAndRolledBack(@TempDir Path tmp) throws Exception {
         Path app = RunningServer.example(tmp, "hello-python", "app");
         try (RunningServer server = RunningServer.start(tmp)) {
-            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            deployV1(server, app);
 
             var config = server.cli("config", "set", "shop", "WORKER_CRASH_AFTER=3s", "--wait");
 
@@ -237,7 +244,7 @@ class FailuresIT {
         Path app = RunningServer.example(tmp, "hello", "app");
         RunningServer.writeManifest(app, MANIFEST.formatted("exec " + RunningServer.HELLO, "60s"));
         try (RunningServer server = RunningServer.start(tmp)) {
-            assertThat(server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--wait").exit()).isZero();
+            deployV1(server, app);
             var config = server.cli("config", "set", "shop", "GREETING=Howdy", "--wait");
             assertThat(config.exit()).as(config.all()).isZero();
             assertThat(config.out()).contains("config revision 1 of shop/production").contains("v2 (v1) is serving");
@@ -325,6 +332,12 @@ class FailuresIT {
     private static InstanceView instance(EnvStatus status, String id) {
         return status.instances().stream().filter(i -> i.id().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no instance " + id + " in " + status.instances()));
+    }
+
+    /** Deploys shop's first release, v1, without the watch at the end: what these tests judge comes after it. */
+    private static void deployV1(RunningServer server, Path app) {
+        var v1 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v1", "--set", "watch=0s", "--wait");
+        assertThat(v1.exit()).as(v1.all()).isZero();
     }
 
     /** A copy of examples/hello under {@code tmp/name} with {@code manifest}. */

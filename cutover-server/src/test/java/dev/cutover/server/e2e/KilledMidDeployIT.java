@@ -151,7 +151,7 @@ class KilledMidDeployIT {
             throws Exception {
         long started = System.nanoTime();
         String name = "k-" + c.name().toLowerCase().replace('_', '-');
-        Path v1 = app(name + "-v1", c.v1, "deadline: 30s");
+        Path v1 = app(name + "-v1", c.v1, "deadline: 30s, watch: 0s"); // what is judged comes after v1
         Path v2 = app(name + "-v2", c.v2, c.v2Deploy());
         var first = server.cli("deploy", v1.toString(), "--to", name, "--version", "v1", "--wait");
         assertThat(first.exit()).as(first.all()).isZero();
