@@ -300,9 +300,10 @@ public final class Deployer {
                         + " shows its step)", d.id());
             }
             if (d.promotions() > state.promotionsSeen()) {
-                throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is already promoted and the "
-                        + "controller is acting on it; promote again at its next pause, if it has one (cutover status "
-                        + ref + ")", d.id());
+                throw ApiException.conflict("deployment " + d.id() + " of " + ref + " is already promoted and "
+                        + (d.paused() ? "the promotion takes effect when it is resumed (cutover resume " + ref + ")"
+                        : "the controller is acting on it") + "; promote again at its next pause, if it has one "
+                        + "(cutover status " + ref + ")", d.id());
             }
             Deployments.promote(h, d.id());
             return d.id();

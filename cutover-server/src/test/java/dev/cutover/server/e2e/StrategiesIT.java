@@ -197,7 +197,7 @@ class StrategiesIT {
         assertThat(promote.out()).contains("takes effect when it is resumed");
         var twice = server.cli("promote", name);
         assertThat(twice.exit()).as(twice.all()).isEqualTo(2);
-        assertThat(twice.err()).contains("is already promoted");
+        assertThat(twice.err()).contains("is already promoted and the promotion takes effect when it is resumed");
         assertThat(server.status(name).traffic()).extracting(TrafficShare::percent).containsExactly(25.0, 75.0);
 
         var resume = server.cli("resume", name);
