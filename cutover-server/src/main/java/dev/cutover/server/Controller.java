@@ -110,8 +110,9 @@ public final class Controller implements AutoCloseable {
         }
         Agent agent = null;
         ControlLoop loop = null;
+        Store store = null;
         try {
-            Store store = Store.openEmbedded(config.dataDir());
+            store = Store.openEmbedded(config.dataDir());
             String token = AdminToken.ensure(store, config.dataDir(), config.clock().instant());
             BlobStore blobs = new BlobStore(config.dataDir().resolve("builds"));
             agent = Agent.start(new AgentConfig(config.dataDir().resolve("agent"), LOCAL_HOST, "127.0.0.1",
@@ -137,6 +138,9 @@ public final class Controller implements AutoCloseable {
             }
             if (agent != null) {
                 agent.close();
+            }
+            if (store != null) {
+                store.close();
             }
             router.close();
             closeQuietly(apiSocket);
@@ -249,6 +253,7 @@ public final class Controller implements AutoCloseable {
             loop.close();
             agent.close();
             api.close();
+            store.close();
             handedOver.complete(null);
             return;
         }
@@ -259,5 +264,6 @@ public final class Controller implements AutoCloseable {
         loop.close();
         agent.close();
         router.close();
+        store.close();
     }
 }
