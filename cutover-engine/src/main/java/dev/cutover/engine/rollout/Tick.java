@@ -128,6 +128,9 @@ final class Tick {
                 }
                 moved = shifting() ? new ShiftMoves(this).web() : new InPlaceMoves(this).web(goal);
             } else {
+                if (!goal.overlaps(type) && stopOldFirst(type, goal)) {
+                    return false; // the old instances of the type are still exiting
+                }
                 moved = background(type, goal);
             }
             if (moved) {
@@ -579,14 +582,31 @@ final class Tick {
     }
 
     /**
-     * One move for a process type without a port: stop the old instances, then start the new ones; or, when the
-     * type allows overlap, start the new ones first and stop the old ones once the new ones run.
+     * Without overlap, the old instances of a type must be gone before a new one starts (a singleton never runs
+     * twice): sends the old ones their stop signals, and returns whether any of them is still alive.
+     */
+    private boolean stopOldFirst(String type, ReleaseShape goal) {
+        List<String> signalled = live(type).stream().filter(r -> r.release() != goal.number())
+                .map(InstanceRecord::id).toList();
+        stopOld(type, goal);
+        List<String> exiting = inventory.values().stream().filter(r -> !r.running() && r.type().equals(type)
+                && r.release() != goal.number()).map(InstanceRecord::id).filter(id -> {
+                    Observation o = obs.instances().get(id);
+                    return o != null && o.phase().alive();
+                }).sorted().toList();
+        if (!signalled.isEmpty() && !exiting.isEmpty()) {
+            events.add("v" + goal.number() + "'s " + type + " starts once " + String.join(", ", exiting) + " "
+                    + (exiting.size() == 1 ? "has" : "have") + " exited (overlap: never)");
+        }
+        return !exiting.isEmpty();
+    }
+
+    /**
+     * One move for a process type without a port: start the new instances (without overlap, once the old ones are
+     * gone: {@link #stopOldFirst}); with overlap, stop the old ones once the new ones run.
      */
     private boolean background(String type, ReleaseShape goal) {
         boolean overlap = goal.overlaps(type);
-        if (!overlap) {
-            stopOld(type, goal);
-        }
         List<InstanceRecord> news = live(type).stream().filter(r -> r.release() == goal.number()).toList();
         List<String> notReady = new ArrayList<>();
         for (InstanceRecord r : news) {

@@ -64,6 +64,9 @@ final class SimulatedFleet {
     /** Runs told to stop while still running: gone from their agent's report a tick later. */
     private final Map<String, Integer> runsStopping = new HashMap<>();
     final List<String> violations = new ArrayList<>();
+    /** How many ticks an instance takes to exit after its stop signal (0: at once). */
+    int exitTicks;
+    private final Map<String, Integer> exitingUntil = new HashMap<>();
     final List<Action> actions = new ArrayList<>();
     /** Every event the plans carried out so far recorded, in order. */
     final List<String> events = new ArrayList<>();
@@ -166,6 +169,13 @@ final class SimulatedFleet {
                     if (plan.next().phase() != Phase.RUNNING && l.release() == spec.target().number()) {
                         violations.add("tick " + tick + ": launched " + l.instance() + " of the failed release");
                     }
+                    if (!l.type().equals(ReleaseShape.WEB) && !spec.target().overlaps(l.type())
+                            && !spec.stable().overlaps(l.type())) {
+                        store.values().stream().filter(o -> o.type().equals(l.type()) && o.release() != l.release()
+                                && agent.containsKey(o.id()) && agent.get(o.id()).phase().alive()).forEach(o ->
+                                violations.add("tick " + tick + ": launched " + l.instance() + " while " + o.id()
+                                        + " (v" + o.release() + " " + o.type() + ", overlap: never) still ran"));
+                    }
                     InstanceRecord known = store.get(l.instance());
                     if (known == null) {
                         store.put(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true,
@@ -195,7 +205,12 @@ final class SimulatedFleet {
                     }
                     InstanceRecord r = store.get(s.instance());
                     store.put(r.id(), new InstanceRecord(r.id(), r.release(), r.type(), false, Routing.NONE));
-                    agent.put(r.id(), new Observation(InstancePhase.STOPPED, "stopped", List.of()));
+                    if (exitTicks > 0) {
+                        agent.put(r.id(), new Observation(InstancePhase.STOPPING, "stopping", List.of()));
+                        exitingUntil.put(r.id(), tick + exitTicks);
+                    } else {
+                        agent.put(r.id(), new Observation(InstancePhase.STOPPED, "stopped", List.of()));
+                    }
                     inFlight.remove(r.id());
                 }
                 case Action.SetWeights w -> {
@@ -267,6 +282,13 @@ final class SimulatedFleet {
             routerCatchingUp = false;
         }
         sendTraffic();
+        exitingUntil.entrySet().removeIf(e -> {
+            if (tick < e.getValue()) {
+                return false;
+            }
+            agent.put(e.getKey(), new Observation(InstancePhase.STOPPED, "stopped", List.of()));
+            return true;
+        });
         for (InstanceRecord r : store.values()) {
             Integer at = readyAtTick.get(r.id());
             if (r.running() && exited.containsKey(r.id())) {

@@ -407,6 +407,7 @@ class StrategiesTest {
     @ValueSource(booleans = {false, true})
     void workersAreReplacedStopFirstUnlessTheyMayOverlap(boolean overlap) {
         SimulatedFleet fleet = fleetWith(1);
+        fleet.exitTicks = 3; // the old worker takes its time to exit after its stop signal
         fleet.store.put("old-worker", new InstanceRecord("old-worker", 1, "worker", true, Routing.NONE));
         fleet.agent.put("old-worker", new Observation(dev.cutover.model.agent.InstancePhase.RUNNING, "running", List.of()));
         RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 1, "worker", 1),
@@ -427,7 +428,9 @@ class StrategiesTest {
             assertThat(launchNew).as("the new worker starts first").isLessThan(stopOld);
         } else {
             assertThat(stopOld).as("a singleton never runs twice").isLessThan(launchNew);
+            assertThat(fleet.events).contains("v2's worker starts once old-worker has exited (overlap: never)");
         }
+        assertThat(fleet.violations).as("no new worker while the old one still ran, unless allowed").isEmpty();
         assertThat(fleet.store.values()).filteredOn(r -> r.running() && r.type().equals("worker"))
                 .singleElement().satisfies(r -> assertThat(r.release()).isEqualTo(2));
     }
