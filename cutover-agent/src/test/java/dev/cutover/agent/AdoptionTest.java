@@ -139,6 +139,28 @@ class AdoptionTest {
     }
 
     @Test
+    void aStopSequenceUnderWayWhenTheAgentWentGoesOnWhereItWasInsteadOfStartingAgain() throws Exception {
+        // ignores INT, exits on TERM; each signal it gets is written down (outside its working directory, which goes
+        // once it has stopped)
+        Path signals = dataDir.resolve("signals-of-w-1");
+        InstanceSpec spec = Specs.withStop(worker("w-1", h.app, "trap 'echo INT >> " + signals + "' INT; "
+                + "trap 'echo TERM >> " + signals + "; exit 0' TERM; while :; do sleep 0.05; done"),
+                List.of("INT", "TERM"), Duration.ofSeconds(4));
+        h.apply(spec);
+        InstanceReport before = h.awaitPhase("w-1", InstancePhase.RUNNING);
+        h.apply();
+        await().atMost(Harness.PATIENCE).until(() -> Files.exists(signals) && Files.readString(signals).equals("INT\n"));
+
+        h.restartAgent();
+        h.apply();
+
+        InstanceReport after = h.awaitPhase("w-1", InstancePhase.STOPPED);
+        assertThat(Files.readString(signals)).as("INT once, then TERM: not the sequence again").isEqualTo("INT\nTERM\n");
+        assertThat(after.reason()).startsWith("stopped by TERM after ").contains("it outlived INT (4s each");
+        assertThat(Harness.alive(before.pid())).isFalse();
+    }
+
+    @Test
     void aProcessWhosePidWasNeverSavedIsFoundInItsWorkingDirectoryAndAdoptedNotStartedTwice() throws Exception {
         h.apply(web("web-1", h.app));
         InstanceReport before = h.awaitPhase("web-1", InstancePhase.HEALTHY);

@@ -75,6 +75,8 @@ final class Instance {
     private int generation;
     private boolean launching;
     private boolean stopping;
+    /** When the stop sequence under way began; a restarted agent adopting a stopping process goes on from it. */
+    private Instant stopSince;
     private Instant nextStartAt;
     private Instant upSince;
     private HealthCounter health;
@@ -96,6 +98,9 @@ final class Instance {
             instance.restarts = record.restarts();
             if (adopted.isPresent()) {
                 instance.adopt(adopted.get(), record.phase());
+                if (record.phase() == InstancePhase.STOPPING) {
+                    instance.stopSince = record.stopSince();
+                }
             } else if (record.pid() > 0 && record.phase() != null && record.phase().alive()
                     && record.phase() != InstancePhase.STOPPING) {
                 // it ran when the last agent saved it: it exited while no agent watched it, and counts as an exit
@@ -145,6 +150,9 @@ final class Instance {
     synchronized void desire(InstanceSpec newSpec) {
         spec = newSpec; // used from the next (re)start on; a running process keeps what it was started with
         desired = true;
+        if (!stopping) {
+            stopSince = null; // an adopted stop that is not wanted any more
+        }
         directoryRemoved = false;
     }
 
@@ -490,8 +498,13 @@ final class Instance {
             signals.add(Signal.INT);
         }
         Duration timeout = spec.stopTimeout();
-        services.tasks().execute(() -> StopSequence.runFor("instance " + id, proc, signals, timeout, this::setReason,
-                this::stopped));
+        // adopted while stopping: the sequence goes on where the time since it began puts it
+        Instant now = services.clock().instant();
+        Duration already = stopSince == null || stopSince.isAfter(now) ? Duration.ZERO
+                : Duration.between(stopSince, now);
+        stopSince = now.minus(already);
+        services.tasks().execute(() -> StopSequence.runFor("instance " + id, proc, signals, timeout, already,
+                this::setReason, this::stopped));
         services.changed().run();
     }
 
@@ -506,6 +519,7 @@ final class Instance {
             return;
         }
         stopping = false;
+        stopSince = null;
         process = null;
         startedAt = null;
         String why = healing;
@@ -561,7 +575,8 @@ final class Instance {
             return Optional.empty();
         }
         return Optional.of(new InstanceRecord(id, spec, process == null ? 0 : process.pid(),
-                process == null ? 0 : process.startTime(), port, services.logFile(id).toString(), restarts, phase));
+                process == null ? 0 : process.startTime(), port, services.logFile(id).toString(), restarts, phase,
+                stopping ? stopSince : null));
     }
 
     /** Stops reacting to events; the process, if any, keeps running. */

@@ -252,7 +252,7 @@ final class Run {
         SupervisedProcess proc = process;
         // TERM, then KILL after the stop timeout; interrupted, the next agent adopts the run and stops it
         services.tasks().execute(() -> StopSequence.runFor("run " + spec.id(), proc, List.of(Signal.TERM),
-                spec.stopTimeout(), this::setReason, this::stopped));
+                spec.stopTimeout(), java.time.Duration.ZERO, this::setReason, this::stopped));
         services.changed().run();
     }
 

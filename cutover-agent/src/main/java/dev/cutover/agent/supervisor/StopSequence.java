@@ -24,20 +24,42 @@ final class StopSequence {
     /** After a KILL, how long to wait for the group to disappear (KILL cannot be caught; this is only a bound). */
     static final Duration KILL_WAIT = Duration.ofSeconds(10);
     static final long GROUP_POLL_MILLIS = 50;
+    /** The least wait after a signal sent late in a sequence adopted from an agent that went. */
+    static final Duration SENT_LATE_WAIT = Duration.ofSeconds(1);
 
     private StopSequence() {}
 
     /**
      * Returns the signal after which the group was gone, or null when it survived KILL. {@code progress} hears each
      * step as a reason, e.g. {@code stopping: sent INT, waiting up to 90s}.
+     *
+     * @param already how long ago the sequence began (an agent adopting a process that was stopping when the one
+     *     before it went): the steps whose waits have passed are over; the first signal was sent then and is not
+     *     sent again, a later one is sent now, and its wait is what is left of it
      */
-    static Signal run(SupervisedProcess proc, List<Signal> signals, Duration timeout, Consumer<String> progress)
-            throws InterruptedException {
-        for (Signal signal : signals) {
+    static Signal run(SupervisedProcess proc, List<Signal> signals, Duration timeout, Duration already,
+            Consumer<String> progress) throws InterruptedException {
+        Duration past = already;
+        for (int i = 0; i < signals.size(); i++) {
+            Signal signal = signals.get(i);
             Duration wait = signal == Signal.KILL && timeout.compareTo(KILL_WAIT) < 0 ? KILL_WAIT : timeout;
-            progress.accept("stopping: sent " + signal + ", waiting up to " + DurationText.format(wait));
-            proc.signalGroup(signal);
-            if (awaitGroupGone(proc, wait)) {
+            if (past.compareTo(wait) >= 0 && i < signals.size() - 1) {
+                past = past.minus(wait); // this step's wait passed while no agent ran
+                continue;
+            }
+            Duration left = past.compareTo(wait) >= 0 ? Duration.ZERO : wait.minus(past);
+            if (i == 0 && !past.isZero()) {
+                progress.accept("stopping: " + signal + " sent " + seconds(past) + " ago, waiting up to "
+                        + seconds(left) + " more");
+            } else {
+                // a signal sent now gets a moment to act on, however late the sequence is
+                left = left.compareTo(SENT_LATE_WAIT) < 0 ? (wait.compareTo(SENT_LATE_WAIT) < 0 ? wait : SENT_LATE_WAIT)
+                        : left;
+                progress.accept("stopping: sent " + signal + ", waiting up to " + DurationText.format(left));
+                proc.signalGroup(signal);
+            }
+            past = Duration.ZERO;
+            if (awaitGroupGone(proc, left)) {
                 return signal;
             }
         }
@@ -53,11 +75,11 @@ final class StopSequence {
      * {@code what} and reported as progress. Interrupted (the agent is closing), it just stops: the next agent
      * adopts the process.
      */
-    static void runFor(String what, SupervisedProcess proc, List<Signal> signals, Duration timeout,
+    static void runFor(String what, SupervisedProcess proc, List<Signal> signals, Duration timeout, Duration already,
             Consumer<String> progress, Consumer<String> done) {
-        long start = System.nanoTime();
+        long start = System.nanoTime() - already.toNanos();
         try {
-            Signal last = run(proc, signals, timeout, progress);
+            Signal last = run(proc, signals, timeout, already, progress);
             done.accept(ending(proc, signals, timeout, last, Duration.ofNanos(System.nanoTime() - start)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
