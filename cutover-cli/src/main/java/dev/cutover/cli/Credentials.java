@@ -73,7 +73,24 @@ public final class Credentials {
         }
     }
 
+    /**
+     * The key of an API URL: without a trailing slash, and with this machine's loopback addresses as one
+     * ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}), so that {@code --api http://localhost:7070} finds the
+     * token the server saved for {@code http://127.0.0.1:7070}.
+     */
     static String normalise(String apiUrl) {
-        return apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+        String url = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            String host = uri.getHost();
+            if (host != null && (host.equalsIgnoreCase("localhost") || host.equals("[::1]") || host.equals("::1")
+                    || host.startsWith("127."))) {
+                return new java.net.URI(uri.getScheme().toLowerCase(java.util.Locale.ROOT), null, "127.0.0.1",
+                        uri.getPort(), uri.getPath(), null, null).toString();
+            }
+        } catch (java.net.URISyntaxException e) {
+            // not a URL: the key is the text as given, and the request will say what is wrong with it
+        }
+        return url;
     }
 }

@@ -5,6 +5,7 @@ import dev.cutover.model.agent.LogChunk;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.ScaleView;
+import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.json.Json;
 import dev.cutover.model.name.EnvRef;
 import java.net.URLEncoder;
@@ -100,6 +101,10 @@ final class LogsCommand extends ApiCommand {
             if (ids.isEmpty() && type != null) {
                 requireKnownType(api, ref);
             }
+            if (!RELEASE_TYPE.equals(type) && ids.stream().allMatch(id -> id.endsWith("-" + RELEASE_TYPE))) {
+                ids = new ArrayList<>(ids);
+                ids.addAll(recentlyStopped(api, ref));
+            }
             for (String id : ids) {
                 offsets.put(id, null);
                 order.add(id);
@@ -181,12 +186,33 @@ final class LogsCommand extends ApiCommand {
     }
 
     /**
+     * With no instance running (a first deploy that failed, say), the instances stopped in the last two minutes,
+     * saying so on standard error; or that there are none.
+     */
+    private List<String> recentlyStopped(ApiClient api, EnvRef ref) {
+        EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
+        List<String> ids = status.stopped().stream().filter(i -> type == null || type.equals(i.type()))
+                .map(StoppedInstanceView::id).toList();
+        err().println("note: no instance of " + ref + (type == null ? "" : " of type " + type) + " is running; "
+                + (ids.isEmpty() ? "none stopped in the last two minutes either (cutover status " + ref + " shows its "
+                + "last deployment; --instance ID reads an earlier instance's log)"
+                : "the logs of those stopped in the last two minutes: " + String.join(", ", ids)
+                + " (cutover status " + ref + " says how they ended)"));
+        err().flush();
+        return ids;
+    }
+
+    /**
      * A {@code --type} that no instance has is a mistake unless the serving release's manifest names it (its count
      * may be 0, or its instances not started yet): says which types there are.
      */
     private void requireKnownType(ApiClient api, EnvRef ref) {
         if (type.equals(RELEASE_TYPE)) {
             return;
+        }
+        EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
+        if (status.serving() == null) {
+            return; // no release serves: the types are those of the instances that ran, if any
         }
         ScaleView scale = api.get(ApiClient.envPath(ref) + "/scale", ScaleView.class);
         Set<String> known = new TreeSet<>(scale.current().keySet());

@@ -28,7 +28,8 @@ final class ReleasesCommand extends ApiCommand {
         Table t = new Table("RELEASE", "VERSION", "BUILD", "CONFIG", "KIND", "CREATED", "");
         for (ReleaseView r : releases) {
             t.row("v" + r.number(), r.version(), r.build().substring(0, 12), "rev " + r.configRevision(), r.kind(),
-                    r.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), r.serving() ? "serving" : "");
+                    r.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), r.serving() ? "serving"
+                            : r.neverPassed() ? "its deployment " + r.outcome() : "");
         }
         t.print(out(), "");
         return 0;

@@ -39,8 +39,17 @@ final class RollbackCommand extends ApiCommand {
                 throw new CliException("--to: '" + to + "' (expected: a release such as v3)", CliException.USAGE);
             }
         }
-        if (number != null && to.startsWith("v")) {
-            unambiguous(api, ref, to, number);
+        if (number != null) {
+            List<ReleaseView> releases = ReleasesCommand.list(api, ref);
+            if (to.startsWith("v")) {
+                unambiguous(releases, to, number);
+            }
+            int n = number;
+            releases.stream().filter(r -> r.number() == n && r.neverPassed()).findFirst().ifPresent(r -> {
+                err().println("note: v" + n + " never passed its own deployment (" + r.outcome() + "); the rollback to "
+                        + "it is health-checked as a deployment is");
+                err().flush();
+            });
         }
         DeploymentView d = api.post(ApiClient.envPath(ref) + "/rollback", new RollbackRequest(number),
                 DeploymentView.class);
@@ -77,8 +86,7 @@ final class RollbackCommand extends ApiCommand {
      * not clear, and going back to the wrong code is worse than asking: refused, with the bare number to say the
      * release.
      */
-    private static void unambiguous(ApiClient api, EnvRef ref, String to, int number) {
-        List<ReleaseView> releases = ReleasesCommand.list(api, ref);
+    private static void unambiguous(List<ReleaseView> releases, String to, int number) {
         List<String> labelled = releases.stream().filter(r -> r.version().equals(to) && r.number() != number)
                 .map(r -> "v" + r.number()).toList();
         if (labelled.isEmpty()) {

@@ -43,6 +43,33 @@ class RollbackCommandTest {
         }
     }
 
+    @Test
+    void aRollbackToAReleaseThatNeverPassedItsOwnDeploymentSaysSo() throws Exception {
+        String releases = RELEASES.replace("\"createdAt\": \"2026-12-06T06:00:00Z\"",
+                "\"createdAt\": \"2026-12-06T06:00:00Z\", \"outcome\": \"rolled-back (exited)\"");
+        String rollback = TURNED_AROUND.replace("\"kind\": \"deploy\"", "\"kind\": \"rollback\"")
+                .formatted("rolling", "running", "null", "null", "null", "");
+        String env = """
+                {"app": "shop", "env": "production", "url": "http://shop-production.localhost:8080/", "instances": [],
+                 "traffic": [], "stopped": []}""";
+        HttpServer api = answering(exchange -> exchange.getRequestURI().getPath().endsWith("/releases") ? releases
+                : exchange.getRequestURI().getPath().endsWith("/production") ? env : rollback);
+        try {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = run(api, out, err, "rollback", "shop", "--to", "2");
+
+            assertThat(exit).as(out + "" + err).isZero();
+            assertThat(err.toString()).contains("note: v2 never passed its own deployment (rolled-back (exited)); the "
+                    + "rollback to it is health-checked as a deployment is");
+            StringWriter plain = new StringWriter();
+            assertThat(run(api, new StringWriter(), plain, "rollback", "shop", "--to", "1")).isZero();
+            assertThat(plain.toString()).doesNotContain("note:");
+        } finally {
+            api.stop(0);
+        }
+    }
+
     /**
      * A deployment in progress (blue-green in keep-old, rolling in its watch), as the rollback request returns it, and
      * as it ends.

@@ -110,6 +110,23 @@ class StandaloneRouterTest {
     }
 
     @Test
+    void aTlsSectionAddedAfterTheStartIsNamedAsNeedingARestartWhileItsRoutesApply() throws Exception {
+        write(routesTo(blue));
+        RoutesReloader reloader = new RoutesReloader(file, router);
+        reloader.loadInitial();
+
+        write(routesTo(green) + "tls:\n  port: 8443\n  certificates: [{cert: site.pem, key: site.key}]\n");
+        assertThat(reloader.check()).isTrue();
+        assertThat(HttpConnection.getOnce(router.port(), "shop.example.com", "/").text()).isEqualTo("green");
+        assertThat(reloader.restartNeeded()).contains("its tls section changed, and it is read at start only")
+                .contains("restart cutover router to apply it");
+
+        write(routesTo(blue));
+        assertThat(reloader.check()).isTrue();
+        assertThat(reloader.restartNeeded()).as("back to what it started with").isNull();
+    }
+
+    @Test
     void aDeletedFileKeepsTheOldTable() throws Exception {
         write(routesTo(blue));
         RoutesReloader reloader = new RoutesReloader(file, router);

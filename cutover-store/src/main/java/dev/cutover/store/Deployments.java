@@ -73,6 +73,14 @@ public final class Deployments {
                 .bind("e", envId).map(MAPPER).findOne();
     }
 
+    /** The deployment that made each of the environment's releases (its first), by release number. */
+    public static Map<Integer, DeploymentRow> firstByRelease(Handle h, long envId) {
+        Map<Integer, DeploymentRow> first = new java.util.HashMap<>();
+        h.createQuery("SELECT * FROM deployments WHERE id IN (SELECT MIN(id) FROM deployments WHERE env_id = :e "
+                + "GROUP BY release)").bind("e", envId).map(MAPPER).forEach(d -> first.put(d.release(), d));
+        return first;
+    }
+
     public static List<DeploymentRow> unfinished(Handle h) {
         return h.createQuery("SELECT * FROM deployments WHERE finished_at IS NULL ORDER BY id").map(MAPPER).list();
     }

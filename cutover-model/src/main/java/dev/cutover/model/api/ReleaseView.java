@@ -2,6 +2,17 @@ package dev.cutover.model.api;
 
 import java.time.Instant;
 
-/** A release: a build plus a config revision, numbered per environment. */
-public record ReleaseView(
-        int number, String version, String build, int configRevision, String kind, boolean serving, Instant createdAt) {}
+/**
+ * A release: a build plus a config revision, numbered per environment.
+ *
+ * @param outcome how the deployment that made the release ended: {@code succeeded}, {@code rolled-back (REASON)},
+ *     {@code failed (REASON)}, or its phase while it runs; null when no deployment made it
+ */
+public record ReleaseView(int number, String version, String build, int configRevision, String kind, boolean serving,
+        Instant createdAt, String outcome) {
+
+    /** Whether the deployment that made the release ended without it serving. */
+    public boolean neverPassed() {
+        return outcome != null && (outcome.startsWith("rolled-back") || outcome.startsWith("failed"));
+    }
+}

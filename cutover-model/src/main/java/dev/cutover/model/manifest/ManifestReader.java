@@ -82,9 +82,9 @@ public final class ManifestReader {
     }
 
     /**
-     * What {@code --strategy} and {@code --set} change in a manifest's {@code deploy:} section. A value is read as a
-     * YAML scalar, so {@code percent=20}, {@code surge=false} and {@code interval=2m} mean what they would in the
-     * file; {@code analysis.max-error-rate=5%} reaches into the analysis.
+     * What {@code --strategy} and {@code --set} change in a manifest's {@code deploy:} section. A value is read as
+     * YAML, so {@code percent=20}, {@code surge=false}, {@code interval=2m} and {@code steps=[{set-weight: 20},
+     * {pause: 5m}]} mean what they would in the file; {@code analysis.max-error-rate=5%} reaches into the analysis.
      */
     public record DeployOverrides(String strategy, Map<String, String> set) {
         public static final DeployOverrides NONE = new DeployOverrides(null, Map.of());
@@ -107,6 +107,11 @@ public final class ManifestReader {
             com.fasterxml.jackson.databind.node.ObjectNode node = deploy == null || deploy.isNull()
                     ? YAML.createObjectNode() : ((com.fasterxml.jackson.databind.node.ObjectNode) deploy).deepCopy();
             if (strategy != null && !strategy.isBlank()) {
+                String also = set.get("strategy");
+                if (also != null && !also.strip().equals(strategy)) {
+                    throw new ManifestException("--set strategy", also, "no second strategy: --strategy " + strategy
+                            + " is given too; give one of the two");
+                }
                 String before = node.path("strategy").asText(DeployPolicy.ROLLING);
                 if (!before.equals(strategy)) {
                     // the file's parameters belong to its strategy; the common ones still hold
@@ -121,7 +126,7 @@ public final class ManifestReader {
                 } catch (JsonProcessingException ex) {
                     value = null;
                 }
-                if (value == null || value.isMissingNode() || value.isContainerNode()) {
+                if (value == null || value.isMissingNode()) {
                     value = YAML.getNodeFactory().textNode(e.getValue());
                 }
                 String key = e.getKey();

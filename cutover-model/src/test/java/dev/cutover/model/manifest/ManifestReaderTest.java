@@ -110,6 +110,24 @@ class ManifestReaderTest {
     }
 
     @Test
+    void stepsGivenWithSetAreReadAsInTheFileAndASecondStrategyIsRefused() {
+        Manifest m = ManifestReader.parseYaml("processes: { web: x }\n", new ManifestReader.DeployOverrides("steps",
+                java.util.Map.of("steps", "[{set-weight: 20}, {pause: 5m}]")));
+        assertThat(m.deploy().steps()).containsExactly(new TrafficStep.SetWeight(20),
+                new TrafficStep.Pause(Duration.ofMinutes(5)));
+
+        assertThatThrownBy(() -> ManifestReader.parseYaml("processes: { web: x }\n",
+                new ManifestReader.DeployOverrides("canary", java.util.Map.of("strategy", "rolling"))))
+                .hasMessage("--set strategy: 'rolling' (expected: no second strategy: --strategy canary is given too; "
+                        + "give one of the two)");
+        assertThat(ManifestReader.parseYaml("processes: { web: x }\n", new ManifestReader.DeployOverrides("canary",
+                java.util.Map.of("strategy", "canary"))).deploy().strategy()).isEqualTo("canary");
+        assertThatThrownBy(() -> ManifestReader.parseYaml("processes: { web: x }\n",
+                new ManifestReader.DeployOverrides("rolling", java.util.Map.of("batch", "[1, 2]"))))
+                .hasMessageStartingWith("deploy.batch: ");
+    }
+
+    @Test
     void readsAProcfile() {
         Manifest m = ManifestReader.parseProcfile("# comment\nweb: ./server --port $PORT\n\nworker: ./worker\n");
         assertThat(m.processes()).containsOnlyKeys("web", "worker");

@@ -3,6 +3,7 @@ package dev.cutover.router.standalone;
 import dev.cutover.model.routing.Route;
 import dev.cutover.model.routing.RoutingTable;
 import dev.cutover.model.routing.TrafficRouter;
+import dev.cutover.router.tls.TlsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +41,10 @@ public final class RoutesReloader implements AutoCloseable {
     private long version;
     private volatile String lastError;
     private ScheduledFuture<?> task;
+    /** The tls section as the router started with it. */
+    private TlsConfig startTls;
+    /** What the file asks for that only a restart applies, or null. */
+    private volatile String restartNeeded;
 
     public RoutesReloader(Path file, TrafficRouter router) {
         this.file = Objects.requireNonNull(file, "file");
@@ -77,6 +82,7 @@ public final class RoutesReloader implements AutoCloseable {
         router.apply(table);
         version = table.version();
         lastSeen = read.bytes();
+        startTls = read.contents().tls();
         return table;
     }
 
@@ -113,8 +119,12 @@ public final class RoutesReloader implements AutoCloseable {
         }
         lastSeen = bytes;
         List<Route> routes;
+        TlsConfig tls;
         try {
-            routes = RoutesFile.parse(new String(bytes, StandardCharsets.UTF_8));
+            RoutesFile.Contents contents = RoutesFile.read(new String(bytes, StandardCharsets.UTF_8),
+                    file.toAbsolutePath().getParent());
+            routes = contents.routes();
+            tls = contents.tls();
         } catch (RoutesFileException e) {
             lastError = file + ": " + e.getMessage();
             log.warn("routes file {} is not valid, keeping routing table v{}: {}", file, version, e.getMessage());
@@ -125,7 +135,20 @@ public final class RoutesReloader implements AutoCloseable {
         version = table.version();
         lastError = null;
         log.info("routes file {} changed: applied routing table v{} ({} routes)", file, version, routes.size());
+        String restart = Objects.equals(tls, startTls) ? null : file + ": its tls section changed, and it is read "
+                + "at start only (the HTTPS listener, its port and which certificate files it serves): restart cutover "
+                + "router to apply it; the routes were applied, and the certificate files named at start are still "
+                + "reloaded when they change";
+        if (restart != null && !restart.equals(restartNeeded)) {
+            log.warn("{}", restart);
+        }
+        restartNeeded = restart;
         return true;
+    }
+
+    /** What the applied file asks for that only a restart of the router applies (its tls section), or null. */
+    public String restartNeeded() {
+        return restartNeeded;
     }
 
     /** Why the file's current content is not applied, or {@code null} when it is. */

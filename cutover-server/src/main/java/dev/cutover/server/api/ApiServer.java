@@ -31,6 +31,7 @@ import dev.cutover.model.name.EnvRef;
 import dev.cutover.server.deploy.Deployer;
 import dev.cutover.store.BlobStore;
 import dev.cutover.store.Configs;
+import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.Deployments;
 import dev.cutover.store.EnvRow;
 import dev.cutover.server.control.ControlLoop;
@@ -313,7 +314,8 @@ public final class ApiServer implements AutoCloseable {
         EnvRef ref = ref(ctx);
         json(ctx, store.read(h -> {
             EnvRow env = Deployer.existing(h, ref);
-            return Releases.list(h, env.id()).stream().map(r -> Views.release(r, env)).toList();
+            Map<Integer, DeploymentRow> made = Deployments.firstByRelease(h, env.id());
+            return Releases.list(h, env.id()).stream().map(r -> Views.release(r, env, made.get(r.number()))).toList();
         }));
     }
 

@@ -66,7 +66,8 @@ final class Views {
 
     EnvStatus status(Handle h, EnvRow env) {
         ReleaseView serving = env.servingRelease() == null ? null
-                : Releases.get(h, env.id(), env.servingRelease()).map(r -> release(r, env)).orElse(null);
+                : Releases.get(h, env.id(), env.servingRelease()).map(r -> release(r, env,
+                        Deployments.firstByRelease(h, env.id()).get(r.number()))).orElse(null);
         DeploymentView deployment = Deployments.inProgress(h, env.id()).or(() -> Deployments.latest(h, env.id()))
                 .map(d -> deployment(h, env, d, 0)).orElse(null);
         Map<String, InstanceReport> reports = new HashMap<>();
@@ -121,9 +122,19 @@ final class Views {
         return report != null ? report.reason() : "stopped; its agent did not report how it ended";
     }
 
-    static ReleaseView release(ReleaseRow r, EnvRow env) {
+    /** {@code made}: the deployment that made the release, or null. */
+    static ReleaseView release(ReleaseRow r, EnvRow env, DeploymentRow made) {
         return new ReleaseView(r.number(), r.version(), r.build(), r.configRevision(), r.kind(),
-                env.servingRelease() != null && env.servingRelease() == r.number(), r.createdAt());
+                env.servingRelease() != null && env.servingRelease() == r.number(), r.createdAt(), outcome(made));
+    }
+
+    /** {@code rolled-back (unhealthy)}: a deployment's phase, with the reason of its failure when it failed. */
+    static String outcome(DeploymentRow d) {
+        if (d == null) {
+            return null;
+        }
+        Failure f = d.hasState() ? ControlLoop.readState(d).failure() : null;
+        return f == null || d.phase().equals("succeeded") ? d.phase() : d.phase() + " (" + f.reason().word() + ")";
     }
 
     DeploymentView deployment(Handle h, EnvRow env, DeploymentRow d, int afterEvent) {

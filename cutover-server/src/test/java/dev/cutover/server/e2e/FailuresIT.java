@@ -133,6 +133,8 @@ class FailuresIT {
             EnvStatus status = server.status("shop");
             assertThat(status.serving().number()).isEqualTo(1);
             assertThat(status.deployment().phase()).isEqualTo("rolled-back");
+            assertThat(server.cli("releases", "shop").out()).containsPattern("v2 .* its deployment rolled-back "
+                    + "\\(unhealthy\\)\n").containsPattern("v1 .* serving\n");
             // the failed instance may still be finishing its stop signal
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status("shop").instances())
                     .extracting(InstanceView::release).containsOnly(1));

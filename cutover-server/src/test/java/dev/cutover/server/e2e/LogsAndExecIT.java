@@ -68,6 +68,32 @@ class LogsAndExecIT {
     }
 
     @Test
+    void logsOfAnEnvironmentWhoseFirstDeployFailedShowTheInstancesThatRanAndSaySo(@TempDir Path tmp)
+            throws Exception {
+        Path sick = RunningServer.example(tmp, "hello-python", "sick");
+        RunningServer.writeManifest(sick, """
+                processes:
+                  web: { command: "HEALTH_FAIL=1 exec python3 app.py", instances: 1 }
+                health: { path: /health, interval: 300ms, timeout: 1s }
+                deploy: { deadline: 2s }
+                """);
+        var deploy = server.cli("deploy", sick.toString(), "--to", "sick", "--version", "v1", "--wait");
+        assertThat(deploy.exit()).as(deploy.all()).isEqualTo(1);
+        // the failed instance may still be finishing its stop signal
+        await().atMost(PATIENCE).until(() -> server.status("sick").instances().isEmpty());
+        String id = server.status("sick").stopped().getFirst().id();
+
+        var logs = server.cli("logs", "sick");
+        assertThat(logs.exit()).as(logs.all()).isZero();
+        assertThat(logs.err()).contains("note: no instance of sick/production is running; the logs of those stopped in "
+                + "the last two minutes: " + id);
+        assertThat(logs.out()).contains("[" + id + "] hello-python v1 listening on");
+        var web = server.cli("logs", "sick", "--type", "web");
+        assertThat(web.exit()).as(web.all()).isZero();
+        assertThat(web.out()).contains("[" + id + "] hello-python v1 listening on");
+    }
+
+    @Test
     @Order(1)
     void logsMergesInstancesWithAPrefixAndFiltersByType() {
         String web = instance("web");
@@ -117,6 +143,7 @@ class LogsAndExecIT {
     @Order(3)
     void followPrintsNewInstancesOfADeployAndEndsOldOnes() throws Exception {
         String v1Web = instance("web");
+        String v1Worker = instance("worker");
         StringWriter out = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
@@ -129,6 +156,10 @@ class LogsAndExecIT {
             var v2 = server.cli("deploy", app.toString(), "--to", "shop", "--version", "v2", "--wait");
             assertThat(v2.exit()).as(v2.all()).isZero();
             String v2Web = instance("web");
+            // the worker is a singleton (overlap: never by default): the new one starts once the old one has exited
+            assertThat(v2.out()).containsSubsequence("stopped " + v1Worker + " (v1 worker)",
+                    "v2's worker starts once " + v1Worker + " has exited (overlap: never)", v1Worker + ": stopped by ",
+                    "launched " + instance("worker"));
 
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(out.toString())
                     .contains("[" + v2Web + "] hello-python v2 listening on")
