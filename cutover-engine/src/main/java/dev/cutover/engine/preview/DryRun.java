@@ -76,6 +76,9 @@ public final class DryRun {
             // a split asked for in this tick holds from the next one, once the router has it: the tick's events
             // (the candidate in the router at 0%, a bake's verdict) happened under the split before it
             Map<Integer, Integer> acknowledged = weights;
+            // so does a change of which instances the router sends requests to: in place, traffic follows them
+            Map<String, Routing> routedBefore = new HashMap<>();
+            store.values().forEach(r -> routedBefore.put(r.id(), r.routing()));
             boolean releaseStarted = false;
             for (Action a : plan.actions()) {
                 switch (a) {
@@ -109,16 +112,17 @@ public final class DryRun {
                 // the counts behind a passed analysis are the preview's own, made up to pass it: not shown
                 String shown = event.startsWith("analysis passed: ")
                         ? "analysis passed (the preview assumes the candidate's traffic passes)" : event;
-                steps.add(step(now, shown.replace("d0-", "new-"), store, spec, oldInstances, acknowledged));
+                steps.add(step(now, shown.replace("d0-", "new-"), store, spec, oldInstances, acknowledged,
+                        routedBefore));
             }
             if (releaseStarted) {
                 steps.add(step(now, "(the preview assumes the release command exits 0 at once)", store, spec,
-                        oldInstances, weights));
+                        oldInstances, weights, null));
             }
             boolean waitsForPerson = state.step() instanceof Step.Bake b && b.until() == null && !b.analysisStep();
             if (waitsForPerson && !state.phase().finished()) {
                 steps.add(step(now, "(waits here for cutover promote; the preview assumes it at once)", store, spec,
-                        oldInstances, weights));
+                        oldInstances, weights, null));
                 promotions++;
             }
             now = now.plus(TICK);
@@ -130,8 +134,9 @@ public final class DryRun {
         return new GroupObservation(a.requests() + b.requests(), a.errors() + b.errors(), 1);
     }
 
+    /** {@code routed}: whom the router sends requests to, by instance (null: as {@code store} says). */
     private static PreviewStep step(Instant now, String what, Map<String, InstanceRecord> store, RolloutSpec spec,
-            int oldInstances, Map<Integer, Integer> weights) {
+            int oldInstances, Map<Integer, Integer> weights, Map<String, Routing> routed) {
         int olds = 0;
         int news = 0;
         int activeOld = 0;
@@ -146,7 +151,8 @@ public final class DryRun {
             } else {
                 olds++;
             }
-            if (r.routing() == Routing.ACTIVE) {
+            Routing routing = routed == null ? r.routing() : routed.getOrDefault(r.id(), Routing.NONE);
+            if (routing == Routing.ACTIVE) {
                 if (isNew) {
                     activeNew++;
                 } else {

@@ -63,6 +63,26 @@ class DryRunTest {
     }
 
     @Test
+    void inPlaceTrafficFollowsAnInstanceFromTheLineThatSaysTheRouterAcknowledgedIt() {
+        List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ROLLING, List.of(), false, Duration.ZERO)),
+                2, HEALTH);
+
+        PreviewStep adding = steps.stream().filter(s -> s.what().startsWith("new-web-1 healthy after")).findFirst()
+                .orElseThrow();
+        assertThat(adding.what()).endsWith("adding it to the router");
+        assertThat(adding.newTrafficPercent()).as("asked for, not acknowledged yet").isZero();
+        assertThat(adding.capacityPercent()).isEqualTo(100);
+        PreviewStep receives = steps.stream().filter(s -> s.what().startsWith("new-web-1 receives traffic"))
+                .findFirst().orElseThrow();
+        assertThat(receives.newTrafficPercent()).isEqualTo(33);
+        assertThat(receives.capacityPercent()).isEqualTo(150);
+        PreviewStep draining = steps.stream().filter(s -> s.what().startsWith("draining old-")).findFirst()
+                .orElseThrow();
+        assertThat(draining.capacityPercent()).as("the router still sends it requests until it acknowledges the drain")
+                .isEqualTo(150);
+    }
+
+    @Test
     void allAtOnceShowsItsDowntime() {
         List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ALL_AT_ONCE, List.of(), false,
                 Duration.ZERO)), 2, HEALTH);
