@@ -58,6 +58,13 @@ record RandomRollout(String strategy, int oldCount, int newCount, int ackDelay, 
         for (int i = 1; i <= oldCount; i++) {
             fleet.running("old-" + i, 1);
         }
+        // processes take 0 to 2 ticks to exit after their stop signal
+        fleet.exitTicks = Math.floorMod(seed, 3);
+        if (withWorker()) {
+            fleet.store.put("old-w", new InstanceRecord("old-w", 1, "worker", true, Routing.NONE));
+            fleet.agent.put("old-w", new Observation(dev.cutover.model.agent.InstancePhase.RUNNING, "running",
+                    List.of()));
+        }
         if (newReleaseBad) {
             fleet.badReleases.add(2);
         }
@@ -71,13 +78,19 @@ record RandomRollout(String strategy, int oldCount, int newCount, int ackDelay, 
         return fleet;
     }
 
+    /** Whether both releases also run a singleton worker ({@code overlap: never}), in one run of four. */
+    boolean withWorker() {
+        return oldCount > 0 && Math.floorMod(seed >> 2, 4) == 0;
+    }
+
     /** Whether the release command fails (or never ends), so that the deployment must not succeed. */
     boolean releaseFails() {
         return releaseKind >= 2;
     }
 
     RolloutSpec spec() {
-        ReleaseShape stable = oldCount == 0 ? ReleaseShape.none() : new ReleaseShape(1, Map.of("web", oldCount));
+        ReleaseShape stable = oldCount == 0 ? ReleaseShape.none() : new ReleaseShape(1, withWorker()
+                ? Map.of("web", oldCount, "worker", 1) : Map.of("web", oldCount));
         List<TrafficStep> steps = switch (strategy) {
             case DeployPolicy.CANARY -> DeployPolicy.canary(20, Duration.ofSeconds(5));
             case DeployPolicy.LINEAR -> DeployPolicy.linear(25, Duration.ofSeconds(3));
@@ -88,8 +101,8 @@ record RandomRollout(String strategy, int oldCount, int newCount, int ackDelay, 
                 true, new DeployPolicy.Batch(batch, 0), surge, true, false,
                 strategy.equals(DeployPolicy.BLUE_GREEN) ? Duration.ofSeconds(5) : Duration.ZERO, steps, analysis,
                 DeployPolicy.DEFAULT_WATCH);
-        return new RolloutSpec(new ReleaseShape(2, Map.of("web", newCount)), stable, policy,
-                releaseKind == 0 ? null : "./bin/migrate");
+        return new RolloutSpec(new ReleaseShape(2, withWorker() ? Map.of("web", newCount, "worker", 1)
+                : Map.of("web", newCount)), stable, policy, releaseKind == 0 ? null : "./bin/migrate");
     }
 
     /** The fewest instances the strategy promises keep taking traffic. */
@@ -126,6 +139,12 @@ record RandomRollout(String strategy, int oldCount, int newCount, int ackDelay, 
             }
             case FAILED -> assertThat(fleet.runningWeb()).isEmpty();
             case RUNNING, ROLLING_BACK -> throw new AssertionError("not finished: " + end);
+        }
+        if (withWorker() && end.phase() != Phase.FAILED) {
+            int release = end.phase() == Phase.SUCCEEDED ? 2 : 1;
+            assertThat(fleet.store.values()).as("the one worker wanted, of the release that serves")
+                    .filteredOn(r -> r.running() && r.type().equals("worker")).singleElement()
+                    .satisfies(r -> assertThat(r.release()).isEqualTo(release));
         }
         if (newReleaseBad && newCount > 0) {
             assertThat(end.phase()).isNotEqualTo(Phase.SUCCEEDED);

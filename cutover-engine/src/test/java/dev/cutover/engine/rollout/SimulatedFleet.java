@@ -267,9 +267,11 @@ final class SimulatedFleet {
         return routerCatchingUp;
     }
 
-    /** The instances the controller wants running, as it reads them from its store for the planner. */
+    /** The instances the controller reads from its store for the planner: those it wants running, and those stopping. */
     List<InstanceRecord> wanted() {
-        return store.values().stream().filter(InstanceRecord::running).toList();
+        // and, as in the server, those no longer wanted whose processes are still going through their stop signals
+        return store.values().stream().filter(r -> r.running() || agent.containsKey(r.id())
+                && agent.get(r.id()).phase().alive()).toList();
     }
 
     /** One second passes: instances start, the router catches up, in-flight requests finish. */

@@ -74,6 +74,8 @@ public final class ControlLoop implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(100);
     /** How long after it is stopped an instance's end is still recorded, and shown by the status. */
     public static final Duration RECENTLY_STOPPED = Duration.ofMinutes(2);
+    /** How long a stopped instance still going through its stop signals is shown to its deployment, at most. */
+    static final Duration STOPPING_AT_MOST = Duration.ofHours(1);
     private static final int LOG_TAIL_BYTES = 2048;
     /** How much of a release command's output is kept with its deployment: the end, where the errors are. */
     static final int RELEASE_OUTPUT_BYTES = 64 * 1024;
@@ -264,9 +266,16 @@ public final class ControlLoop implements AutoCloseable {
         if (runs.containsKey(runId)) {
             runObserved.put(runId, observe(runs.get(runId)));
         }
-        List<InstanceRecord> inventory = store.read(h -> Instances.runningIn(h, d.envId())).stream()
+        List<InstanceRecord> inventory = new ArrayList<>(store.read(h -> Instances.runningIn(h, d.envId())).stream()
                 .map(r -> new InstanceRecord(r.id(), r.release(), r.type(), r.running(), Routing.valueOf(r.routing())))
-                .toList();
+                .toList());
+        // and those still going through their stop signals: a type that may not overlap waits for them
+        for (InstanceRow r : store.read(h -> Instances.endingIn(h, d.envId(), now.minus(STOPPING_AT_MOST)))) {
+            InstanceReport rep = reports.get(r.id());
+            if (rep != null && rep.phase().alive()) {
+                inventory.add(new InstanceRecord(r.id(), r.release(), r.type(), false, Routing.NONE));
+            }
+        }
         Map<String, Observation> observed = new HashMap<>();
         for (InstanceRecord r : inventory) {
             InstanceReport rep = reports.get(r.id());

@@ -68,6 +68,33 @@ class LogsAndExecIT {
     }
 
     @Test
+    void aSingletonWorkerThatTakesItsTimeToStopIsReplacedOnlyOnceItHasExited(@TempDir Path tmp) throws Exception {
+        Path app = RunningServer.example(tmp, "hello-python", "singleton");
+        // the worker finishes its job for 2 s after its stop signal
+        RunningServer.writeManifest(app, """
+                processes:
+                  web: { command: "python3 app.py", instances: 1 }
+                  worker: { command: "trap 'sleep 2; exit 0' INT TERM; while :; do sleep 0.1; done", instances: 1 }
+                health: { path: /health, interval: 300ms, timeout: 1s, healthy-threshold: 1 }
+                deploy: { stop-timeout: 10s, deadline: 60s, watch: 0s }
+                """);
+        var v1 = server.cli("deploy", app.toString(), "--to", "singleton", "--version", "v1", "--wait");
+        assertThat(v1.exit()).as(v1.all()).isZero();
+        String old = server.status("singleton").instances().stream().filter(i -> i.type().equals("worker"))
+                .findFirst().orElseThrow().id();
+
+        var v2 = server.cli("deploy", app.toString(), "--to", "singleton", "--version", "v2", "--wait");
+
+        assertThat(v2.exit()).as(v2.all()).isZero();
+        assertThat(v2.out()).containsSubsequence("stopped " + old + " (v1 worker)",
+                "v2's worker starts once " + old + " has exited (overlap: never)", old + ": stopped by INT after 2.",
+                "launched ").containsPattern("launched d\\d+-worker-\\d+ \\(v2 worker\\)");
+        String out = v2.out();
+        assertThat(out.indexOf(old + ": stopped by INT")).as("the new worker launched after the old one exited")
+                .isLessThan(out.indexOf("(v2 worker)\n"));
+    }
+
+    @Test
     void logsOfAnEnvironmentWhoseFirstDeployFailedShowTheInstancesThatRanAndSaySo(@TempDir Path tmp)
             throws Exception {
         Path sick = RunningServer.example(tmp, "hello-python", "sick");
