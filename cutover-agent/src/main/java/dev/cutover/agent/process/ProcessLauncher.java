@@ -84,11 +84,38 @@ public final class ProcessLauncher {
         List<String> command = new java.util.ArrayList<>(resetSignals);
         command.add(setsid);
         command.add("--");
-        command.addAll(argv);
+        String missing = argv.isEmpty() ? null : missing(argv.getFirst(), workingDirectory, environment.get("PATH"));
+        if (missing != null) {
+            // said in the program's own words, as a shell would, not in setsid's
+            command.addAll(List.of("/bin/sh", "-c", "printf '%s\\n' \"$1\" >&2; exit 127", "cutover-exec", missing));
+        } else {
+            command.addAll(argv);
+        }
         Process process = start(command, workingDirectory, environment, output,
                 pipeStdin ? Redirect.PIPE : Redirect.from(new File("/dev/null")));
         SupervisedProcess proc = new ChildProcess(process, awaitGroupLeader(process.pid()));
         return new OneOff(proc, pipeStdin ? process.getOutputStream() : null);
+    }
+
+    /**
+     * Why {@code program} cannot be found, as the exec's output says it (exit 127), or null when it can: a name is
+     * looked up on {@code path}, a path with a slash from {@code workingDirectory}.
+     */
+    static String missing(String program, Path workingDirectory, String path) {
+        if (program.contains("/")) {
+            return Files.exists(workingDirectory.resolve(program)) ? null
+                    : program + ": No such file or directory";
+        }
+        if (path == null) {
+            return null; // the system's default search path: the exec itself will say
+        }
+        for (String dir : path.split(":", -1)) {
+            Path candidate = (dir.isEmpty() ? workingDirectory : workingDirectory.resolve(dir)).resolve(program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return null;
+            }
+        }
+        return program + ": No such file or directory: not found on the release's PATH (" + path + ")";
     }
 
     private Process start(List<String> command, Path workingDirectory, Map<String, String> environment, Path output,

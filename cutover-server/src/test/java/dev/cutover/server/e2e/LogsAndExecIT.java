@@ -245,7 +245,11 @@ class LogsAndExecIT {
     void execOfAProgramThatDoesNotExistExits127AndSaysWhy() {
         var missing = exec("shop", "--", "no-such-program", "--flag");
         assertThat(missing.exit()).isEqualTo(127);
-        assertThat(missing.out()).contains("no-such-program").contains("No such file or directory");
+        assertThat(missing.out()).startsWith("no-such-program: No such file or directory: not found on the release's "
+                + "PATH (").doesNotContain("setsid");
+        var missingPath = exec("shop", "--", "./bin/nope");
+        assertThat(missingPath.exit()).isEqualTo(127);
+        assertThat(missingPath.out()).isEqualTo("./bin/nope: No such file or directory\n");
 
         var unknownEnv = exec("nope", "--", "true");
         assertThat(unknownEnv.exit()).isEqualTo(2);
