@@ -97,13 +97,14 @@ final class LogsCommand extends ApiCommand {
             offsets.put(instance, null);
             order.add(instance);
         } else {
-            List<String> ids = sources(api, ref);
+            EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
+            List<String> ids = sources(status);
             if (ids.isEmpty() && type != null) {
-                requireKnownType(api, ref);
+                requireKnownType(api, ref, status);
             }
             if (!RELEASE_TYPE.equals(type) && ids.stream().allMatch(id -> id.endsWith("-" + RELEASE_TYPE))) {
                 ids = new ArrayList<>(ids);
-                ids.addAll(recentlyStopped(api, ref));
+                ids.addAll(recentlyStopped(status, ref));
             }
             for (String id : ids) {
                 offsets.put(id, null);
@@ -127,7 +128,7 @@ final class LogsCommand extends ApiCommand {
             sleep();
             if (instance == null && System.currentTimeMillis() - lastRefresh >= REFRESH_MS) {
                 lastRefresh = System.currentTimeMillis();
-                for (String id : sources(api, ref)) {
+                for (String id : sources(api.get(ApiClient.envPath(ref), EnvStatus.class))) {
                     if (!offsets.containsKey(id) && !done.contains(id)) {
                         offsets.put(id, 0L); // new since we started: all of its output
                         order.add(id);
@@ -170,8 +171,7 @@ final class LogsCommand extends ApiCommand {
      * What to read: the environment's instances (of {@code --type}), and the release command of its latest
      * deployment (its process type is {@code release}): a migration's output belongs with the app's.
      */
-    private List<String> sources(ApiClient api, EnvRef ref) {
-        EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
+    private List<String> sources(EnvStatus status) {
         List<String> ids = new ArrayList<>();
         var run = status.deployment() == null ? null : status.deployment().releaseCommand();
         if (run != null && run.run() != null && (type == null || type.equals(RELEASE_TYPE))) {
@@ -189,8 +189,7 @@ final class LogsCommand extends ApiCommand {
      * With no instance running (a first deploy that failed, say), the instances stopped in the last two minutes,
      * saying so on standard error; or that there are none.
      */
-    private List<String> recentlyStopped(ApiClient api, EnvRef ref) {
-        EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
+    private List<String> recentlyStopped(EnvStatus status, EnvRef ref) {
         List<String> ids = status.stopped().stream().filter(i -> type == null || type.equals(i.type()))
                 .map(StoppedInstanceView::id).toList();
         err().println("note: no instance of " + ref + (type == null ? "" : " of type " + type) + " is running; "
@@ -206,11 +205,10 @@ final class LogsCommand extends ApiCommand {
      * A {@code --type} that no instance has is a mistake unless the serving release's manifest names it (its count
      * may be 0, or its instances not started yet): says which types there are.
      */
-    private void requireKnownType(ApiClient api, EnvRef ref) {
+    private void requireKnownType(ApiClient api, EnvRef ref, EnvStatus status) {
         if (type.equals(RELEASE_TYPE)) {
             return;
         }
-        EnvStatus status = api.get(ApiClient.envPath(ref), EnvStatus.class);
         if (status.serving() == null) {
             return; // no release serves: the types are those of the instances that ran, if any
         }

@@ -81,6 +81,12 @@ public final class Deployments {
         return first;
     }
 
+    /** The deployment that made one release of the environment (its first), if any. */
+    public static Optional<DeploymentRow> firstOf(Handle h, long envId, int release) {
+        return h.createQuery("SELECT * FROM deployments WHERE env_id = :e AND release = :r ORDER BY id LIMIT 1")
+                .bind("e", envId).bind("r", release).map(MAPPER).findOne();
+    }
+
     public static List<DeploymentRow> unfinished(Handle h) {
         return h.createQuery("SELECT * FROM deployments WHERE finished_at IS NULL ORDER BY id").map(MAPPER).list();
     }

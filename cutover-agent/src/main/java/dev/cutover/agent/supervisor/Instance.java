@@ -500,9 +500,10 @@ final class Instance {
         Duration timeout = spec.stopTimeout();
         // adopted while stopping: the sequence goes on where the time since it began puts it
         Instant now = services.clock().instant();
-        Duration already = stopSince == null || stopSince.isAfter(now) ? Duration.ZERO
-                : Duration.between(stopSince, now);
-        stopSince = now.minus(already);
+        if (stopSince == null || stopSince.isAfter(now)) {
+            stopSince = now;
+        }
+        Duration already = Duration.between(stopSince, now);
         services.tasks().execute(() -> StopSequence.runFor("instance " + id, proc, signals, timeout, already,
                 this::setReason, this::stopped));
         services.changed().run();

@@ -53,8 +53,8 @@ final class StopSequence {
                         + seconds(left) + " more");
             } else {
                 // a signal sent now gets a moment to act on, however late the sequence is
-                left = left.compareTo(SENT_LATE_WAIT) < 0 ? (wait.compareTo(SENT_LATE_WAIT) < 0 ? wait : SENT_LATE_WAIT)
-                        : left;
+                Duration least = wait.compareTo(SENT_LATE_WAIT) < 0 ? wait : SENT_LATE_WAIT;
+                left = left.compareTo(least) < 0 ? least : left;
                 progress.accept("stopping: sent " + signal + ", waiting up to " + DurationText.format(left));
                 proc.signalGroup(signal);
             }

@@ -586,15 +586,13 @@ final class Tick {
      * twice): sends the old ones their stop signals, and returns whether any of them is still alive.
      */
     private boolean stopOldFirst(String type, ReleaseShape goal) {
-        List<String> signalled = live(type).stream().filter(r -> r.release() != goal.number())
-                .map(InstanceRecord::id).toList();
-        stopOld(type, goal);
+        boolean signalled = !stopOld(type, goal).isEmpty();
         List<String> exiting = inventory.values().stream().filter(r -> !r.running() && r.type().equals(type)
                 && r.release() != goal.number()).map(InstanceRecord::id).filter(id -> {
                     Observation o = obs.instances().get(id);
                     return o != null && o.phase().alive();
                 }).sorted().toList();
-        if (!signalled.isEmpty() && !exiting.isEmpty()) {
+        if (signalled && !exiting.isEmpty()) {
             events.add("v" + goal.number() + "'s " + type + " starts once " + String.join(", ", exiting) + " "
                     + (exiting.size() == 1 ? "has" : "have") + " exited (overlap: never)");
         }
@@ -636,13 +634,17 @@ final class Tick {
         return false;
     }
 
-    private void stopOld(String type, ReleaseShape goal) {
+    /** Sends the instances of {@code type} not of the goal release their stop signals; returns their ids. */
+    private List<String> stopOld(String type, ReleaseShape goal) {
+        List<String> stopped = new ArrayList<>();
         for (InstanceRecord r : live(type)) {
             if (r.release() != goal.number()) {
                 stop(r);
                 events.add("stopped " + r.id() + " (v" + r.release() + " " + type + ")");
+                stopped.add(r.id());
             }
         }
+        return stopped;
     }
 
     /**

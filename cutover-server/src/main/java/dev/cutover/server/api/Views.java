@@ -67,7 +67,7 @@ final class Views {
     EnvStatus status(Handle h, EnvRow env) {
         ReleaseView serving = env.servingRelease() == null ? null
                 : Releases.get(h, env.id(), env.servingRelease()).map(r -> release(r, env,
-                        Deployments.firstByRelease(h, env.id()).get(r.number()))).orElse(null);
+                        Deployments.firstOf(h, env.id(), r.number()).orElse(null))).orElse(null);
         DeploymentView deployment = Deployments.inProgress(h, env.id()).or(() -> Deployments.latest(h, env.id()))
                 .map(d -> deployment(h, env, d, 0)).orElse(null);
         Map<String, InstanceReport> reports = new HashMap<>();
