@@ -56,7 +56,11 @@ final class StatusCommand extends ApiCommand {
                         + d.message().lines().findFirst().orElse(""));
             }
         }
-        out.println("traffic:     " + traffic(s.traffic()));
+        int candidate = candidate(d);
+        out.println("traffic:     " + traffic(s.traffic(), candidate, d != null && "promote".equals(d.awaiting())));
+        if (s.preview() != null) {
+            out.println("preview:     " + s.preview() + " (v" + s.previewRelease() + " alone)");
+        }
         if (s.instances().isEmpty()) {
             out.println("instances:   none");
         } else {
@@ -64,7 +68,7 @@ final class StatusCommand extends ApiCommand {
             Table t = new Table("ID", "TYPE", "VERSION", "PHASE", "PORT", "PID", "RESTARTS", "ROUTING", "REASON");
             for (InstanceView i : s.instances()) {
                 t.row(i.id(), i.type(), "v" + i.release() + " " + i.version(), i.phase(), i.port() == 0 ? null : i.port(),
-                        i.pid() == 0 ? null : i.pid(), i.restarts(), routing(i, s.traffic()), i.reason());
+                        i.pid() == 0 ? null : i.pid(), i.restarts(), routing(i, s.traffic(), candidate), i.reason());
             }
             t.print(out, "  ");
         }
@@ -85,16 +89,27 @@ final class StatusCommand extends ApiCommand {
         return (seconds < 120 ? seconds + "s" : seconds / 60 + "m") + " ago";
     }
 
-    /** Each routed release's share of new requests, e.g. {@code v4 10% (1 instance), v3 90% (2 instances)}. */
-    static String traffic(List<TrafficShare> traffic) {
+    /** The release a deployment in progress rolls out, which is not yet the one serving; 0 when there is none. */
+    static int candidate(DeploymentView d) {
+        return d == null || d.finished() || !d.kind().equals("deploy") ? 0 : d.release();
+    }
+
+    /**
+     * Each routed release's share of new requests, e.g. {@code v4 10% (1 instance), v3 90% (2 instances)}. A release
+     * at 0% is on standby (kept warm for a rollback) unless it is {@code candidate}, the one a deployment in progress
+     * rolls out, which waits for its traffic ({@code promote}: for {@code cutover promote}).
+     */
+    static String traffic(List<TrafficShare> traffic, int candidate, boolean promote) {
         if (traffic == null || traffic.isEmpty()) {
             return "none: the router has no instance of it";
         }
         StringJoiner line = new StringJoiner(", ");
         for (TrafficShare t : traffic) {
             String instances = t.targets() + (t.targets() == 1 ? " instance" : " instances");
-            line.add(t.label() + " ("
-                    + (t.targets() == 0 ? "draining" : t.percent() == 0 ? instances + " on standby" : instances) + ")");
+            String idle = t.release() != candidate ? " on standby"
+                    : promote ? ", candidate waiting for cutover promote" : ", candidate, no traffic yet";
+            line.add(t.label() + " (" + (t.targets() == 0 ? "draining" : t.percent() == 0 ? instances + idle : instances)
+                    + ")");
         }
         return line.toString();
     }
@@ -110,10 +125,13 @@ final class StatusCommand extends ApiCommand {
     }
 
 
-    /** An active instance of a release that gets no traffic (kept warm for a rollback) shows as on standby. */
-    private static String routing(InstanceView i, List<TrafficShare> traffic) {
-        boolean standby = i.routing().equals("active") && traffic != null && traffic.stream()
+    /**
+     * An active instance of a release that gets no traffic shows as {@code candidate} when it is the release being
+     * rolled out (waiting for its traffic), else as {@code standby} (kept warm for a rollback).
+     */
+    private static String routing(InstanceView i, List<TrafficShare> traffic, int candidate) {
+        boolean idle = i.routing().equals("active") && traffic != null && traffic.stream()
                 .anyMatch(t -> t.release() == i.release() && t.percent() == 0);
-        return standby ? "standby" : i.routing();
+        return !idle ? i.routing() : i.release() == candidate ? "candidate" : "standby";
     }
 }

@@ -2,7 +2,9 @@ package dev.cutover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
+import dev.cutover.model.api.InstanceView;
 import dev.cutover.model.api.StoppedInstanceView;
 import dev.cutover.model.api.TrafficShare;
 import java.io.PrintWriter;
@@ -15,12 +17,42 @@ class StatusCommandTest {
 
     @Test
     void theTrafficLineGivesEachReleasesShareAndWhatItsInstancesDo() {
-        assertThat(StatusCommand.traffic(List.of(new TrafficShare(4, "abc", 10, 1), new TrafficShare(3, "def", 90, 2))))
+        assertThat(StatusCommand.traffic(List.of(new TrafficShare(4, "abc", 10, 1), new TrafficShare(3, "def", 90, 2)), 4, false))
                 .isEqualTo("v4 10% (1 instance), v3 90% (2 instances)");
-        assertThat(StatusCommand.traffic(List.of(new TrafficShare(5, "x", 100, 2), new TrafficShare(4, "y", 0, 2))))
+        assertThat(StatusCommand.traffic(List.of(new TrafficShare(5, "x", 100, 2), new TrafficShare(4, "y", 0, 2)), 5, false))
                 .isEqualTo("v5 100% (2 instances), v4 0% (2 instances on standby)");
-        assertThat(StatusCommand.traffic(List.of(new TrafficShare(6, "x", 100, 1), new TrafficShare(5, "y", 0, 0))))
+        assertThat(StatusCommand.traffic(List.of(new TrafficShare(6, "x", 100, 1), new TrafficShare(5, "y", 0, 0)), 0, false))
                 .isEqualTo("v6 100% (1 instance), v5 0% (draining)");
+    }
+
+    @Test
+    void aCandidateWithoutTrafficIsNotCalledAStandby() {
+        List<TrafficShare> blueGreen = List.of(new TrafficShare(2, "x", 0, 2), new TrafficShare(1, "y", 100, 2));
+        assertThat(StatusCommand.traffic(blueGreen, 2, true))
+                .isEqualTo("v2 0% (2 instances, candidate waiting for cutover promote), v1 100% (2 instances)");
+        assertThat(StatusCommand.traffic(blueGreen, 2, false))
+                .isEqualTo("v2 0% (2 instances, candidate, no traffic yet), v1 100% (2 instances)");
+    }
+
+    @Test
+    void statusShowsThePreviewHostAndTheCandidatesInstances() {
+        DeploymentView d = new DeploymentView(2, "shop", "production", 2, 1, "v2", "deploy", "blue-green", "running",
+                "paused until cutover promote", null, null, Instant.EPOCH, null, List.of(), "promote", null);
+        EnvStatus s = new EnvStatus("shop", "production", "http://shop-production.localhost/", null, d,
+                List.of(new InstanceView("d1-web-1", "web", 1, "v1", "local", "healthy", "ok", 4001, 11, 0, "active",
+                                Instant.EPOCH),
+                        new InstanceView("d2-web-1", "web", 2, "v2", "local", "healthy", "ok", 4002, 12, 0, "active",
+                                Instant.EPOCH)),
+                List.of(new TrafficShare(2, "v2", 0, 1), new TrafficShare(1, "v1", 100, 1)), null,
+                "http://shop-production-preview.localhost/", 2);
+        StringWriter text = new StringWriter();
+        StatusCommand.print(s, new PrintWriter(text), Instant.now());
+
+        assertThat(text.toString())
+                .contains("traffic:     v2 0% (1 instance, candidate waiting for cutover promote), v1 100% (1 instance)\n"
+                        + "preview:     http://shop-production-preview.localhost/ (v2 alone)\n")
+                .containsPattern("d1-web-1 .* active ")
+                .containsPattern("d2-web-1 .* candidate ");
     }
 
     @Test
@@ -32,8 +64,8 @@ class StatusCommandTest {
 
     @Test
     void withNothingRoutedTheLineSaysSo() {
-        assertThat(StatusCommand.traffic(List.of())).isEqualTo("none: the router has no instance of it");
-        assertThat(StatusCommand.traffic(null)).as("an older server's answer").startsWith("none");
+        assertThat(StatusCommand.traffic(List.of(), 0, false)).isEqualTo("none: the router has no instance of it");
+        assertThat(StatusCommand.traffic(null, 0, false)).as("an older server's answer").startsWith("none");
     }
 
     @Test
@@ -51,7 +83,7 @@ class StatusCommandTest {
                         "stopped by INT after 0.2s"),
                         new StoppedInstanceView("d1-web-2", "web", 1, "abc", "local", now.minusSeconds(150),
                                 "stopped by KILL after 30.1s: it outlived INT (30s each; handle INT in the app, "
-                                        + "or raise deploy.stop-timeout)")));
+                                        + "or raise deploy.stop-timeout)")), null, 0);
         StringWriter text = new StringWriter();
         StatusCommand.print(s, new PrintWriter(text), now);
 
@@ -63,7 +95,7 @@ class StatusCommandTest {
     @Test
     void withNothingStoppedLatelyThereIsNoStoppedSection() {
         EnvStatus s = new EnvStatus("shop", "production", "http://shop-production.localhost/", null, null, List.of(),
-                List.of(), null);
+                List.of(), null, null, 0);
         StringWriter text = new StringWriter();
         StatusCommand.print(s, new PrintWriter(text), Instant.now());
 

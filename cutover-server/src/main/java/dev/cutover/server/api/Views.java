@@ -61,7 +61,13 @@ final class Views {
     }
 
     String url(EnvRow env) {
-        return "http://" + env.app() + "-" + env.name() + "." + domain + (httpPort == 80 ? "" : ":" + httpPort) + "/";
+        return url(env, "");
+    }
+
+    /** {@code suffix}: {@code -preview} for the preview host, else empty. */
+    private String url(EnvRow env, String suffix) {
+        return "http://" + env.app() + "-" + env.name() + suffix + "." + domain + (httpPort == 80 ? "" : ":" + httpPort)
+                + "/";
     }
 
     EnvStatus status(Handle h, EnvRow env) {
@@ -96,7 +102,8 @@ final class Views {
         loop.traffic(env.app(), env.name()).forEach((release, share) -> traffic.add(
                 new TrafficShare(release, version.apply(release), share.percent(), share.activeTargets())));
         stopped.sort(Comparator.comparing(StoppedInstanceView::stoppedAt).thenComparing(StoppedInstanceView::id));
-        return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances, traffic, stopped);
+        return new EnvStatus(env.app(), env.name(), url(env), serving, deployment, instances, traffic, stopped,
+                env.previewRelease() == 0 ? null : url(env, "-preview"), env.previewRelease());
     }
 
     /**

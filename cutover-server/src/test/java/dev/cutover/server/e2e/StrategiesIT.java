@@ -286,6 +286,13 @@ class StrategiesIT {
         // the router splits nothing to v2 yet, and status says so
         assertThat(server.status(name).traffic()).extracting(TrafficShare::release, TrafficShare::percent,
                 TrafficShare::targets).containsExactly(tuple(2, 0.0, 2), tuple(1, 100.0, 2));
+        var waiting = server.cli("status", name);
+        assertThat(waiting.out())
+                .contains("traffic:     v2 0% (2 instances, candidate waiting for cutover promote), v1 100% (2 instances)")
+                .contains("preview:     http://" + name + "-production-preview.localhost:")
+                .containsPattern("d2-web-1 .* candidate ")
+                .containsPattern("d1-web-1 .* active ");
+        assertThat(server.status(name).previewRelease()).isEqualTo(2);
 
         var preview = RunningServer.get(server.controller.httpPort(), name + "-production-preview.localhost", "/");
         assertThat(preview.headers().get("X-App-Version")).isEqualTo("v2");
