@@ -33,6 +33,10 @@ final class PlanCommand extends ApiCommand {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a deploy parameter (repeatable)")
     List<String> set = new ArrayList<>();
 
+    @Option(names = "--version", paramLabel = "LABEL", description = "The version label the deploy would get, shown "
+            + "in the heading (the plan does not depend on it; taken so that a deploy's command line plans as it is)")
+    String version;
+
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
     OutputFormat output;
 
@@ -52,16 +56,20 @@ final class PlanCommand extends ApiCommand {
             printJson(plan);
             return 0;
         }
-        render(ref, plan, out());
+        render(ref, plan, version, out());
         out().flush();
         return 0;
     }
 
-    /** The plan as a table of steps, with the minimum time and what happens to capacity. */
-    static void render(EnvRef ref, PlanView plan, PrintWriter out) {
+    /**
+     * The plan as a table of steps, with the minimum time and what happens to capacity; {@code version}, the label
+     * the deploy would get, or null.
+     */
+    static void render(EnvRef ref, PlanView plan, String version, PrintWriter out) {
         out.println("plan: " + ref + " from " + (plan.fromRelease() == 0 ? "nothing" : "v" + plan.fromRelease()
                 + " (" + webInstances(plan.oldInstances()) + ")") + " to " + plan.newInstances() + " new "
-                + (plan.newInstances() == 1 ? "web instance" : "web instances") + ", strategy " + plan.strategy());
+                + (plan.newInstances() == 1 ? "web instance" : "web instances")
+                + (version == null ? "" : " of " + version) + ", strategy " + plan.strategy());
         Table t = new Table("AT", "STEP", "OLD", "NEW", "TRAFFIC OLD/NEW", "CAPACITY");
         for (PlanView.Line l : plan.steps()) {
             // with no instance taking traffic there is no split to show: the environment answers 503 then

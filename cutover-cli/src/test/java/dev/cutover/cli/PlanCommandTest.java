@@ -26,6 +26,17 @@ class PlanCommandTest {
     }
 
     @Test
+    void theVersionLabelADeployWouldGetIsInTheHeading() {
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            PlanCommand.render(REF, new PlanView("shop", "production", "rolling", 3, 2, 2, List.of(
+                    new Line(0, "v4 is serving", 0, 2, 100, 100)), 0), "2.4.1", out);
+        }
+        assertThat(text.toString()).startsWith("plan: shop/production from v3 (2 web instances) to 2 new web instances "
+                + "of 2.4.1, strategy rolling\n");
+    }
+
+    @Test
     void oneInstanceIsSaidInTheSingular() {
         String out = render(new PlanView("shop", "production", "rolling", 3, 1, 1, List.of(
                 new Line(1_000, "v4 is serving", 0, 1, 100, 100)), 1_000));
@@ -70,7 +81,7 @@ class PlanCommandTest {
     private static String render(PlanView plan) {
         StringWriter text = new StringWriter();
         try (PrintWriter out = new PrintWriter(text)) {
-            PlanCommand.render(REF, plan, out);
+            PlanCommand.render(REF, plan, null, out);
         }
         return text.toString();
     }

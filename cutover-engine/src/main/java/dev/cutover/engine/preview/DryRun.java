@@ -80,9 +80,11 @@ public final class DryRun {
             Map<String, Routing> routedBefore = new HashMap<>();
             store.values().forEach(r -> routedBefore.put(r.id(), r.routing()));
             boolean releaseStarted = false;
+            List<String> launched = new ArrayList<>();
             for (Action a : plan.actions()) {
                 switch (a) {
                     case Action.Launch l -> {
+                        launched.add(l.instance());
                         store.put(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true, Routing.NONE));
                         agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
                         healthyAt.put(l.instance(), now.plus(l.type().equals("web") ? toHealthy : TICK));
@@ -108,12 +110,18 @@ public final class DryRun {
                 }
             }
             state = plan.next();
+            // a tick that stops old instances and launches new ones tells of the stops first: until its first
+            // launch is told, the counts leave the tick's launches out
+            Map<String, InstanceRecord> beforeLaunches = new HashMap<>(store);
+            launched.forEach(beforeLaunches::remove);
+            boolean launchTold = false;
             for (String event : plan.events()) {
+                launchTold |= event.startsWith("launched ");
                 // the counts behind a passed analysis are the preview's own, made up to pass it: not shown
                 String shown = event.startsWith("analysis passed: ")
                         ? "analysis passed (the preview assumes the candidate's traffic passes)" : event;
-                steps.add(step(now, shown.replace("d0-", "new-"), store, spec, oldInstances, acknowledged,
-                        routedBefore));
+                steps.add(step(now, shown.replace("d0-", "new-"), launchTold ? store : beforeLaunches, spec,
+                        oldInstances, acknowledged, routedBefore));
             }
             if (releaseStarted) {
                 steps.add(step(now, "(the preview assumes the release command exits 0 at once)", store, spec,

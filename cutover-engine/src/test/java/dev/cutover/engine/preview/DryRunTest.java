@@ -83,6 +83,31 @@ class DryRunTest {
     }
 
     @Test
+    void aStopToldBeforeTheLaunchOfTheSameTickDoesNotCountTheNewInstanceYet() {
+        List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ROLLING, List.of(), false, Duration.ZERO)),
+                2, HEALTH);
+
+        int stopped = indexOf(steps, "drained in");
+        PreviewStep stop = steps.get(stopped);
+        PreviewStep launch = steps.get(stopped + 1);
+        assertThat(launch.what()).startsWith("launched new-web-2");
+        assertThat(launch.atMillis()).as("the same tick").isEqualTo(stop.atMillis());
+        assertThat(stop.oldInstances()).isEqualTo(1);
+        assertThat(stop.newInstances()).as("new-web-2 is not launched yet").isEqualTo(1);
+        assertThat(launch.oldInstances()).isEqualTo(1);
+        assertThat(launch.newInstances()).isEqualTo(2);
+    }
+
+    private static int indexOf(List<PreviewStep> steps, String part) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).what().contains(part)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no step with '" + part + "' in " + steps);
+    }
+
+    @Test
     void allAtOnceShowsItsDowntime() {
         List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ALL_AT_ONCE, List.of(), false,
                 Duration.ZERO)), 2, HEALTH);
