@@ -84,10 +84,12 @@ public final class ProcessLauncher {
         List<String> command = new java.util.ArrayList<>(resetSignals);
         command.add(setsid);
         command.add("--");
-        String missing = argv.isEmpty() ? null : missing(argv.getFirst(), workingDirectory, environment.get("PATH"));
-        if (missing != null) {
+        Unrunnable unrunnable = argv.isEmpty() ? null
+                : unrunnable(argv.getFirst(), workingDirectory, environment.get("PATH"));
+        if (unrunnable != null) {
             // said in the program's own words, as a shell would, not in setsid's
-            command.addAll(List.of("/bin/sh", "-c", "printf '%s\\n' \"$1\" >&2; exit 127", "cutover-exec", missing));
+            command.addAll(List.of("/bin/sh", "-c", "printf '%s\\n' \"$1\" >&2; exit " + unrunnable.exitCode(),
+                    "cutover-exec", unrunnable.message()));
         } else {
             command.addAll(argv);
         }
@@ -97,25 +99,48 @@ public final class ProcessLauncher {
         return new OneOff(proc, pipeStdin ? process.getOutputStream() : null);
     }
 
+    /** Why a program cannot be run, as a shell says it, and the exit code a shell gives: 127 not found, 126 found. */
+    record Unrunnable(String message, int exitCode) {}
+
     /**
-     * Why {@code program} cannot be found, as the exec's output says it (exit 127), or null when it can: a name is
-     * looked up on {@code path}, a path with a slash from {@code workingDirectory}.
+     * Why {@code program} cannot be run, or null when it can: a name is looked up on {@code path}, a path with a slash
+     * from {@code workingDirectory}. One that is there but is a directory or not executable is named as such, with
+     * what to do.
      */
-    static String missing(String program, Path workingDirectory, String path) {
+    static Unrunnable unrunnable(String program, Path workingDirectory, String path) {
         if (program.contains("/")) {
-            return Files.exists(workingDirectory.resolve(program)) ? null
-                    : program + ": No such file or directory";
+            Path file = workingDirectory.resolve(program);
+            return !Files.exists(file) ? new Unrunnable(program + ": No such file or directory", 127)
+                    : notExecutable(program, file);
         }
         if (path == null) {
             return null; // the system's default search path: the exec itself will say
         }
+        Path found = null;
+        String foundAs = null;
         for (String dir : path.split(":", -1)) {
             Path candidate = (dir.isEmpty() ? workingDirectory : workingDirectory.resolve(dir)).resolve(program);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return null;
             }
+            if (found == null && Files.isRegularFile(candidate)) {
+                found = candidate;
+                foundAs = dir.isEmpty() ? program : dir + "/" + program;
+            }
         }
-        return program + ": No such file or directory: not found on the release's PATH (" + path + ")";
+        if (found != null) {
+            return notExecutable(program + " (" + foundAs + " on the release's PATH)", found);
+        }
+        return new Unrunnable(program + ": No such file or directory: not found on the release's PATH (" + path + ")",
+                127);
+    }
+
+    private static Unrunnable notExecutable(String named, Path file) {
+        if (Files.isDirectory(file)) {
+            return new Unrunnable(named + ": Is a directory", 126);
+        }
+        return Files.isExecutable(file) ? null : new Unrunnable(named + ": Permission denied: it is not executable "
+                + "(chmod +x it in the app directory and deploy again)", 126);
     }
 
     private Process start(List<String> command, Path workingDirectory, Map<String, String> environment, Path output,
