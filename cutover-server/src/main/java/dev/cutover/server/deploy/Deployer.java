@@ -88,11 +88,40 @@ public final class Deployer {
         String policyJson = policy == written.deploy() ? null : json(policy);
         Instant now = clock.instant();
         return store.tx(h -> {
-            EnvRow env = Environments.findOrCreate(h, ref.app(), ref.env(), now);
+            EnvRow env = environment(h, ref, now);
             ReleaseRow release = Releases.create(h, env.id(), build, label, env.configRevision(), manifestJson,
                     "deploy", now);
             return start(h, env, release.number(), "deploy", policy.strategy(), Map.of(), policyJson, now);
         });
+    }
+
+    /**
+     * The environment, created on first use; refused when the host the router would serve it at ({@code APP-ENV}, or
+     * its preview host {@code APP-ENV-preview}) is already another environment's: {@code a-b/c} and {@code a/b-c}
+     * would share one, and the router would send one's requests to the other.
+     */
+    static EnvRow environment(Handle h, EnvRef ref, Instant now) {
+        Optional<EnvRow> existing = Environments.find(h, ref.app(), ref.env());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String label = ref.hostLabel();
+        for (EnvRow other : Environments.all(h)) {
+            String theirs = new EnvRef(other.app(), other.name()).hostLabel();
+            String clash = label.equals(theirs) ? "its host " + label + " is already " + other.app() + "/" + other.name()
+                    + "'s"
+                    : label.equals(theirs + "-preview") ? "its host " + label + " is " + other.app() + "/"
+                            + other.name() + "'s preview host"
+                    : (label + "-preview").equals(theirs) ? "its preview host " + label + "-preview is already "
+                            + other.app() + "/" + other.name() + "'s host"
+                    : null;
+            if (clash != null) {
+                throw ApiException.badRequest("environment", ref + ": " + clash + " (expected: an app and "
+                        + "environment whose APP-ENV is not another's APP-ENV or APP-ENV-preview; pick another app or "
+                        + "environment name)");
+            }
+        }
+        return Environments.findOrCreate(h, ref.app(), ref.env(), now);
     }
 
     /** Refuses a manifest that asks for what this server cannot do (for deploy and for plan). */
@@ -185,7 +214,7 @@ public final class Deployer {
         }
         Instant now = clock.instant();
         return store.tx(h -> {
-            EnvRow env = Environments.findOrCreate(h, ref.app(), ref.env(), now);
+            EnvRow env = environment(h, ref, now);
             Map<String, String> before = Configs.vars(h, env.id(), env.configRevision());
             Map<String, String> vars = new TreeMap<>(before);
             change.unset().forEach(vars::remove);

@@ -183,6 +183,31 @@ class BadInputIT {
         assertThat(r.body()).contains("nothing-here.localhost");
     }
 
+    @Test
+    void anEnvironmentWhoseHostIsAnothersIsRefusedAndNotCreated() throws Exception {
+        assertThat(server.cli("config", "set", "hx-y/z", "A=1").exit()).isZero();
+        Path app = RunningServer.example(tmp, "hello", "clash");
+
+        var r = server.cli("deploy", app.toString(), "--to", "hx/y-z");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("hx/y-z: its host hx-y-z is already hx-y/z's (expected: an app and environment "
+                + "whose APP-ENV is not another's APP-ENV or APP-ENV-preview; pick another app or environment name)");
+        r = server.cli("config", "set", "hx-y-z/preview", "A=1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("hx-y-z/preview: its host hx-y-z-preview is hx-y/z's preview host");
+        r = server.cli("config", "set", "hx/y", "A=1");
+        assertThat(r.exit()).as(r.all()).isZero();
+        r = server.cli("config", "set", "hx/y-preview", "A=1");
+        assertThat(r.err()).contains("hx/y-preview: its host hx-y-preview is hx/y's preview host");
+        r = server.cli("config", "set", "hx-y-z-preview/production", "A=1");
+        assertThat(r.exit()).as("no clash: hx-y-z-preview-production is nobody's").isZero();
+        r = server.cli("config", "set", "hx-y/z-preview", "A=1");
+        assertThat(r.err()).contains("hx-y/z-preview: its host hx-y-z-preview is hx-y/z's preview host");
+
+        var envs = server.cli("apps").out();
+        assertThat(envs).contains("hx-y/z").doesNotContain("hx/y-z", "hx-y-z/preview", "hx/y-preview");
+    }
+
     private static void assertNothingCreated(String app) {
         var r = server.cli("status", app);
         assertThat(r.exit()).isEqualTo(2);
