@@ -366,6 +366,16 @@ final class Tick {
             state = state.with(new Step.AwaitReady(step.instances(), step.since(), step.deadline(), null), now);
         }
         if (!now.isBefore(step.deadline())) {
+            if (allReady) {
+                // healthy, but not yet for as long as min-healthy-time asks
+                Instant since = step.healthySince() == null ? now : step.healthySince();
+                fail(new Failure(FailureReason.UNHEALTHY, String.join(", ", waiting.stream().map(InstanceRecord::id)
+                        .toList()) + " healthy for " + seconds(Duration.between(since, now)) + " of the "
+                        + seconds(spec.policy().minHealthyTime()) + " deploy.min-healthy-time asks when deploy.deadline ("
+                        + seconds(spec.deadline()) + " from launch) ran out: make min-healthy-time shorter than the "
+                        + "deadline, less the time the app takes to become healthy", waiting.get(0).id()), false);
+                return true;
+            }
             InstanceRecord late = waiting.stream().filter(r -> {
                 Observation o = obs.instances().get(r.id());
                 return o == null || !ready(r, o);

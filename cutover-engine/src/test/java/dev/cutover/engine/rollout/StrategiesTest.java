@@ -68,6 +68,20 @@ class StrategiesTest {
     }
 
     @Test
+    void aDeadlineThatEndsWhileTheInstancesAreHealthyButNotYetForMinHealthyTimeSaysSo() {
+        DeployPolicy p = new DeployPolicy(DeployPolicy.ROLLING, Duration.ofSeconds(10), Duration.ofSeconds(8),
+                Duration.ofSeconds(30), true, DeployPolicy.Batch.ONE, true, true, false, Duration.ZERO, List.of(), null,
+                Duration.ZERO);
+        RolloutState end = run(fleetWith(2), spec(p, 2, 2), new ArrayList<>(), 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(end.failure().message()).matches("d3-web-1 healthy for \\d+\\.\\ds of the 30\\.0s "
+                + "deploy.min-healthy-time asks when deploy.deadline \\(8\\.0s from launch\\) ran out: make "
+                + "min-healthy-time shorter than the deadline, less the time the app takes to become healthy")
+                .doesNotContain("did not become healthy");
+    }
+
+    @Test
     void canaryMovesTenPercentBakesThenEverything() {
         SimulatedFleet fleet = fleetWith(2);
         DeployPolicy p = policy(DeployPolicy.CANARY, DeployPolicy.Batch.ONE, true, false, Duration.ZERO,

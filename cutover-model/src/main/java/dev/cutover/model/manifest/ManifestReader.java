@@ -342,6 +342,11 @@ public final class ManifestReader {
                 DeployPolicy.DEFAULT_STOP_TIMEOUT);
         Duration deadline = optionalDuration("deploy.deadline", node.get("deadline"), DeployPolicy.DEFAULT_DEADLINE);
         Duration minHealthy = optionalDurationOrZero("deploy.min-healthy-time", node.get("min-healthy-time"), Duration.ZERO);
+        if (minHealthy.compareTo(deadline) >= 0) {
+            throw new ManifestException("deploy.min-healthy-time", DurationText.format(minHealthy) + " (expected: "
+                    + "shorter than deploy.deadline, " + DurationText.format(deadline) + ": a new instance must become "
+                    + "healthy and stay so for min-healthy-time before the deadline, counted from its launch, runs out)");
+        }
         boolean autoRollback = optionalBoolean("deploy.auto-rollback", node.get("auto-rollback"), true);
         DeployPolicy.Batch batch = batch(node.get("batch"));
         boolean surge = optionalBoolean("deploy.surge", node.get("surge"), true);

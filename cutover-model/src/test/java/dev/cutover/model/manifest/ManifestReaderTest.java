@@ -80,6 +80,8 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { stop-timeout: 90 }     | deploy.stop-timeout: 90 (expected: a duration",
         "processes: { web: x }\\ndeploy: { watch: soon }          | deploy.watch: 'soon' (expected: a duration such as 0s",
         "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: not a parameter of rolling (expected one of: batch, surge, or the common",
+        "processes: { web: x }\\ndeploy: { min-healthy-time: 30s, deadline: 8s } | deploy.min-healthy-time: 30s (expected: shorter than deploy.deadline, 8s: a new instance must become healthy and stay so",
+        "processes: { web: x }\\ndeploy: { min-healthy-time: 10m } | deploy.min-healthy-time: 10m (expected: shorter than deploy.deadline, 10m",
         "processes: [web]                                       | processes: a list (expected: a map of process types",
         "'processes: { web: x'                                  | cutover.yml: not valid YAML",
         "processes:\\n  web: x\\n  web: y                         | cutover.yml: not valid YAML at line 3: Duplicate field 'web'",
