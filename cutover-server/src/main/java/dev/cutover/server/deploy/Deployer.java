@@ -206,8 +206,9 @@ public final class Deployer {
      * the release command again for nothing.
      */
     public Configuring configure(EnvRef ref, ConfigChange change) {
-        for (String key : change.set().keySet()) {
-            requireConfigKey(key);
+        for (Map.Entry<String, String> e : change.set().entrySet()) {
+            requireConfigKey(e.getKey());
+            requireConfigValue(e.getKey(), e.getValue());
         }
         for (String key : change.unset()) {
             requireConfigKey(key);
@@ -222,6 +223,7 @@ public final class Deployer {
             if (vars.equals(before)) {
                 return new Configuring(false, Optional.empty());
             }
+            requireConfigSize(vars);
             int revision = Configs.append(h, env, vars, now);
             if (env.servingRelease() == null) {
                 return new Configuring(true, Optional.empty());
@@ -410,6 +412,45 @@ public final class Deployer {
             throw ApiException.badRequest("build", "build: " + build + " is not a readable .tar.gz bundle ("
                     + e.getMessage() + "); pack it with cutover deploy DIR");
         }
+    }
+
+    /** The most Linux passes to a new process in one environment string, {@code KEY=VALUE} and its NUL. */
+    static final int MAX_VARIABLE_BYTES = 128 * 1024;
+    /**
+     * The most config an environment may have in all: Linux passes at most about 2 MiB of arguments and environment
+     * to a new process (a quarter of the stack limit), and the rest is left for the command and what Cutover sets.
+     */
+    static final int MAX_CONFIG_BYTES = 1024 * 1024;
+
+    private static void requireConfigValue(String key, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw ApiException.badRequest("config", "config " + key + ": a value with a NUL byte (expected: text "
+                    + "without NUL: an environment variable ends at the first one)");
+        }
+        int bytes = variableBytes(key, value);
+        if (bytes > MAX_VARIABLE_BYTES) {
+            throw ApiException.badRequest("config", "config " + key + ": " + bytes + " bytes as " + key + "=VALUE "
+                    + "(expected: at most " + MAX_VARIABLE_BYTES + ", the most Linux passes to a process in one "
+                    + "environment variable; keep large data in a file and its path in config)");
+        }
+    }
+
+    private static void requireConfigSize(Map<String, String> vars) {
+        long bytes = 0;
+        for (Map.Entry<String, String> e : vars.entrySet()) {
+            bytes += variableBytes(e.getKey(), e.getValue());
+        }
+        if (bytes > MAX_CONFIG_BYTES) {
+            throw ApiException.badRequest("config", "config: " + bytes + " bytes in all with this change (expected: at "
+                    + "most " + MAX_CONFIG_BYTES + ": a new process gets at most about 2 MiB of arguments and "
+                    + "environment from Linux, and its command and the variables Cutover sets need the rest; unset "
+                    + "some, or keep large data in files and their paths in config)");
+        }
+    }
+
+    /** {@code KEY=VALUE} and its NUL, in bytes, as the process gets it. */
+    private static int variableBytes(String key, String value) {
+        return key.length() + 1 + value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
     }
 
     private static void requireConfigKey(String key) {

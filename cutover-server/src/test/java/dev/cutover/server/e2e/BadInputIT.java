@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,30 @@ class BadInputIT {
 
         var envs = server.cli("apps").out();
         assertThat(envs).contains("hx-y/z").doesNotContain("hx/y-z", "hx-y-z/preview", "hx/y-preview");
+    }
+
+    @Test
+    void configThatLinuxCouldNotPassToAProcessIsRefusedNamingTheKeyTheSizeAndTheLimit() throws Exception {
+        String big = "v".repeat(140_000);
+        HttpResponse<String> one = api("POST", "/api/apps/cfgsize/envs/production/config",
+                "{\"set\": {\"BIG\": \"" + big + "\"}}");
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(400);
+        assertThat(one.body()).contains("config BIG: 140005 bytes as BIG=VALUE (expected: at most 131072, the most "
+                + "Linux passes to a process in one environment variable");
+
+        // each under the limit for one variable, 1.2 MB in all: through the CLI, as a user would
+        List<String> args = new java.util.ArrayList<>(List.of("config", "set", "cfgsize"));
+        for (int i = 0; i < 10; i++) {
+            args.add("K" + i + "=" + "v".repeat(120_000));
+        }
+        var r = server.cli(args.toArray(String[]::new));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("config: 1200040 bytes in all with this change (expected: at most 1048576");
+        assertThat(server.cli("config", "list", "cfgsize").out()).doesNotContain("K0=");
+
+        HttpResponse<String> nul = api("POST", "/api/apps/cfgsize/envs/production/config",
+                "{\"set\": {\"A\": \"x\\u0000y\"}}");
+        assertThat(nul.body()).contains("config A: a value with a NUL byte");
     }
 
     private static void assertNothingCreated(String app) {
