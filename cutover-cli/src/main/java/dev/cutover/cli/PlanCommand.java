@@ -84,7 +84,8 @@ final class PlanCommand extends ApiCommand {
             out.println("no web instance, now or after this deploy: " + ref + " answers 503 until it is scaled up "
                     + "(cutover scale " + ref + " web=N)");
         } else if (plan.newInstances() == 0) {
-            out.println("DOWNTIME: no web instance after this deploy: " + ref + " answers 503 from then on");
+            out.println("DOWNTIME: no web instance after this deploy: " + ref + " would answer 503 from then on "
+                    + "(cutover deploy refuses it unless " + ref + " is scaled to web=0 first)");
         } else if (plan.fromRelease() != 0 && lowest == 0) {
             out.println("DOWNTIME: capacity drops to 0% while the new instances start");
         } else if (plan.fromRelease() != 0) {

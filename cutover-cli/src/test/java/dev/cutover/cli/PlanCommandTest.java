@@ -74,8 +74,8 @@ class PlanCommandTest {
     void aReleaseWithoutWebInstancesAfterOnesWithThemIsDowntime() {
         String out = render(new PlanView("shop", "production", "rolling", 3, 2, 0, List.of(
                 new Line(0, "drain 2 old", 0, 0, 100, 0)), 0));
-        assertThat(out).contains("DOWNTIME: no web instance after this deploy: shop/production answers 503 from then "
-                + "on");
+        assertThat(out).contains("DOWNTIME: no web instance after this deploy: shop/production would answer 503 from "
+                + "then on (cutover deploy refuses it unless shop/production is scaled to web=0 first)");
     }
 
     private static String render(PlanView plan) {

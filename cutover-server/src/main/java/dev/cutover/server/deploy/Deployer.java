@@ -89,6 +89,7 @@ public final class Deployer {
         Instant now = clock.instant();
         return store.tx(h -> {
             EnvRow env = environment(h, ref, now);
+            requireWebKept(h, env, ref, written);
             ReleaseRow release = Releases.create(h, env.id(), build, label, env.configRevision(), manifestJson,
                     "deploy", now);
             return start(h, env, release.number(), "deploy", policy.strategy(), Map.of(), policyJson, now);
@@ -122,6 +123,31 @@ public final class Deployer {
             }
         }
         return Environments.findOrCreate(h, ref.app(), ref.env(), now);
+    }
+
+    /**
+     * Refuses a release that would leave an environment serving web instances with none: one without a {@code web}
+     * process, or with {@code instances: 0}, would take the site to 503 from its switch on, which is almost always a
+     * mistake (a Procfile or manifest typo). Scaling to {@code web=0} first says it is meant.
+     */
+    private static void requireWebKept(Handle h, EnvRow env, EnvRef ref, Manifest next) {
+        if (env.servingRelease() == null) {
+            return;
+        }
+        ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
+        int now = ReleaseInfo.shapeOf(serving.number(), ReleaseCatalog.parse(serving)).withCounts(env.formation())
+                .count(ReleaseShape.WEB);
+        ReleaseShape after = ReleaseInfo.shapeOf(0, next).withCounts(env.formation());
+        if (now == 0 || after.count(ReleaseShape.WEB) > 0) {
+            return;
+        }
+        boolean declared = after.processes().containsKey(ReleaseShape.WEB);
+        String what = declared ? "processes.web.instances: 0" : "processes.web: missing (this release has "
+                + (after.processes().isEmpty() ? "no process" : "only " + String.join(", ", after.typesInOrder())) + ")";
+        throw ApiException.badRequest(declared ? "processes.web.instances" : "processes.web", what + ", and " + ref
+                + " serves with " + now + " web " + (now == 1 ? "instance" : "instances") + " now: it would answer 503 "
+                + "from the switch on (expected: a web process with instances in cutover.yml or the Procfile; to take "
+                + ref + " off the web on purpose, cutover scale " + ref + " web=0 first)");
     }
 
     /** Refuses a manifest that asks for what this server cannot do (for deploy and for plan). */

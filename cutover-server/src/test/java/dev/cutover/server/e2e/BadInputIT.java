@@ -233,6 +233,29 @@ class BadInputIT {
         assertThat(nul.body()).contains("config A: a value with a NUL byte");
     }
 
+    @Test
+    void aReleaseThatWouldLeaveAServingEnvironmentWithoutWebInstancesIsRefusedUnlessScaledToZeroFirst()
+            throws Exception {
+        Path app = RunningServer.example(tmp, "hello", "keepweb");
+        var v1 = server.cli("deploy", app.toString(), "--to", "keepweb", "--version", "v1", "--set", "watch=0s",
+                "--wait");
+        assertThat(v1.exit()).as(v1.all()).isZero();
+
+        Path worker = RunningServer.example(tmp, "hello", "keepweb-worker");
+        RunningServer.writeManifest(worker, "processes:\n  worker: { command: \"sleep 1000\" }\n");
+        var r = server.cli("deploy", worker.toString(), "--to", "keepweb", "--version", "v2");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("processes.web: missing (this release has only worker), and keepweb/production "
+                + "serves with 2 web instances now: it would answer 503 from the switch on (expected: a web process "
+                + "with instances in cutover.yml or the Procfile; to take keepweb/production off the web on purpose, "
+                + "cutover scale keepweb/production web=0 first)");
+        RunningServer.writeManifest(worker, "processes:\n  web: { command: \"sleep 1000\", instances: 0 }\n");
+        r = server.cli("deploy", worker.toString(), "--to", "keepweb", "--version", "v2");
+        assertThat(r.err()).contains("processes.web.instances: 0, and keepweb/production serves with 2 web instances");
+        assertThat(server.status("keepweb").deployment().release()).as("no release made").isEqualTo(1);
+        assertThat(server.cli("releases", "keepweb").out()).doesNotContain("v2");
+    }
+
     private static void assertNothingCreated(String app) {
         var r = server.cli("status", app);
         assertThat(r.exit()).isEqualTo(2);
