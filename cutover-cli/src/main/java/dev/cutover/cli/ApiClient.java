@@ -196,6 +196,10 @@ public final class ApiClient {
             message = "HTTP " + r.statusCode() + (r.body().length == 0 ? "" : ": " + new String(r.body()).strip());
         }
         int code = r.statusCode() / 100 == 4 && r.statusCode() != 401 ? CliException.USAGE : CliException.API;
+        if (r.statusCode() == 401) {
+            message += " (this CLI looks for it in " + Credentials.file() + " under the API's URL; --token or "
+                    + "CUTOVER_TOKEN give it instead)";
+        }
         return new CliException(message, code);
     }
 

@@ -49,9 +49,28 @@ public final class ApiOptions {
             t = env != null && !env.isBlank() ? env : Credentials.token(api()).orElse(null);
         }
         if (t == null) {
-            throw new CliException("no API token for " + api() + ": start `cutover server` on this machine (it writes "
-                    + Credentials.file() + "), or pass --token / set CUTOVER_TOKEN", CliException.API);
+            String unreachable = unreachable(api());
+            throw new CliException(unreachable != null
+                    ? "nothing answers at " + api() + " (" + unreachable + "): is `cutover server` running, and is "
+                            + "this its API (--api, CUTOVER_API)? A server writes its token to " + Credentials.file()
+                            + " when it starts"
+                    : "no API token for " + api() + ": start `cutover server` on this machine (it writes "
+                            + Credentials.file() + "), or pass --token / set CUTOVER_TOKEN", CliException.API);
         }
         return new ApiClient(api(), t);
+    }
+
+    /** Why nothing accepts a connection at {@code url}'s host and port within a second, or null when something does. */
+    static String unreachable(String url) {
+        URI uri = URI.create(url);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), 1000);
+            return null;
+        } catch (java.net.SocketTimeoutException e) {
+            return "no answer to a connection within 1s";
+        } catch (java.io.IOException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

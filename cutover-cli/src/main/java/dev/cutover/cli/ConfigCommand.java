@@ -66,10 +66,39 @@ final class ConfigCommand {
                 return 0;
             }
             out().println("# " + c.app() + "/" + c.env() + " config revision " + c.revision());
-            c.vars().forEach((k, v) -> out().println(k + "=" + v));
+            c.vars().forEach((k, v) -> out().println(k + "=" + shown(v)));
             out().flush();
             return 0;
         }
+    }
+
+    /**
+     * A value as {@code config list} shows it: as it is, unless it has a control character (a newline would look like
+     * another entry), then quoted as bash's {@code $'...'} does, so that each entry stays on one line and can be pasted
+     * back into {@code config set}.
+     */
+    static String shown(String value) {
+        if (value.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            return value;
+        }
+        StringBuilder quoted = new StringBuilder("$'");
+        for (char ch : value.toCharArray()) {
+            switch (ch) {
+                case '\n' -> quoted.append("\\n");
+                case '\t' -> quoted.append("\\t");
+                case '\r' -> quoted.append("\\r");
+                case '\\' -> quoted.append("\\\\");
+                case '\'' -> quoted.append("\\'");
+                default -> {
+                    if (ch < 0x20 || ch == 0x7f) {
+                        quoted.append(String.format("\\x%02x", (int) ch));
+                    } else {
+                        quoted.append(ch);
+                    }
+                }
+            }
+        }
+        return quoted.append('\'').toString();
     }
 
     static int change(ApiClient api, ApiCommand cmd, String target, ConfigChange change, boolean wait) {

@@ -3,7 +3,11 @@ package dev.cutover.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,5 +32,27 @@ class ApiOptionsTest {
         assertThat(options.api()).isEqualTo("http://10.0.0.5:7070/");
         options.api = "http://proxy.internal/cutover";
         assertThat(options.api()).isEqualTo("http://proxy.internal/cutover");
+    }
+
+    @Test
+    void withoutATokenTheErrorSaysWhetherAnythingAnswersAtTheApi(@TempDir Path home) throws Exception {
+        String previous = System.getProperty("CUTOVER_HOME");
+        System.setProperty("CUTOVER_HOME", home.toString());
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ApiOptions options = new ApiOptions();
+            options.api = "http://127.0.0.1:" + listening.getLocalPort();
+            assertThatThrownBy(options::client).hasMessageStartingWith("no API token for " + options.api);
+
+            listening.close();
+            assertThat(ApiOptions.unreachable(options.api)).isEqualTo("connection refused");
+            assertThatThrownBy(options::client).hasMessageStartingWith("nothing answers at " + options.api
+                    + " (connection refused): is `cutover server` running, and is this its API (--api, CUTOVER_API)?");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("CUTOVER_HOME");
+            } else {
+                System.setProperty("CUTOVER_HOME", previous);
+            }
+        }
     }
 }

@@ -22,4 +22,11 @@ class ConfigCommandTest {
         assertThat(err.toString()).contains("GREETING: given twice ('GREETING=Hi' and 'GREETING=Bye'; expected: "
                 + "each key once)");
     }
+
+    @Test
+    void aValueWithAControlCharacterIsListedQuotedOnOneLine() {
+        assertThat(ConfigCommand.shown("plain value, with 'quotes' and \\")).isEqualTo("plain value, with 'quotes' and \\");
+        assertThat(ConfigCommand.shown("line1\nline2")).isEqualTo("$'line1\\nline2'");
+        assertThat(ConfigCommand.shown("a\tb'c\\d\u0001")).isEqualTo("$'a\\tb\\'c\\\\d\\x01'");
+    }
 }
