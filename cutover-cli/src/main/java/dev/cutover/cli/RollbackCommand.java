@@ -34,9 +34,13 @@ final class RollbackCommand extends ApiCommand {
         if (to != null) {
             String digits = to.startsWith("v") ? to.substring(1) : to;
             try {
-                number = Integer.parseInt(digits);
+                number = digits.matches("[0-9]{1,9}") ? Integer.parseInt(digits) : null;
             } catch (NumberFormatException e) {
-                throw new CliException("--to: '" + to + "' (expected: a release such as v3)", CliException.USAGE);
+                number = null;
+            }
+            if (number == null || number == 0) {
+                throw new CliException("--to: '" + to + "' (expected: a release such as v3; cutover releases " + ref
+                        + " lists them)", CliException.USAGE);
             }
         }
         if (number != null) {

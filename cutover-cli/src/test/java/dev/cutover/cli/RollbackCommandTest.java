@@ -27,6 +27,22 @@ class RollbackCommandTest {
               "serving": false, "createdAt": "2026-12-06T05:00:00Z"}]
             """.formatted("ab".repeat(32));
 
+    @ParameterizedTest
+    @CsvSource({"-1", "v-1", "banana", "v0", "0", "v99999999999", "v+3"})
+    void aToThatIsNotAReleaseNumberIsAUsageErrorSaidTheSameWay(String to) throws Exception {
+        HttpServer api = JsonServer.answering(0, 200, RELEASES);
+        try {
+            StringWriter err = new StringWriter();
+            int exit = run(api, err, "rollback", "shop", "--to=" + to);
+
+            assertThat(exit).isEqualTo(CliException.USAGE);
+            assertThat(err.toString()).contains("error: --to: '" + to + "' (expected: a release such as v3; cutover "
+                    + "releases shop/production lists them)");
+        } finally {
+            api.stop(0);
+        }
+    }
+
     @Test
     void aReleaseNumberThatIsAlsoAnotherReleasesLabelIsRefusedAndBothAreNamed() throws Exception {
         HttpServer api = JsonServer.answering(0, 200, RELEASES);
