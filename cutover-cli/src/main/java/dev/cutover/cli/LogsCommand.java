@@ -215,7 +215,9 @@ final class LogsCommand extends ApiCommand {
         ScaleView scale = api.get(ApiClient.envPath(ref) + "/scale", ScaleView.class);
         Set<String> known = new TreeSet<>(scale.current().keySet());
         if (!known.contains(type)) {
-            known.add(RELEASE_TYPE);
+            if (status.deployment() != null && status.deployment().releaseCommand() != null) {
+                known.add(RELEASE_TYPE); // there is a release command's output to read
+            }
             throw new CliException("--type: '" + type + "' (expected one of: " + String.join(", ", known) + ")",
                     CliException.USAGE);
         }
