@@ -341,6 +341,21 @@ class AgentTest {
     }
 
     @Test
+    void aRestartThatDoesNotBecomeHealthyWithinRestartAfterIsRestartedAgain() throws IOException {
+        h.apply(withHealth(web("web-1", h.app), Specs.HTTP.withRestartAfter(Duration.ofSeconds(2))));
+        h.awaitPhase("web-1", InstancePhase.HEALTHY);
+        Files.createFile(h.workingDirectory("web-1").resolve("fail"));
+
+        InstanceReport again = h.await("web-1", r -> r.reason().contains("restarted for health: not healthy 2s after "
+                + "its restart"));
+        assertThat(again.reason()).contains("not healthy 2s after its restart (waiting for GET /health: 503 from GET "
+                + "/health)");
+        assertThat(again.restarts()).isGreaterThanOrEqualTo(1);
+        Files.delete(h.workingDirectory("web-1").resolve("fail"));
+        h.await("web-1", r -> r.phase() == InstancePhase.HEALTHY && r.restarts() >= 2);
+    }
+
+    @Test
     void withoutRestartAfterAnUnhealthyInstanceKeepsRunning() throws Exception {
         h.apply(web("web-1", h.app));
         InstanceReport healthy = h.awaitPhase("web-1", InstancePhase.HEALTHY);

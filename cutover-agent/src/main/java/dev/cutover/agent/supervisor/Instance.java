@@ -537,17 +537,30 @@ final class Instance {
         services.changed().run();
     }
 
-    /** Unhealthy without a pass for {@code health.restart-after}, and running: it is to be restarted. */
+    /**
+     * Unhealthy without a pass for {@code health.restart-after}, and running: it is to be restarted. So is one that
+     * was restarted (after an exit, or by this) and has not passed since, that long after its start: a restart that
+     * hangs would otherwise stay {@code starting} for good. A first start is its deployment's to judge.
+     */
     private boolean overdueForRestart(Instant now) {
         Duration after = spec.health() == null ? null : spec.health().restartAfter();
-        return after != null && phase == InstancePhase.UNHEALTHY && unhealthySince != null && process != null
-                && !stopping && !launching && !now.isBefore(unhealthySince.plus(after));
+        if (after == null || process == null || stopping || launching) {
+            return false;
+        }
+        if (phase == InstancePhase.UNHEALTHY) {
+            return unhealthySince != null && !now.isBefore(unhealthySince.plus(after));
+        }
+        return phase == InstancePhase.STARTING && restarts > 0 && startedAt != null
+                && !now.isBefore(startedAt.plus(after));
     }
 
     /** Restarts an instance that has stayed unhealthy: its stop signals first, so that it can finish in-flight work. */
     private void heal() {
-        String why = "unhealthy for " + DurationText.format(spec.health().restartAfter()) + " ("
-                + reason.replaceFirst("^unhealthy: ", "") + ")";
+        String why = phase == InstancePhase.STARTING
+                ? "not healthy " + DurationText.format(spec.health().restartAfter()) + " after its restart ("
+                        + reason.replaceFirst("^starting: ", "") + ")"
+                : "unhealthy for " + DurationText.format(spec.health().restartAfter()) + " ("
+                        + reason.replaceFirst("^unhealthy: ", "") + ")";
         log.info("instance {} (pid {}): restarting: {}", id, process.pid(), why);
         unhealthySince = null;
         beginStop();

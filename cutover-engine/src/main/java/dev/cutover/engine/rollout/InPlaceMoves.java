@@ -18,7 +18,8 @@ import java.util.List;
  *       start, so there is downtime, by design.
  * </ul>
  *
- * Rolling back runs the same moves towards the stable release.
+ * Rolling back runs the same moves towards the stable release, with surge in one batch: every missing stable
+ * instance starts at once (up to twice the instances for a moment), then the failed release's drain together.
  */
 final class InPlaceMoves {
 
@@ -52,7 +53,11 @@ final class InPlaceMoves {
         int want = goal.count(type);
         DeployPolicy p = t.spec.policy();
         boolean surge = surge(p);
-        int batch = batch(p, Math.max(want, news.size() + olds.size()));
+        // rolling back with surge, the stable set comes back whole at once, then the failed release's instances
+        // drain together: they may be crashing or failing under traffic, and a batch at a time would leave them
+        // routed for as many start-ups as there are batches
+        int batch = surge && t.state.phase() == Phase.ROLLING_BACK ? Math.max(1, want)
+                : batch(p, Math.max(want, news.size() + olds.size()));
         if (news.size() > want) {
             t.drain(last(news, Math.min(batch, news.size() - want)));
         } else if (surge) {

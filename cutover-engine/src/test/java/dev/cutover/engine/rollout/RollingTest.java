@@ -180,6 +180,33 @@ class RollingTest {
     }
 
     @Test
+    void aReleaseThatCrashesOnceItServesAloneIsRolledBackWithTheWholeStableSetStartedAtOnce() {
+        SimulatedFleet fleet = new SimulatedFleet(12, 1, 2);
+        for (int i = 1; i <= 3; i++) {
+            fleet.running("old-" + i, 1);
+        }
+        RolloutSpec spec = watched(1, 2, 3);
+        RolloutState state = untilWatched(fleet, spec, RolloutState.start(7, fleet.now));
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(2);
+        for (int i = 1; i <= 3; i++) {
+            fleet.exited.put("d7-web-" + i, new Observation(InstancePhase.BACKOFF, "exited: code 1, restarting in 0.2s",
+                    List.of(), 1));
+        }
+        int before = fleet.events.size();
+
+        RolloutState end = fleet.run(spec, state, 100, Integer.MAX_VALUE, 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        List<String> rollback = fleet.events.subList(before, fleet.events.size());
+        assertThat(rollback).filteredOn(e -> e.startsWith("launched ")).singleElement()
+                .satisfies(e -> assertThat(e).endsWith("(v1 web)").contains(", ").matches("launched [^,]+, [^,]+, [^,]+ .*"));
+        assertThat(rollback).filteredOn(e -> e.startsWith("draining ")).singleElement()
+                .satisfies(e -> assertThat(e).contains("d7-web-1", "d7-web-2", "d7-web-3"));
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsExactly(1, 1, 1);
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
     void afterTheLastBatchTheNewInstancesAreWatchedWithAllTrafficBeforeTheDeploymentIsDone() {
         SimulatedFleet fleet = new SimulatedFleet(12, 1, 2);
         fleet.running("old-1", 1);
