@@ -663,7 +663,9 @@ final class Tick {
      */
     void fail(Failure why, boolean requested) {
         InstanceRecord at = why.instance() == null ? null : inventory.get(why.instance());
-        if (at != null && at.running() && at.routing() == Routing.NONE && !obs.routed().containsKey(at.id())) {
+        boolean stopAt = at != null && at.running() && at.routing() == Routing.NONE
+                && !obs.routed().containsKey(at.id());
+        if (stopAt) {
             stop(at);
         }
         if (state.phase() == Phase.RUNNING && spec.scales()) {
@@ -678,6 +680,9 @@ final class Tick {
         if (state.phase() == Phase.RUNNING) {
             ReleaseShape stable = spec.stable();
             events.add((requested ? "" : "failed (" + why.reason().word() + "): ") + why.message());
+            if (stopAt) {
+                events.add("stopped " + at.id() + " (v" + at.release() + ", never routed)");
+            }
             boolean inRelease = state.step() instanceof Step.AwaitRelease;
             if (state.step() instanceof Step.AwaitRelease r) {
                 // whatever ended the step, the run is not wanted any more; one still running is stopped

@@ -227,6 +227,27 @@ class StrategiesTest {
     }
 
     @Test
+    void anAbortWhileNewInstancesStartTellsOfEveryOneItStops() {
+        SimulatedFleet fleet = new SimulatedFleet(11, 1, 20); // slow starts: the abort comes while they start
+        for (int i = 1; i <= 3; i++) {
+            fleet.running("old-" + i, 1);
+        }
+        RolloutSpec spec = spec(simple(DeployPolicy.ALL_AT_ONCE), 3, 3);
+        RolloutState state = RolloutState.start(7, fleet.now);
+        while (!(state.step() instanceof Step.AwaitReady)) {
+            state = fleet.tick(spec, state).next();
+        }
+        Plan plan = Planner.plan(spec, state, List.copyOf(fleet.store.values()), fleet.observe(true));
+        List<String> stops = plan.actions().stream().filter(a -> a instanceof Action.Stop)
+                .map(a -> ((Action.Stop) a).instance()).toList();
+
+        assertThat(stops).containsExactlyInAnyOrder("d7-web-1", "d7-web-2", "d7-web-3");
+        for (String id : stops) {
+            assertThat(plan.events()).as(id).contains("stopped " + id + " (v2, never routed)");
+        }
+    }
+
+    @Test
     void immutableStartsOneNewInstanceFirstThenTheRest() {
         SimulatedFleet fleet = fleetWith(3);
         RolloutState end = run(fleet, spec(simple(DeployPolicy.IMMUTABLE), 3, 3), new ArrayList<>(), 3);
