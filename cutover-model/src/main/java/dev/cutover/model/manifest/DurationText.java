@@ -33,9 +33,35 @@ public final class DurationText {
     public static Duration parse(String field, String text) {
         Duration d = parseOrNull(text);
         if (d == null) {
-            throw new ManifestException(field, text, "a duration such as 500ms, 5s, 10m or 1h");
+            throw new ManifestException(field, text, "a duration such as 500ms, 5s, 10m or 1h" + hint(text));
         }
         return d;
+    }
+
+    private static final Pattern LONG = Pattern.compile("\\d{10,}(ms|s|m|h)");
+    private static final Pattern OTHER_UNIT = Pattern.compile("(\\d{1,9})\\s*(d|day|days|w|sec|secs|min|mins|hr|hrs|hours?)");
+
+    /**
+     * What is wrong with text that is almost a duration, as an addition to the expected form ({@code "; at most 9
+     * digits"}), or nothing.
+     */
+    public static String hint(String text) {
+        if (text == null) {
+            return "";
+        }
+        String t = text.trim();
+        if (LONG.matcher(t).matches()) {
+            return "; at most 9 digits before the unit";
+        }
+        Matcher other = OTHER_UNIT.matcher(t);
+        if (other.matches()) {
+            String unit = other.group(2);
+            long n = Long.parseLong(other.group(1));
+            String instead = unit.startsWith("d") ? n * 24 + "h" : unit.startsWith("w") ? n * 24 * 7 + "h"
+                    : unit.startsWith("s") ? n + "s" : unit.startsWith("m") ? n + "m" : n + "h";
+            return "; the units are ms, s, m and h: " + instead + " for " + t;
+        }
+        return "";
     }
 
     /** The shortest exact form: {@code 90s}, {@code 10m}, {@code 250ms}. */

@@ -480,7 +480,8 @@ public final class ManifestReader {
         }
         Duration d = node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;
         if (d == null) {
-            throw new ManifestException(path, Nodes.describe(node), "a duration such as 0s, 30s, 10m or 1h");
+            throw new ManifestException(path, Nodes.describe(node), "a duration such as 0s, 30s, 10m or 1h"
+                    + (node.isTextual() ? DurationText.hint(node.asText()) : ""));
         }
         return d;
     }
@@ -545,7 +546,8 @@ public final class ManifestReader {
         }
         Duration d = node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;
         if (d == null || d.isZero()) {
-            throw new ManifestException(path, Nodes.describe(node), "a duration above zero such as 500ms, 5s, 10m or 1h");
+            throw new ManifestException(path, Nodes.describe(node), "a duration above zero such as 500ms, 5s, 10m or 1h"
+                    + (node.isTextual() ? DurationText.hint(node.asText()) : ""));
         }
         return d;
     }
