@@ -416,7 +416,7 @@ public final class ManifestReader {
                 case "set-weight" -> new TrafficStep.SetWeight(optionalInt(path + ".set-weight", value, -1, 0, 100));
                 case "pause" -> value.isTextual() && value.asText().equals("until-promote")
                         ? new TrafficStep.Pause(null)
-                        : new TrafficStep.Pause(optionalDuration(path + ".pause", value, null));
+                        : new TrafficStep.Pause(pause(path + ".pause", value));
                 case "analysis" -> new TrafficStep.Analyze(value.isNull() || value.isEmpty() && analysis != null
                         ? analysis : analysis(path + ".analysis", value));
                 default -> throw new ManifestException(path + "." + kind,
@@ -535,6 +535,17 @@ public final class ManifestReader {
             throw new ManifestException(path, Nodes.describe(node), "an integer from " + min + " to " + max);
         }
         return node.asInt();
+    }
+
+    /** A pause step's length: a duration above zero; {@code until-promote} is taken before this. */
+    private static Duration pause(String path, JsonNode node) {
+        Duration d = node != null && node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;
+        if (d == null || d.isZero()) {
+            throw new ManifestException(path, node == null || node.isNull() ? null : Nodes.describe(node),
+                    "a duration above zero such as 30s or 10m, or until-promote (waits for cutover promote)"
+                            + (node != null && node.isTextual() ? DurationText.hint(node.asText()) : ""));
+        }
+        return d;
     }
 
     private static Duration optionalDuration(String path, JsonNode node, Duration fallback) {

@@ -86,6 +86,7 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { keep-old: 2d }          | deploy.keep-old: not a parameter of rolling",
         "processes: { web: x }\\ndeploy: { strategy: blue-green, keep-old: 2d } | deploy.keep-old: '2d' (expected: a duration such as 0s, 30s, 10m or 1h; the units are ms, s, m and h: 48h for 2d)",
         "processes: { web: x }\\nhealth: { timeout: 5 min }       | health.timeout: '5 min' (expected: a duration above zero such as 500ms, 5s, 10m or 1h; the units are ms, s, m and h: 5m for 5 min)",
+        "processes: { web: x }\\ndeploy: { strategy: steps, steps: [{pause: forever}] } | deploy.steps[0].pause: 'forever' (expected: a duration above zero such as 30s or 10m, or until-promote (waits for cutover promote))",
         "processes: [web]                                       | processes: a list (expected: a map of process types",
         "'processes: { web: x'                                  | cutover.yml: not valid YAML",
         "processes:\\n  web: x\\n  web: y                         | cutover.yml: not valid YAML at line 3: Duplicate field 'web'",
