@@ -11,7 +11,13 @@ public final class VersionLabel {
 
     /** Null when {@code label} is valid, else what is wrong with it, as {@code version: '...' (expected: ...)}. */
     public static String problem(String label) {
-        return VALID.matcher(label).matches() ? null : "version: '" + label + "' (expected: up to 100 letters, digits"
-                + " and . _ + - /, starting with a letter or digit)";
+        if (VALID.matcher(label).matches()) {
+            return null;
+        }
+        // a label far too long is shown by its start and length, not printed back whole
+        String shown = label.length() <= 120 ? "'" + label + "'"
+                : "'" + label.substring(0, 40) + "...' (" + label.length() + " characters)";
+        return "version: " + shown + " (expected: up to 100 letters, digits and . _ + - /, starting with a letter or "
+                + "digit)";
     }
 }
