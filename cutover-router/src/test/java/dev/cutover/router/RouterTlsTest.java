@@ -123,6 +123,33 @@ class RouterTlsTest {
                 .hasMessageContaining("expected: a PEM private key");
     }
 
+    @Test
+    void aKeyThatIsNotTheCertificatesFailsTheStartAndARenewalHalfWrittenKeepsTheOldPair() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("other"));
+        TlsConfig.CertificateFiles stranger = files(Certificates.make(other, "stranger", HOST, KeyKind.EC_PKCS8));
+        TlsConfig mismatched = new TlsConfig(0, List.of(new TlsConfig.CertificateFiles(shop.cert(), stranger.key())),
+                Duration.ofHours(1));
+        assertThatThrownBy(() -> Router.start(RouterConfig.defaults("127.0.0.1", 0).withTls(mismatched)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(stranger.key() + ": not the key of the certificate in " + shop.cert());
+        TlsConfig.CertificateFiles rsa = files(Certificates.make(other, "rsa", HOST, KeyKind.RSA_PKCS8));
+        TlsConfig crossed = new TlsConfig(0, List.of(new TlsConfig.CertificateFiles(shop.cert(), rsa.key())),
+                Duration.ofHours(1));
+        assertThatThrownBy(() -> Router.start(RouterConfig.defaults("127.0.0.1", 0).withTls(crossed)))
+                .hasMessageContaining("its RSA key does not match the certificate's EC public key");
+
+        // the new certificate written, its key not yet: the old pair goes on serving
+        X509Certificate before = handshake(HOST);
+        byte[] oldCert = Files.readAllBytes(shop.cert());
+        Files.copy(stranger.cert(), shop.cert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            assertThat(router.certificates().reloadIfChanged()).isFalse();
+            assertThat(handshake(HOST).getSerialNumber()).isEqualTo(before.getSerialNumber());
+        } finally {
+            Files.write(shop.cert(), oldCert);
+        }
+    }
+
     private static TlsConfig.CertificateFiles files(Certificates.Pair pair) {
         return new TlsConfig.CertificateFiles(pair.cert(), pair.key());
     }

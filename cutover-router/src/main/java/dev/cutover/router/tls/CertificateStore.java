@@ -148,6 +148,7 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
             try {
                 chain = PemFiles.certificates(certPem, files.cert().toString());
                 key = PemFiles.privateKey(keyPem, files.key().toString());
+                requireKeyFits(key, chain.get(0), files);
                 context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new)).build();
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 throw new TlsException(files.cert() + " / " + files.key() + ": " + e.getMessage(), e);
@@ -165,6 +166,50 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
             }
         }
         return new Loaded(mapping.build(), List.copyOf(names), List.copyOf(sources));
+    }
+
+    /**
+     * Refuses a key that is not the certificate's: a signature made with it must verify with the certificate's public
+     * key. Netty builds a context from any pair and every handshake then fails, which is what a renewal that has
+     * written the new certificate but not yet its key would serve.
+     */
+    static void requireKeyFits(PrivateKey key, X509Certificate certificate, TlsConfig.CertificateFiles files)
+            throws TlsException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "Ed448" -> "Ed448";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return; // a kind of key not checked here: the handshake will tell
+        }
+        String certificateKind = certificate.getPublicKey().getAlgorithm();
+        boolean fits = key.getAlgorithm().equals(certificateKind)
+                || algorithm.startsWith("Ed") && certificateKind.startsWith("Ed");
+        if (fits) {
+            try {
+                byte[] challenge = new byte[32];
+                new java.security.SecureRandom().nextBytes(challenge);
+                java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+                signer.initSign(key);
+                signer.update(challenge);
+                byte[] signature = signer.sign();
+                java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+                verifier.initVerify(certificate.getPublicKey());
+                verifier.update(challenge);
+                fits = verifier.verify(signature);
+            } catch (GeneralSecurityException e) {
+                fits = false;
+            }
+        }
+        if (!fits) {
+            throw new TlsException(files.key() + ": not the key of the certificate in " + files.cert() + " (its "
+                    + key.getAlgorithm() + " key does not match the certificate's " + certificate.getPublicKey()
+                    .getAlgorithm() + " public key; a renewal must replace both files: the certificate and its own "
+                    + "key)", null);
+        }
     }
 
     /** The DNS names a certificate covers: its subject alternative names, or its common name without them. */
