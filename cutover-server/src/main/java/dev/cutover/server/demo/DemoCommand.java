@@ -103,6 +103,12 @@ public final class DemoCommand implements Callable<Integer> {
         Stream.concat(a.firstFailures().stream(), b.firstFailures().stream()).limit(5)
                 .forEach(f -> out.println("  failure: " + f));
         out.println();
+        int code = deployed == 0 && failed == 0 && after.equals("v2") ? 0 : 1;
+        if (exit) {
+            out.println("--exit: stopping the server and its instances (without --exit the demo keeps serving "
+                    + "hello, to try the commands on it)");
+            return code;
+        }
         out.println("hello is served at " + url);
         out.println("Try next (in another terminal):");
         out.println("  curl " + url);
@@ -112,10 +118,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  bin/cutover logs hello -f" + flags);
         out.println("  bin/cutover config set hello GREETING=Hi --wait" + flags);
         out.println("  bin/cutover rollback hello --wait" + flags);
-        int code = deployed == 0 && failed == 0 && after.equals("v2") ? 0 : 1;
-        if (exit) {
-            return code;
-        }
         out.println("Serving until Ctrl-C.");
         new CountDownLatch(1).await();
         return code;
