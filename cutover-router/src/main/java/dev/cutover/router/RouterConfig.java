@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * @param idleTimeout how long a client connection may sit between requests (or take to send a request head)
  * @param targetIdleTimeout how long a pooled connection to a target may sit unused before it is closed
  * @param tunnelIdleTimeout how long a WebSocket may carry nothing in either direction before it is closed
- * @param tunnelDrainGrace how long a WebSocket to a target that drains stays open before it gets a close frame
+ * @param tunnelDrainGrace how long a WebSocket to a target that drains stays open before it gets a close frame, and
+ *                         a server-sent event stream before it ends
  * @param maxConnectionsPerTarget open connections to one target, busy or idle, across all event loops
  * @param ejectionBackoff how long a target that refused a connection is left out before the first probe; doubled
  *                        after each failed probe, up to {@link #MAX_EJECTION_BACKOFF_FACTOR} times this

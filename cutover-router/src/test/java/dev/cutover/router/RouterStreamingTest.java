@@ -7,6 +7,7 @@ import static dev.cutover.router.Tables.group;
 import static dev.cutover.router.Tables.route;
 import static dev.cutover.router.Tables.table;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cutover.model.routing.Target;
 import dev.cutover.model.routing.TargetState;
@@ -15,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,47 @@ class RouterStreamingTest {
                 line = in.readLine();
             }
             assertThat(line).as("the last chunk").isEqualTo("0");
+        }
+    }
+
+    @Test
+    void anEventStreamFromADrainingTargetEndsAfterTheGraceSoThatTheDrainNeedNotWaitForItsClient() throws Exception {
+        router.close();
+        Duration grace = Duration.ofMillis(300);
+        router = Router.start(RouterConfig.defaults("127.0.0.1", 0).withTunnelTimeouts(Duration.ofMinutes(5), grace));
+        router.apply(table(1, route(ENV, HOST, group("v1", 100, streaming(events)))));
+        try (Socket socket = new Socket("127.0.0.1", router.port())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /events HTTP/1.1\r\nHost: " + HOST + "\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(nextEvent(in)).isEqualTo("data: events 0");
+            assertThat(router.targetStats().get("e1").inFlight()).isEqualTo(1);
+
+            // the stream holds still (the backend sends nothing more until released): only the drain ends it
+            long drainedAt = System.nanoTime();
+            router.apply(table(2, route(ENV, HOST, group("v2", 100, active("o1", other)),
+                    group("v1", 0, new Target("e1", "127.0.0.1", events.port(), TargetState.DRAINING)))));
+            String line = in.readLine();
+            while (line != null) {
+                line = in.readLine();
+            }
+            assertThat(System.nanoTime() - drainedAt).as("not before the grace").isGreaterThanOrEqualTo(grace.toNanos());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(router.targetStats().get("e1").inFlight()).as("the drain can end").isZero();
+                assertThat(router.targetStats().get("e1").openConnections()).isZero();
+            });
+        }
+        try (Socket again = new Socket("127.0.0.1", router.port())) {
+            again.setSoTimeout(20_000);
+            again.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).as("a reconnecting client reaches the active target").startsWith("HTTP/1.1 200")
+                    .contains("other");
         }
     }
 

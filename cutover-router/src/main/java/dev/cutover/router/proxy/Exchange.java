@@ -20,7 +20,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +104,13 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     /** For an HTTP/1.0 client, the chunked framing of the response is read here and stripped. */
     private ChunkedFraming dechunk;
     private boolean done;
+    /**
+     * For a server-sent event stream, the target whose drain ends it and what its drain runs (on the thread applying
+     * the table, handing itself to this loop); then, once it drains, the end of the grace. Null otherwise.
+     */
+    private LiveTarget streamFrom;
+    private Runnable onStreamTargetDraining;
+    private ScheduledFuture<?> streamEnd;
 
     Exchange(ChannelHandlerContext client, ExchangeOwner owner, ProxyContext context, RequestHead head,
             ByteBuf targetHead, byte[] requestId, String clientIp) {
@@ -333,6 +342,64 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         clientKeepAlive = head.keepAlive() && !owner.closing() && dechunk == null
                 && response.framing() != ResponseHead.Framing.UNTIL_CLOSE && lastTarget.takesNewRequests();
         heldHead = ForwardedHead.toClient(client.alloc(), response, requestId, clientKeepAlive, http10);
+        if (response.eventStream()) {
+            watchDrainOf(lastTarget);
+        }
+    }
+
+    /**
+     * A server-sent event stream lasts as long as its client stays, so a drain of its target would wait for it until
+     * the stop timeout. Like a WebSocket, it gets a grace period once the target drains, then ends (its connection
+     * closes); an EventSource reconnects, and its new request goes to a target that takes requests.
+     */
+    private void watchDrainOf(LiveTarget streaming) {
+        streamFrom = streaming;
+        onStreamTargetDraining = () -> client.channel().eventLoop().execute(this::streamTargetDraining);
+        streaming.onStopTakingRequests(onStreamTargetDraining);
+        if (!streaming.takesNewRequests()) {
+            streamTargetDraining();
+        }
+    }
+
+    private void streamTargetDraining() {
+        if (!done && streamEnd == null) {
+            streamEnd = client.channel().eventLoop().schedule(this::endStream, context.tunnelDrainGraceNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The grace after the stream's target began to drain is over: what was relayed goes out, then both close. */
+    private void endStream() {
+        if (done) {
+            return;
+        }
+        log.debug("request {}: event stream from draining target {} ended after the grace", requestIdText(), target);
+        done = true;
+        streamEnd = null;
+        stopWatchingDrain();
+        targetHead.release();
+        BackendConnection used = connection;
+        connection = null;
+        if (used != null) {
+            pool.release(used, false);
+        }
+        endAttempt(true, false);
+        record(status, null);
+        relayHead();
+        client.flush();
+        owner.exchangeBroken();
+    }
+
+    private void stopWatchingDrain() {
+        if (onStreamTargetDraining != null) {
+            streamFrom.forgetStopTakingRequests(onStreamTargetDraining);
+            onStreamTargetDraining = null;
+            streamFrom = null;
+        }
+        if (streamEnd != null) {
+            streamEnd.cancel(false);
+            streamEnd = null;
+        }
     }
 
     /** A 101: the client and the target now talk WebSocket through a tunnel that takes both connections over. */
@@ -459,6 +526,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     /** The target's part is over: count it and free its connection, then finish the client's response. */
     private void complete(ByteBuf last) {
         done = true;
+        stopWatchingDrain();
         long now = System.nanoTime();
         targetHead.release();
         BackendConnection used = connection;
@@ -492,6 +560,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     /** The request went out (at least its head), then the target failed: never retried. */
     private void failAfterSending(Failure failure) {
         done = true;
+        stopWatchingDrain();
         targetHead.release();
         BackendConnection used = connection;
         connection = null;
@@ -523,6 +592,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
             return;
         }
         done = true;
+        stopWatchingDrain();
         targetHead.release();
         BackendConnection used = connection;
         connection = null;

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * @param responseTimeoutNanos how long a target may take to start its response once the request is sent
  * @param clientIdleTimeoutNanos how long a client connection may sit between requests
  * @param tunnelIdleTimeoutNanos how long a WebSocket may carry nothing either way
- * @param tunnelDrainGraceNanos how long a WebSocket to a draining target stays open before it gets a close frame
+ * @param tunnelDrainGraceNanos how long a WebSocket to a draining target stays open before it gets a close frame, and
+ *                              a server-sent event stream before it ends
  * @param httpsPort the port HTTPS is served on, for redirects from plain HTTP (443 when there is no TLS listener)
  */
 record ProxyContext(Supplier<RoutingSnapshot> routing, ConnectionPools pools, PassiveHealth health,

@@ -53,8 +53,8 @@ public final class RouterCommand implements Callable<Integer> {
     String tunnelIdleTimeout;
 
     @Option(names = "--websocket-drain-grace", defaultValue = "5s", paramLabel = "DURATION",
-            description = "How long a WebSocket to a draining target stays open before it gets a close frame "
-                    + "(default: 5s)")
+            description = "How long a WebSocket to a draining target stays open before it gets a close frame, "
+                    + "and a server-sent event stream before it ends (default: 5s)")
     String tunnelDrainGrace;
 
     @Option(names = "--workers", defaultValue = "0", paramLabel = "N",
