@@ -51,13 +51,7 @@ class RouterStreamingTest {
         router.apply(table(1, route(ENV, HOST, group("v1", 100, streaming(events))),
                 route("other/production", "other.example.com", group("v1", 100, active("o1", other)))));
         try (Socket socket = new Socket("127.0.0.1", router.port())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /events HTTP/1.1\r\nHost: " + HOST + "\r\nAccept: text/event-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader in = subscribe(socket);
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
             StringBuilder head = new StringBuilder();
             for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
@@ -92,13 +86,7 @@ class RouterStreamingTest {
         router = Router.start(RouterConfig.defaults("127.0.0.1", 0).withTunnelTimeouts(Duration.ofMinutes(5), grace));
         router.apply(table(1, route(ENV, HOST, group("v1", 100, streaming(events)))));
         try (Socket socket = new Socket("127.0.0.1", router.port())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /events HTTP/1.1\r\nHost: " + HOST + "\r\nAccept: text/event-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader in = subscribe(socket);
             assertThat(nextEvent(in)).isEqualTo("data: events 0");
             assertThat(router.targetStats().get("e1").inFlight()).isEqualTo(1);
 
@@ -124,6 +112,16 @@ class RouterStreamingTest {
             assertThat(answer).as("a reconnecting client reaches the active target").startsWith("HTTP/1.1 200")
                     .contains("other");
         }
+    }
+
+    /** Asks for the event stream on {@code socket}; returns its reader, at the start of the response. */
+    private static BufferedReader subscribe(Socket socket) throws Exception {
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /events HTTP/1.1\r\nHost: " + HOST + "\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }
 
     /** Skips chunk framing and the id line; returns the data line of the next event. */
