@@ -84,6 +84,13 @@ class RouterMalformedInputTest {
                         "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
                 Arguments.of("Transfer-Encoding in HTTP/1.0", 400,
                         "POST / HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                Arguments.of("trailer line without a colon", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad trailer\r\n\r\n"),
+                Arguments.of("Content-Length in a trailer", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 50\r\n\r\n"),
+                Arguments.of("Transfer-Encoding in a trailer", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n"
+                                + "transfer-ENCODING: chunked\r\n\r\n"),
                 Arguments.of("chunk size not hex", 400,
                         "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"),
                 Arguments.of("chunk size overflowing", 400,

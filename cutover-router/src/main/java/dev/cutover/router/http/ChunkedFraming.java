@@ -6,12 +6,15 @@ import io.netty.buffer.ByteBuf;
  * Finds where a chunked body ends, and checks its framing on the way, without copying it: the proxy forwards the
  * bytes as they came, so the framing must be read exactly one way. It is strict for that reason: every line of
  * the framing ends with CRLF (a bare LF or CR is refused), a chunk's data is followed by CRLF, sizes are 1 to 15
- * hex digits, extensions and trailers hold no control characters and are bounded.
+ * hex digits, extensions and trailers hold no control characters and are bounded. A trailer is a field like a
+ * header's (a token name, a colon, a value), and not one that frames or routes the message ({@code Content-Length},
+ * {@code Transfer-Encoding}, {@code Host}, {@code Connection}), which a trailer must not carry (RFC 9110 section
+ * 6.5.1): a receiver that merged it into the header section would read the message another way.
  *
  * <pre>
  *   SIZE ─digits─▶ SIZE_MORE ─;─▶ EXTENSION ─CR─▶ SIZE_LF ─LF, size > 0─▶ DATA ─▶ DATA_CR ─▶ DATA_LF ─▶ SIZE
  *                                                    └─LF, size 0─▶ TRAILER_START ─CR─▶ FINAL_LF ─LF─▶ DONE
- *                                                                       └─other─▶ TRAILER ─CRLF─▶ TRAILER_START
+ *                                                          └─token─▶ TRAILER_NAME ─:─▶ TRAILER ─CRLF─▶ TRAILER_START
  * </pre>
  *
  * <p>Threads: one instance per message, touched by one event loop.
@@ -27,8 +30,14 @@ public final class ChunkedFraming {
     private static final int MAX_EXTENSION = 4096;
     private static final int MAX_TRAILERS = 16384;
 
-    private enum State { SIZE, SIZE_MORE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER,
-        TRAILER_LF, FINAL_LF, DONE }
+    private enum State { SIZE, SIZE_MORE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER_NAME,
+        TRAILER, TRAILER_LF, FINAL_LF, DONE }
+
+    /** Fields a trailer must not carry: they frame or route the message. */
+    private static final String[] NOT_IN_TRAILERS = {"content-length", "transfer-encoding", "host", "connection"};
+    /** Enough of a trailer's name to compare it with those. */
+    private final byte[] name = new byte[17];
+    private int nameLength;
 
     private State state = State.SIZE;
     private long remaining;
@@ -109,8 +118,18 @@ public final class ChunkedFraming {
                     if (b == '\r') {
                         state = State.FINAL_LF;
                     } else {
+                        nameLength = 0;
+                        trailerName(b);
+                        state = State.TRAILER_NAME;
+                    }
+                }
+                case TRAILER_NAME -> {
+                    if (b == ':') {
+                        requireAllowedTrailer();
                         trailer(b);
                         state = State.TRAILER;
+                    } else {
+                        trailerName(b);
                     }
                 }
                 case TRAILER -> {
@@ -132,6 +151,31 @@ public final class ChunkedFraming {
             }
         }
         return i;
+    }
+
+    private void trailerName(byte b) throws MalformedHttpException {
+        if (!HttpChars.isToken(b)) {
+            throw MalformedHttpException.malformed(b == '\r' || b == '\n' ? "trailer line without a colon"
+                    : "bad trailer field name");
+        }
+        if (++trailerBytes > MAX_TRAILERS) {
+            throw MalformedHttpException.malformed("bad trailer section");
+        }
+        if (nameLength < name.length) {
+            name[nameLength] = b;
+        }
+        nameLength++;
+    }
+
+    private void requireAllowedTrailer() throws MalformedHttpException {
+        if (nameLength > name.length) {
+            return;
+        }
+        for (String field : NOT_IN_TRAILERS) {
+            if (HttpChars.equalsLower(name, 0, nameLength, field)) {
+                throw MalformedHttpException.malformed(field + " in a trailer");
+            }
+        }
     }
 
     private void trailer(byte b) throws MalformedHttpException {
