@@ -84,6 +84,8 @@ class RouterMalformedInputTest {
                         "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
                 Arguments.of("Transfer-Encoding in HTTP/1.0", 400,
                         "POST / HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                Arguments.of("a TLS handshake on the HTTP port", 400, "\u0016\u0003\u0001\u0002\u0000\u0001\u0000"),
+                Arguments.of("a request starting with a space", 400, " GET / HTTP/1.1\r\n" + H + "\r\n"),
                 Arguments.of("trailer line without a colon", 400,
                         "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad trailer\r\n\r\n"),
                 Arguments.of("Content-Length in a trailer", 400,

@@ -14,6 +14,8 @@ public final class HeadScanner {
 
     private final int maxFirstLine;
     private final int maxHead;
+    /** Whether heads are requests, which start with a method: a token. */
+    private final boolean requests;
     /** Offset from the head's start of the start of the line where the next scan resumes. */
     private int resume;
     private boolean firstLineSeen;
@@ -23,14 +25,19 @@ public final class HeadScanner {
      * @param maxHead the largest head in all (larger is {@link MalformedHttpException.Kind#HEADERS_TOO_LARGE})
      */
     public HeadScanner(int maxFirstLine, int maxHead) {
+        this(maxFirstLine, maxHead, false);
+    }
+
+    private HeadScanner(int maxFirstLine, int maxHead, boolean requests) {
         this.maxFirstLine = maxFirstLine;
         this.maxHead = maxHead;
+        this.requests = requests;
     }
 
     /** A scanner with the request limits of {@link RequestHead}. */
     public static HeadScanner forRequests() {
         return new HeadScanner(RequestHead.MAX_REQUEST_LINE + 2,
-                RequestHead.MAX_REQUEST_LINE + RequestHead.MAX_HEADER_SECTION + 4);
+                RequestHead.MAX_REQUEST_LINE + RequestHead.MAX_HEADER_SECTION + 4, true);
     }
 
     /** A scanner with the response limit of {@link ResponseHead}. */
@@ -51,6 +58,12 @@ public final class HeadScanner {
     public int find(ByteBuf buf) throws MalformedHttpException {
         int start = buf.readerIndex();
         int end = buf.writerIndex();
+        if (requests && resume == 0 && start < end && !HttpChars.isToken(buf.getByte(start))) {
+            // not HTTP at all: said at once, rather than when a line end or the size limit comes, if ever
+            throw MalformedHttpException.malformed(buf.getByte(start) == 0x16
+                    ? "a TLS handshake on the plain HTTP port (use https:// and the HTTPS port)"
+                    : "not an HTTP request: it does not start with a method");
+        }
         int lineStart = start + resume;
         while (true) {
             int lf = lineStart < end ? buf.forEachByte(lineStart, end - lineStart, ByteProcessor.FIND_LF) : -1;
