@@ -33,11 +33,7 @@ final class RollbackCommand extends ApiCommand {
         Integer number = null;
         if (to != null) {
             String digits = to.startsWith("v") ? to.substring(1) : to;
-            try {
-                number = digits.matches("[0-9]{1,9}") ? Integer.parseInt(digits) : null;
-            } catch (NumberFormatException e) {
-                number = null;
-            }
+            number = digits.matches("[0-9]{1,9}") ? Integer.parseInt(digits) : null; // 9 digits fit an int
             if (number == null || number == 0) {
                 throw new CliException("--to: '" + to + "' (expected: a release such as v3; cutover releases " + ref
                         + " lists them)", CliException.USAGE);

@@ -374,8 +374,21 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
             return;
         }
         log.debug("request {}: event stream from draining target {} ended after the grace", requestIdText(), target);
-        done = true;
         streamEnd = null;
+        endUnreusable();
+        endAttempt(true, false);
+        record(status, null);
+        relayHead();
+        client.flush();
+        owner.exchangeBroken();
+    }
+
+    /**
+     * Ends the exchange with its target connection cut short, so not reusable: off the drain watch, the target head
+     * freed, the connection closed.
+     */
+    private void endUnreusable() {
+        done = true;
         stopWatchingDrain();
         targetHead.release();
         BackendConnection used = connection;
@@ -383,11 +396,6 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         if (used != null) {
             pool.release(used, false);
         }
-        endAttempt(true, false);
-        record(status, null);
-        relayHead();
-        client.flush();
-        owner.exchangeBroken();
     }
 
     private void stopWatchingDrain() {
@@ -559,14 +567,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
 
     /** The request went out (at least its head), then the target failed: never retried. */
     private void failAfterSending(Failure failure) {
-        done = true;
-        stopWatchingDrain();
-        targetHead.release();
-        BackendConnection used = connection;
-        connection = null;
-        if (used != null) {
-            pool.release(used, false);
-        }
+        endUnreusable();
         endAttempt(false, failure.countsAgainstTarget());
         releaseHeldHead();
         if (relayed) {
@@ -591,14 +592,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         if (done) {
             return;
         }
-        done = true;
-        stopWatchingDrain();
-        targetHead.release();
-        BackendConnection used = connection;
-        connection = null;
-        if (used != null) {
-            pool.release(used, false);
-        }
+        endUnreusable();
         endAttempt(false, false);
         releaseHeldHead();
     }

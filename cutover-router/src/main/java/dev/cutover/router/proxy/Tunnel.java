@@ -17,7 +17,8 @@ import io.netty.channel.ChannelHandlerContext;
  * <p>When its target drains (or the router closes), the tunnel lets messages in flight go by for a grace period,
  * then ends the WebSocket properly: at the next frame boundary of each direction it sends a close frame (1001, going
  * away) in the name of the other side, drops what follows in that direction, and closes both connections after a
- * short linger (2 s), or when a side closes its own. A client then reconnects, and its handshake goes to an active target.
+ * short linger (2 s), or when a side closes its own. A client then reconnects, and its handshake goes to an active
+ * target.
  *
  * <pre>
  *   open ──target drains──▶ grace ──grace over, or router closing──▶ closing ──▶ closed

@@ -134,9 +134,7 @@ public final class Deployer {
         if (env.servingRelease() == null) {
             return;
         }
-        ReleaseRow serving = Releases.get(h, env.id(), env.servingRelease()).orElseThrow();
-        int now = ReleaseInfo.shapeOf(serving.number(), ReleaseCatalog.parse(serving)).withCounts(env.formation())
-                .count(ReleaseShape.WEB);
+        int now = counts(h, ref).current().getOrDefault(ReleaseShape.WEB, 0);
         ReleaseShape after = ReleaseInfo.shapeOf(0, next).withCounts(env.formation());
         if (now == 0 || after.count(ReleaseShape.WEB) > 0) {
             return;
