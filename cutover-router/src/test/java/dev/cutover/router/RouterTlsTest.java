@@ -15,6 +15,8 @@ import dev.cutover.router.tls.TlsConfig;
 import dev.cutover.testkit.tls.Certificates;
 import dev.cutover.testkit.tls.Certificates.KeyKind;
 import dev.cutover.testkit.tls.TlsClient;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -91,6 +93,20 @@ class RouterTlsTest {
         try (SSLSocket socket = connect("secure.example.com")) {
             assertThat(get(socket, "secure.example.com", "/pay?x=1")).startsWith("HTTP/1.1 200").endsWith("blue");
         }
+    }
+
+    @Test
+    void plainHttpSentToTheHttpsPortGetsA400ThatSaysSo() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", router.httpsPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET /cart HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400 ").contains("Connection: close")
+                    .contains("a plain HTTP request was sent to the HTTPS port");
+        }
+        assertThat(names(handshake(HOST))).as("TLS on the same port still works").containsExactly(HOST);
     }
 
     @Test

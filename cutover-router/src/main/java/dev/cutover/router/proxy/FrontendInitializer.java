@@ -14,10 +14,11 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The pipeline of a client connection: for HTTPS, the TLS handshake with the certificate picked by the name the
- * client asks for (SNI); then the proxy, which reads the bytes itself (and stops the channel's reading when
- * bytes pile up unconsumed). Every channel joins {@code clients} so that the router can send it {@link RouterClosing} and wait for it
- * to close.
+ * The pipeline of a client connection: for HTTPS, a 400 for a plain HTTP request sent to the port
+ * ({@link PlainHttpGuard}), then the TLS handshake with the certificate picked by the name the client asks for
+ * (SNI); then the proxy, which reads the bytes itself (and stops the channel's reading when bytes pile up
+ * unconsumed). Every channel joins {@code clients} so that the router can send it {@link RouterClosing} and wait
+ * for it to close.
  */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
@@ -44,7 +45,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         clients.add(ch);
         if (certificates != null) {
-            ch.pipeline().addLast(new SniHandler(certificates));
+            ch.pipeline().addLast(new PlainHttpGuard(context.metrics()), new SniHandler(certificates));
         }
         ch.pipeline().addLast(new ClientConnection(context, certificates != null));
     }
