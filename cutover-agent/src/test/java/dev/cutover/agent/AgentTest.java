@@ -160,9 +160,40 @@ class AgentTest {
         assertThat(stopping.reason()).isEqualTo("stopping: sent INT, waiting up to 1s");
         InstanceReport stopped = h.awaitPhase("w-1", InstancePhase.STOPPED);
         assertThat(Harness.alive(r.pid())).isFalse();
-        assertThat(stopped.reason()).as("says it took KILL, and what to change")
-                .matches("stopped by KILL after \\d+\\.\\ds: it outlived INT \\(1s each; handle INT in the app, or raise "
-                        + "deploy.stop-timeout\\)");
+        assertThat(stopped.reason()).as("says it took KILL, who ignored INT, and what to change")
+                .matches("stopped by KILL after \\d+\\.\\ds: it outlived INT \\(1s each\\): pid \\d+ \\(.*trap '' INT.*\\) "
+                        + "ignores? INT; handle INT in the app, or put TERM first in stop-signals \\(a shell starts what "
+                        + "it runs in the background with & ignoring INT and QUIT: start the app in the foreground, "
+                        + "with exec\\)");
+    }
+
+    @Test
+    void anAppAShellRunsInTheBackgroundIgnoresIntAndTheStopSaysSo() {
+        // `app & wait`: the shell starts the app with INT ignored, and dies of the INT itself
+        h.apply(withStop(worker("w-1", h.app, "sleep 1000 & echo ready; wait"), List.of("INT"), Duration.ofSeconds(1)));
+        h.await("w-1", i -> i.phase() == InstancePhase.RUNNING && h.log("w-1").contains("ready"));
+
+        h.apply();
+
+        InstanceReport stopped = h.awaitPhase("w-1", InstancePhase.STOPPED);
+        assertThat(stopped.reason()).matches("stopped by KILL after \\d+\\.\\ds: it outlived INT \\(1s each\\): "
+                + "pid \\d+ \\(sleep 1000\\) ignores INT; .*start the app in the foreground, with exec\\)");
+    }
+
+    @Test
+    void aCommandThatStartsTheAppInItsGroupAndReturnsIsToldSo() {
+        h.apply(worker("w-1", h.app, "sleep 1000 &"));
+
+        InstanceReport r = h.await("w-1", i -> i.reason().contains("and left pid"));
+
+        assertThat(r.reason()).matches("(crash looping: \\d exits within 1m; )?exited: code 0, and left pid \\d+ "
+                + "\\(sleep 1000\\) running in the background \\(stopped now; the command must keep the app in the "
+                + "foreground, not start it and return\\), restarting in \\d+\\.\\ds");
+        Matcher m = Pattern.compile("and left pid (\\d+)").matcher(r.reason());
+        assertThat(m.find()).isTrue();
+        long left = Long.parseLong(m.group(1));
+        await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(left));
+        h.apply();
     }
 
     @Test

@@ -83,7 +83,7 @@ public final class Strays {
         return read(pid, "environ");
     }
 
-    private static String commandLine(int pid) {
+    static String commandLine(int pid) {
         String line = read(pid, "cmdline").replace('\0', ' ').strip();
         return line.length() > 80 ? line.substring(0, 77) + "..." : line;
     }

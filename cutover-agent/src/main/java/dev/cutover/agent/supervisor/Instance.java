@@ -6,6 +6,7 @@ import dev.cutover.agent.health.HealthCounter.Health;
 import dev.cutover.agent.health.ProbeResult;
 import dev.cutover.agent.health.Prober;
 import dev.cutover.agent.process.ExitStatus;
+import dev.cutover.agent.process.GroupMembers;
 import dev.cutover.agent.process.LaunchSpec;
 import dev.cutover.agent.process.ProcFs;
 import dev.cutover.agent.process.Signal;
@@ -330,13 +331,22 @@ final class Instance {
 
     // ---- exit and restart ----
 
-    /** On exit, what the process left running outside its group is looked for before the lock is taken. */
+    /**
+     * On exit, what the process left running, outside its group and in it, is looked for before the lock is taken
+     * (and before what is left in the group is killed).
+     */
     private void watchExit(int gen, SupervisedProcess proc) {
-        proc.onExit().thenAccept(status -> exited(gen, status, Strays.of(id, proc.pid())));
+        proc.onExit().thenAccept(status -> exited(gen, status, Strays.of(id, proc.pid()),
+                GroupMembers.leftBy(proc.pid())));
     }
 
-    /** {@code strays}: processes it left running outside its group, which are stopped now (see {@link Strays}). */
-    private synchronized void exited(int gen, ExitStatus status, List<Strays.Stray> strays) {
+    /**
+     * {@code strays}: processes it left running outside its group, which are stopped now (see {@link Strays});
+     * {@code inGroup}: what is still alive in its group, killed below unless the instance is stopping (then the stop
+     * sequence waits for the whole group), and named in the reason when the command exited with 0.
+     */
+    private synchronized void exited(int gen, ExitStatus status, List<Strays.Stray> strays,
+            List<Strays.Stray> inGroup) {
         if (!strays.isEmpty()) {
             log.warn("instance {}: stopping what it left running outside its process group: {}", id,
                     Strays.describe(strays));
@@ -356,7 +366,12 @@ final class Instance {
         }
         // The leader is gone; what else it left in its group belongs to no one now.
         services.tasks().execute(() -> killLeftovers(gone));
-        String happened = status.describe() + (strays.isEmpty() ? "" : ", and left " + Strays.describe(strays)
+        // A command that returned 0 with the app still running in its group started the app and returned; after
+        // a crash, what is left in the group is the crashed app's helpers on their way out, and is just killed.
+        List<Strays.Stray> left = new ArrayList<>(status instanceof ExitStatus.Exited(int code) && code == 0
+                ? inGroup : List.of());
+        left.addAll(strays);
+        String happened = status.describe() + (left.isEmpty() ? "" : ", and left " + Strays.describe(left)
                 + " running in the background (stopped now; the command must keep the app in the foreground, not "
                 + "start it and return)");
         if (!desired) {

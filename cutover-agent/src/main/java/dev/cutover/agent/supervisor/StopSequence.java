@@ -1,6 +1,8 @@
 package dev.cutover.agent.supervisor;
 
+import dev.cutover.agent.process.GroupMembers;
 import dev.cutover.agent.process.Signal;
+import dev.cutover.agent.process.Strays;
 import dev.cutover.agent.process.SupervisedProcess;
 import dev.cutover.model.manifest.DurationText;
 import java.time.Duration;
@@ -30,16 +32,27 @@ final class StopSequence {
     private StopSequence() {}
 
     /**
-     * Returns the signal after which the group was gone, or null when it survived KILL. {@code progress} hears each
-     * step as a reason, e.g. {@code stopping: sent INT, waiting up to 90s}.
+     * How a stop went.
+     *
+     * @param by the signal after which the group was gone; null when it survived KILL
+     * @param ignored the first signal the group outlived that members of it ignore; null when none did
+     * @param ignoring who ignored it ({@code pid 4068 (python3 app.py)}); null when no one did
+     */
+    record Stopped(Signal by, Signal ignored, String ignoring) {}
+
+    /**
+     * Stops the group. {@code progress} hears each step as a reason, e.g. {@code stopping: sent INT, waiting up to
+     * 90s}.
      *
      * @param already how long ago the sequence began (an agent adopting a process that was stopping when the one
      *     before it went): the steps whose waits have passed are over; the first signal was sent then and is not
      *     sent again, a later one is sent now, and its wait is what is left of it
      */
-    static Signal run(SupervisedProcess proc, List<Signal> signals, Duration timeout, Duration already,
+    static Stopped run(SupervisedProcess proc, List<Signal> signals, Duration timeout, Duration already,
             Consumer<String> progress) throws InterruptedException {
         Duration past = already;
+        Signal ignored = null;
+        String ignoring = null;
         for (int i = 0; i < signals.size(); i++) {
             Signal signal = signals.get(i);
             Duration wait = signal == Signal.KILL && timeout.compareTo(KILL_WAIT) < 0 ? KILL_WAIT : timeout;
@@ -60,12 +73,19 @@ final class StopSequence {
             }
             past = Duration.ZERO;
             if (awaitGroupGone(proc, left)) {
-                return signal;
+                return new Stopped(signal, ignored, ignoring);
+            }
+            if (ignoring == null && signal != Signal.KILL) {
+                List<Strays.Stray> deaf = GroupMembers.ignoring(proc.pid(), signal);
+                if (!deaf.isEmpty()) {
+                    ignored = signal;
+                    ignoring = Strays.describe(deaf);
+                }
             }
         }
         progress.accept("stopping: sent KILL after " + signals + ", waiting up to " + DurationText.format(KILL_WAIT));
         proc.signalGroup(Signal.KILL);
-        return awaitGroupGone(proc, KILL_WAIT) ? Signal.KILL : null;
+        return new Stopped(awaitGroupGone(proc, KILL_WAIT) ? Signal.KILL : null, ignored, ignoring);
     }
 
     /**
@@ -79,8 +99,8 @@ final class StopSequence {
             Consumer<String> progress, Consumer<String> done) {
         long start = System.nanoTime() - already.toNanos();
         try {
-            Signal last = run(proc, signals, timeout, already, progress);
-            done.accept(ending(proc, signals, timeout, last, Duration.ofNanos(System.nanoTime() - start)));
+            Stopped stopped = run(proc, signals, timeout, already, progress);
+            done.accept(ending(proc, signals, timeout, stopped, Duration.ofNanos(System.nanoTime() - start)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -89,7 +109,9 @@ final class StopSequence {
         }
     }
 
-    static String ending(SupervisedProcess proc, List<Signal> signals, Duration timeout, Signal last, Duration took) {
+    static String ending(SupervisedProcess proc, List<Signal> signals, Duration timeout, Stopped stopped,
+            Duration took) {
+        Signal last = stopped.by();
         if (last == null) {
             return "stopped, but process group " + proc.pid() + " survived KILL";
         }
@@ -99,9 +121,18 @@ final class StopSequence {
         if (outlived.isEmpty()) {
             return after;
         }
-        return after + ": it outlived " + String.join(", ", outlived.stream().map(Signal::name).toList()) + " ("
-                + DurationText.format(timeout) + " each; handle " + outlived.getFirst()
-                + " in the app, or raise deploy.stop-timeout)";
+        String each = after + ": it outlived " + String.join(", ", outlived.stream().map(Signal::name).toList())
+                + " (" + DurationText.format(timeout) + " each";
+        if (stopped.ignoring() == null) {
+            return each + "; handle " + outlived.getFirst() + " in the app, or raise deploy.stop-timeout)";
+        }
+        Signal deaf = stopped.ignored();
+        String what = stopped.ignoring() + (stopped.ignoring().contains("; ") ? " ignore " : " ignores ") + deaf;
+        return each + "): " + what + "; handle " + deaf + " in the app, or put "
+                + (deaf == Signal.INT || deaf == Signal.QUIT
+                        ? "TERM first in stop-signals (a shell starts what it runs in the background with & ignoring "
+                                + "INT and QUIT: start the app in the foreground, with exec)"
+                        : "a signal it handles first in stop-signals");
     }
 
     /** {@code 0.2s}: how long a stop, a backoff or a wait took, in the reasons an instance reports. */
