@@ -44,7 +44,7 @@ final class InPlaceMoves {
         List<String> pending = live.stream().filter(r -> r.release() == goal.number() && r.routing() == Routing.NONE)
                 .map(InstanceRecord::id).toList();
         if (!pending.isEmpty()) {
-            t.state = t.state.with(new Step.AwaitReady(pending, t.now, t.now.plus(t.spec.deadline()), null), t.now);
+            t.state = t.state.with(new Step.AwaitReady(pending, t.now, t.now.plus(t.deadline()), null), t.now);
             return true;
         }
         List<InstanceRecord> olds = t.stopUnrouted(live.stream().filter(r -> r.release() != goal.number()).toList());

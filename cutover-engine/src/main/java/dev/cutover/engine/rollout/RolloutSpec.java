@@ -10,8 +10,12 @@ import java.util.Objects;
  *
  * @param stable the release serving before; {@link ReleaseShape#none()} on a first deployment
  * @param release the command to run once, in {@code target}'s environment, before anything else; null for none
+ * @param rollbackDeadline how long one step of the way back may take: the longer of the deployment's deadline and
+ *     the stable release's own, so that a short deadline given for the new release (or one it fails by) does not
+ *     fail the return of the release that served before it
  */
-public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy policy, String release) {
+public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy policy, String release,
+        Duration rollbackDeadline) {
     public RolloutSpec {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(stable, "stable");
@@ -19,11 +23,18 @@ public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy
         if (release != null && release.isBlank()) {
             throw new IllegalArgumentException("release: '" + release + "' (expected: a command, or null for none)");
         }
+        rollbackDeadline = rollbackDeadline == null || rollbackDeadline.compareTo(policy.deadline()) < 0
+                ? policy.deadline() : rollbackDeadline;
+    }
+
+    /** A spec whose way back has the deployment's own deadline. */
+    public RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy policy, String release) {
+        this(target, stable, policy, release, null);
     }
 
     /** A spec without a release command. */
     public RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy policy) {
-        this(target, stable, policy, null);
+        this(target, stable, policy, null, null);
     }
 
     /** A scale ({@code cutover scale}): the release that serves, to other instance counts; there is none to replace. */
@@ -33,7 +44,7 @@ public record RolloutSpec(ReleaseShape target, ReleaseShape stable, DeployPolicy
 
     /** The same spec with {@code command} as its release command. */
     public RolloutSpec withRelease(String command) {
-        return new RolloutSpec(target, stable, policy, command);
+        return new RolloutSpec(target, stable, policy, command, rollbackDeadline);
     }
 
     /** A rolling spec with these timeouts and no watch at the end: what the in-place tests use. */

@@ -54,13 +54,13 @@ final class ShiftMoves {
             t.events.add("all traffic pinned to v" + stable.number() + " while v" + target.number() + " starts"
                     + (t.spec.policy().preview() ? "; v" + target.number() + " will be reachable at the preview host"
                             : ""));
-            t.state = t.state.with(new Step.AwaitWeights(pinned, t.now, t.now.plus(t.spec.deadline())), t.now);
+            t.state = t.state.with(new Step.AwaitWeights(pinned, t.now, t.now.plus(t.deadline())), t.now);
             return true;
         }
         List<String> pending = candidates.stream().filter(r -> r.routing() == Routing.NONE).map(InstanceRecord::id)
                 .toList();
         if (!pending.isEmpty()) {
-            t.state = t.state.with(new Step.AwaitReady(pending, t.now, t.now.plus(t.spec.deadline()), null), t.now);
+            t.state = t.state.with(new Step.AwaitReady(pending, t.now, t.now.plus(t.deadline()), null), t.now);
             return true;
         }
         int want = target.count(type);
@@ -115,7 +115,7 @@ final class ShiftMoves {
                     t.state = t.state.nextProgramStep(t.now);
                 } else {
                     t.setWeights(split);
-                    t.state = t.state.with(new Step.AwaitWeights(split, t.now, t.now.plus(t.spec.deadline())), t.now);
+                    t.state = t.state.with(new Step.AwaitWeights(split, t.now, t.now.plus(t.deadline())), t.now);
                 }
             }
             case TrafficStep.Pause p -> {
@@ -126,12 +126,12 @@ final class ShiftMoves {
                 Duration d = p.duration();
                 t.events.add((d == null ? "paused until cutover promote" : "baking for " + Tick.seconds(d)) + judged);
                 t.state = t.state.with(new Step.Bake(t.now, d == null ? null : t.now.plus(d),
-                        d == null ? t.now.plus(Duration.ofDays(365)) : t.now.plus(d).plus(t.spec.deadline()),
+                        d == null ? t.now.plus(Duration.ofDays(365)) : t.now.plus(d).plus(t.deadline()),
                         analysis, t.obs.groups(), false), t.now);
             }
             case TrafficStep.Analyze a -> {
                 t.events.add("analysing: " + a.analysis().describe());
-                t.state = t.state.with(new Step.Bake(t.now, null, t.now.plus(t.spec.deadline()), a.analysis(),
+                t.state = t.state.with(new Step.Bake(t.now, null, t.now.plus(t.deadline()), a.analysis(),
                         t.obs.groups(), true), t.now);
             }
         }
@@ -285,7 +285,7 @@ final class ShiftMoves {
             }
             t.events.add("switching all traffic back to v" + stable.number() + ": its instances are warm, no process"
                     + " starts");
-            t.state = t.state.with(new Step.AwaitWeights(back, t.now, t.now.plus(t.spec.deadline())), t.now);
+            t.state = t.state.with(new Step.AwaitWeights(back, t.now, t.now.plus(t.deadline())), t.now);
             return true;
         }
         List<InstanceRecord> left = t.stopUnrouted(candidates);

@@ -44,6 +44,11 @@ final class Tick {
         }
     }
 
+    /** How long a step may take: the deployment's deadline on the way forward, the spec's rollback deadline back. */
+    Duration deadline() {
+        return state.phase() == Phase.ROLLING_BACK ? spec.rollbackDeadline() : spec.deadline();
+    }
+
     void run() {
         if (state.phase().finished()) {
             return;
@@ -123,7 +128,7 @@ final class Tick {
                 if (!shifting() && !obs.desiredWeights().isEmpty()) {
                     // in place, traffic follows the instances: a split left by a shifting deployment goes first
                     setWeights(Map.of());
-                    state = state.with(new Step.AwaitWeights(Map.of(), now, now.plus(spec.deadline())), now);
+                    state = state.with(new Step.AwaitWeights(Map.of(), now, now.plus(deadline())), now);
                     return true;
                 }
                 moved = shifting() ? new ShiftMoves(this).web() : new InPlaceMoves(this).web(goal);
@@ -237,7 +242,7 @@ final class Tick {
             if (!spec.policy().inPlace()) {
                 actions.add(new Action.SetPreview(0));
             }
-            state = state.with(new Step.AwaitWeights(Map.of(), now, now.plus(spec.deadline())), now);
+            state = state.with(new Step.AwaitWeights(Map.of(), now, now.plus(deadline())), now);
             return true;
         }
         Phase last = switch (state.phase()) {
@@ -265,7 +270,7 @@ final class Tick {
         String run = state.releaseRunId();
         actions.add(new Action.StartRun(run, spec.target().number(), spec.release()));
         events.add("running release command: " + spec.release());
-        state = state.with(new Step.AwaitRelease(run, now, now.plus(spec.deadline())), now);
+        state = state.with(new Step.AwaitRelease(run, now, now.plus(deadline())), now);
         return true;
     }
 
@@ -294,7 +299,7 @@ final class Tick {
             }
         }
         if (!now.isBefore(step.deadline())) {
-            failRelease("release command did not finish within " + seconds(spec.deadline()), step);
+            failRelease("release command did not finish within " + seconds(deadline()), step);
             return true;
         }
         return false;
@@ -355,7 +360,7 @@ final class Tick {
                     events.add(ids + (waiting.size() == 1 ? " healthy" : " healthy") + " after " + took
                             + (minHealthy.isZero() ? "" : " (and stayed so for " + seconds(minHealthy) + ")")
                             + "; adding " + (routed.size() == 1 ? "it" : "them") + " to the router");
-                    state = state.with(new Step.AwaitRouted(routed, now, now.plus(spec.deadline())), now);
+                    state = state.with(new Step.AwaitRouted(routed, now, now.plus(deadline())), now);
                 }
                 return true;
             }
@@ -372,7 +377,7 @@ final class Tick {
                 fail(new Failure(FailureReason.UNHEALTHY, String.join(", ", waiting.stream().map(InstanceRecord::id)
                         .toList()) + " healthy for " + seconds(Duration.between(since, now)) + " of the "
                         + seconds(spec.policy().minHealthyTime()) + " deploy.min-healthy-time asks when deploy.deadline ("
-                        + seconds(spec.deadline()) + " from launch) ran out: make min-healthy-time shorter than the "
+                        + seconds(deadline()) + " from launch) ran out: make min-healthy-time shorter than the "
                         + "deadline, less the time the app takes to become healthy", waiting.get(0).id()), false);
                 return true;
             }
@@ -383,7 +388,7 @@ final class Tick {
             Observation o = obs.instances().get(late.id());
             String seen = o == null ? "its agent has not reported it" : o.reason();
             fail(new Failure(FailureReason.UNHEALTHY, late.id() + " did not become "
-                    + (listens(late) ? "healthy" : "running") + " within " + seconds(spec.deadline()) + ": " + seen
+                    + (listens(late) ? "healthy" : "running") + " within " + seconds(deadline()) + ": " + seen
                     + (o == null ? "" : evidence(o)), late.id()), false);
             return true;
         }
@@ -439,7 +444,7 @@ final class Tick {
      * {@code until}. Says so once, when not {@code extended} yet.
      */
     boolean probesUndecided(Instant until, boolean extended) {
-        if (!now.isBefore(until.plus(spec.deadline()))) {
+        if (!now.isBefore(until.plus(deadline()))) {
             return false;
         }
         List<String> failing = inventory.values().stream().filter(r -> r.running()
@@ -541,7 +546,7 @@ final class Tick {
         }
         if (!now.isBefore(step.deadline())) {
             fail(new Failure(FailureReason.ROUTER_TIMEOUT, "the router did not acknowledge routing to "
-                    + String.join(", ", step.instances()) + " within " + seconds(spec.deadline()), null), false);
+                    + String.join(", ", step.instances()) + " within " + seconds(deadline()), null), false);
             return true;
         }
         return false;
@@ -585,7 +590,7 @@ final class Tick {
         }
         if (!now.isBefore(step.deadline())) {
             fail(new Failure(FailureReason.ROUTER_TIMEOUT, "the router did not acknowledge the traffic split "
-                    + step.weights() + " within " + seconds(spec.deadline()), null), false);
+                    + step.weights() + " within " + seconds(deadline()), null), false);
             return true;
         }
         return false;
@@ -624,7 +629,7 @@ final class Tick {
             }
         }
         if (!notReady.isEmpty()) {
-            state = state.with(new Step.AwaitReady(notReady, now, now.plus(spec.deadline()), null), now);
+            state = state.with(new Step.AwaitReady(notReady, now, now.plus(deadline()), null), now);
             return true;
         }
         int want = goal.count(type);
@@ -713,9 +718,22 @@ final class Tick {
             state = state.failed(Phase.ROLLING_BACK, why, now);
         } else {
             events.add("rollback failed (" + why.reason().word() + "): " + why.message()
-                    + "; the environment is left as it is: deploy a release that works");
+                    + "; the environment is left as it is" + leftServing() + ": deploy a release that works");
             state = state.finished(Phase.FAILED, now);
         }
+    }
+
+    /** {@code , v3 serving with 1 of 2 web instances}: what a failed rollback leaves taking traffic. */
+    private String leftServing() {
+        ReleaseShape stable = spec.stable();
+        int want = stable.count(ReleaseShape.WEB);
+        if (stable.number() == 0 || want == 0) {
+            return "";
+        }
+        long serving = inventory.values().stream().filter(r -> r.running() && r.release() == stable.number()
+                && r.type().equals(ReleaseShape.WEB) && r.routing() == Routing.ACTIVE).count();
+        return ", v" + stable.number() + " serving with " + serving + " of " + want + " web instance"
+                + (want == 1 ? "" : "s");
     }
 
     List<String> launch(ReleaseShape goal, String type, int count) {
@@ -727,7 +745,7 @@ final class Tick {
             ids.add(id);
         }
         events.add("launched " + String.join(", ", ids) + " (v" + goal.number() + " " + type + ")");
-        state = state.launched(count, now).with(new Step.AwaitReady(ids, now, now.plus(spec.deadline()), null), now);
+        state = state.launched(count, now).with(new Step.AwaitReady(ids, now, now.plus(deadline()), null), now);
         return ids;
     }
 

@@ -11,6 +11,7 @@ import dev.cutover.model.manifest.DeployPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RollingTest {
 
@@ -65,6 +66,36 @@ class RollingTest {
         assertThat(fleet.violations).isEmpty();
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::id).containsExactly("old-1", "old-2");
         assertThat(fleet.tick).isLessThanOrEqualTo(25);
+    }
+
+    @ParameterizedTest(name = "stable release's own deadline given: {0}")
+    @ValueSource(booleans = {true, false})
+    void theWayBackHasTheStableReleasesDeadlineNotTheShortOneTheFailedDeploymentWasGiven(boolean stableDeadline) {
+        SimulatedFleet fleet = new SimulatedFleet(5, 1, 2);
+        fleet.running("old-1", 1);
+        fleet.running("old-2", 1);
+        fleet.badReleases.add(2);
+        fleet.startTicks.put(1, 5); // the old release takes 5 s to start again
+        DeployPolicy tight = new DeployPolicy(DeployPolicy.ROLLING, STOP_TIMEOUT, Duration.ofSeconds(3), Duration.ZERO,
+                true, DeployPolicy.Batch.ONE, false, false, false, Duration.ZERO, List.of(), null, Duration.ZERO);
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 2)), new ReleaseShape(1, Map.of("web", 2)),
+                tight, null, stableDeadline ? Duration.ofSeconds(60) : null);
+
+        // without surge one old instance is drained before its replacement starts: one serves meanwhile
+        RolloutState end = fleet.run(spec, RolloutState.start(6, fleet.now), 200, Integer.MAX_VALUE, 1);
+
+        assertThat(end.failure().message()).contains("did not become healthy within 3.0s");
+        if (stableDeadline) {
+            assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+            assertThat(fleet.runningWeb()).extracting(InstanceRecord::release).containsOnly(1).hasSize(2);
+        } else {
+            // what the way back did with the failed deployment's 3 s: the old release could not start in time
+            assertThat(end.phase()).isEqualTo(Phase.FAILED);
+            assertThat(fleet.events).anyMatch(e -> e.startsWith("rollback failed (unhealthy)")
+                    && e.endsWith("the environment is left as it is, v1 serving with 1 of 2 web instances: deploy a "
+                            + "release that works"));
+        }
+        assertThat(fleet.violations).isEmpty();
     }
 
     @Test

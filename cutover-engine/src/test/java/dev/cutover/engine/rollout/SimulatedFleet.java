@@ -47,6 +47,8 @@ final class SimulatedFleet {
     int serving = 0;
     int preview = 0;
     final Set<Integer> badReleases = new HashSet<>();
+    /** Releases whose instances take exactly this many ticks to become ready, instead of a random number. */
+    final Map<Integer, Integer> startTicks = new HashMap<>();
     /** What the agent reports of instances whose process exited after they were ready, in place of their health. */
     final Map<String, Observation> exited = new HashMap<>();
     /** How the release command ends, when the deployment has one. */
@@ -181,7 +183,8 @@ final class SimulatedFleet {
                         store.put(l.instance(), new InstanceRecord(l.instance(), l.release(), l.type(), true,
                                 Routing.NONE));
                         agent.put(l.instance(), new Observation(InstancePhase.STARTING, "starting", List.of()));
-                        readyAtTick.put(l.instance(), tick + 1 + random.nextInt(maxStartTicks));
+                        readyAtTick.put(l.instance(), tick + 1 + (startTicks.containsKey(l.release())
+                                ? startTicks.get(l.release()) : random.nextInt(maxStartTicks)));
                     } else if (!known.running() || known.release() != l.release() || !known.type().equals(l.type())) {
                         // the store ignores a Launch of a known id (ON CONFLICT DO NOTHING); the planner asking for
                         // one means it thinks it starts a second instance under a name already used

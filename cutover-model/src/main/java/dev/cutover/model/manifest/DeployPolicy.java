@@ -63,6 +63,8 @@ public record DeployPolicy(
 
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(90);
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
+    /** The shortest {@code deploy.deadline} a manifest may ask for: below it no process starts and passes a probe. */
+    public static final Duration MIN_DEADLINE = Duration.ofSeconds(1);
     public static final Duration DEFAULT_KEEP_OLD = Duration.ofMinutes(10);
     public static final Duration DEFAULT_WATCH = Duration.ofSeconds(5);
     public static final int DEFAULT_CANARY_PERCENT = 10;

@@ -341,6 +341,11 @@ public final class ManifestReader {
         Duration stopTimeout = optionalDuration("deploy.stop-timeout", node.get("stop-timeout"),
                 DeployPolicy.DEFAULT_STOP_TIMEOUT);
         Duration deadline = optionalDuration("deploy.deadline", node.get("deadline"), DeployPolicy.DEFAULT_DEADLINE);
+        if (deadline.compareTo(DeployPolicy.MIN_DEADLINE) < 0) {
+            throw new ManifestException("deploy.deadline", DurationText.format(deadline), "a duration of at least "
+                    + DurationText.format(DeployPolicy.MIN_DEADLINE) + ": how long one step may take, such as a new "
+                    + "instance starting and passing its health checks");
+        }
         Duration minHealthy = optionalDurationOrZero("deploy.min-healthy-time", node.get("min-healthy-time"), Duration.ZERO);
         if (minHealthy.compareTo(deadline) >= 0) {
             throw new ManifestException("deploy.min-healthy-time", DurationText.format(minHealthy) + " (expected: "

@@ -82,6 +82,7 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { percent: 10 }          | deploy.percent: not a parameter of rolling (expected one of: batch, surge, or the common",
         "processes: { web: x }\\ndeploy: { min-healthy-time: 30s, deadline: 8s } | deploy.min-healthy-time: 30s (expected: shorter than deploy.deadline, 8s: a new instance must become healthy and stay so",
         "processes: { web: x }\\ndeploy: { min-healthy-time: 10m } | deploy.min-healthy-time: 10m (expected: shorter than deploy.deadline, 10m",
+        "processes: { web: x }\\ndeploy: { deadline: 1ms }         | deploy.deadline: '1ms' (expected: a duration of at least 1s: how long one step may take",
         "processes: { web: x }\\ndeploy: { deadline: 9999999999h } | deploy.deadline: '9999999999h' (expected: a duration above zero such as 500ms, 5s, 10m or 1h; at most 9 digits before the unit)",
         "processes: { web: x }\\ndeploy: { keep-old: 2d }          | deploy.keep-old: not a parameter of rolling",
         "processes: { web: x }\\ndeploy: { strategy: blue-green, keep-old: 2d } | deploy.keep-old: '2d' (expected: a duration such as 0s, 30s, 10m or 1h; the units are ms, s, m and h: 48h for 2d)",

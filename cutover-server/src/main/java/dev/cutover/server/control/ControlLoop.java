@@ -247,8 +247,9 @@ public final class ControlLoop implements AutoCloseable {
         RolloutSpec spec = store.read(h -> {
             ReleaseInfo target = catalog.get(h, d.envId(), d.release());
             // the environment's counts (cutover scale) over the manifests'; a scale moves from them to its own
-            ReleaseShape stable = d.previousRelease() == null ? ReleaseShape.none()
-                    : catalog.get(h, d.envId(), d.previousRelease()).shape().withCounts(env.formation());
+            ReleaseInfo previous = d.previousRelease() == null ? null : catalog.get(h, d.envId(), d.previousRelease());
+            ReleaseShape stable = previous == null ? ReleaseShape.none()
+                    : previous.shape().withCounts(env.formation());
             boolean scale = d.kind().equals(SCALE);
             ReleaseShape goal = target.shape().withCounts(scale ? d.formation() : env.formation());
             // going back must never be blocked by a command: a rollback runs none (docs/decisions.md); nor does a
@@ -256,7 +257,9 @@ public final class ControlLoop implements AutoCloseable {
             String release = d.kind().equals(ROLLBACK) || scale ? null : target.manifest().release();
             DeployPolicy policy = scale ? target.manifest().deploy().forScaling()
                     : ReleaseCatalog.policyOf(d, target.manifest());
-            return new RolloutSpec(goal, stable, policy, release);
+            // the way back has at least the deadline the stable release's own manifest gives it
+            return new RolloutSpec(goal, stable, policy, release,
+                    previous == null ? null : previous.manifest().deploy().deadline());
         });
         RolloutState saved = d.hasState() ? readState(d) : RolloutState.start(d.id(), now);
         // the first tick of a deployment in this process, after a restart: the time it was down counts for no wait
