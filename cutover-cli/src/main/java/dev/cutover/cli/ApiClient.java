@@ -114,7 +114,7 @@ public final class ApiClient {
                 throw failure(r);
             }
         } catch (java.io.FileNotFoundException e) {
-            throw new CliException("cannot read " + bundle + ": " + e.getMessage(), CliException.USAGE);
+            throw CliException.unreadable("cannot read " + bundle, e);
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.cutover.cli;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
 /** Ends a command with a message for the user and an exit code. */
 public final class CliException extends RuntimeException {
 
@@ -26,6 +30,23 @@ public final class CliException extends RuntimeException {
     /** The server could not be reached, or the connection to it was lost: it gave no answer. */
     static CliException serverAway(String message) {
         return new CliException(message, API, true);
+    }
+
+    /**
+     * Reading the app failed: {@code what} ({@code cannot pack DIR}) and why, in words, since the JDK's messages for
+     * the common cases are the bare file name ({@code AccessDeniedException}, {@code NoSuchFileException}).
+     */
+    static CliException unreadable(String what, IOException e) {
+        String why;
+        if (e instanceof AccessDeniedException denied) {
+            why = denied.getFile() + ": permission denied (" + (denied.getReason() != null ? denied.getReason()
+                    : "the user running cutover must be able to read every file of the app") + ")";
+        } else if (e instanceof NoSuchFileException missing) {
+            why = missing.getFile() + ": no such file or directory";
+        } else {
+            why = e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+        return new CliException(what + ": " + why, USAGE);
     }
 
     public int exitCode() {

@@ -94,7 +94,7 @@ final class DeployCommand extends ApiCommand {
                     new DeployRequest(sha, label, strategy, settings), DeploymentView.class);
             return report(api, ref, d, waitForIt, output, this);
         } catch (IOException e) {
-            throw new CliException("cannot pack " + source + ": " + e.getMessage(), CliException.USAGE);
+            throw CliException.unreadable("cannot pack " + source, e);
         } finally {
             if (temporary && bundle != null) {
                 try {

@@ -49,7 +49,7 @@ final class PlanCommand extends ApiCommand {
         } catch (ManifestException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         } catch (IOException e) {
-            throw new CliException("cannot read " + dir + ": " + e.getMessage(), CliException.USAGE);
+            throw CliException.unreadable("cannot read " + dir, e);
         }
         PlanView plan = api.post(ApiClient.envPath(ref) + "/plan", new PlanRequest(manifest), PlanView.class);
         if (output == OutputFormat.json) {

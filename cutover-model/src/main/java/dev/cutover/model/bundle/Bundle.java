@@ -7,7 +7,12 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -47,13 +52,18 @@ public final class Bundle {
         if (!Files.isDirectory(dir)) {
             throw new ManifestException("directory", dir.toString(), "a directory holding the app");
         }
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+            throw new AccessDeniedException(dir.toString(), null, "the user running cutover cannot list the "
+                    + "directory or read what is in it");
+        }
         Path yml = dir.resolve(ManifestReader.MANIFEST_FILE);
         if (Files.isRegularFile(yml)) {
-            return ManifestReader.parseYaml(Files.readString(yml), overrides);
+            return ManifestReader.parseYaml(text(ManifestReader.MANIFEST_FILE, Files.readAllBytes(yml)), overrides);
         }
         Path procfile = dir.resolve(ManifestReader.PROCFILE);
         if (Files.isRegularFile(procfile)) {
-            return ManifestReader.withOverrides(ManifestReader.parseProcfile(Files.readString(procfile)), overrides);
+            return ManifestReader.withOverrides(ManifestReader.parseProcfile(
+                    text(ManifestReader.PROCFILE, Files.readAllBytes(procfile))), overrides);
         }
         Path app = dir.resolve(ManifestReader.APPLICATION);
         if (Files.isRegularFile(app) && Files.isExecutable(app)) {
@@ -91,8 +101,8 @@ public final class Bundle {
                     continue;
                 }
                 switch (name) {
-                    case ManifestReader.MANIFEST_FILE -> yml = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
-                    case ManifestReader.PROCFILE -> procfile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                    case ManifestReader.MANIFEST_FILE -> yml = text(name, tar.readAllBytes());
+                    case ManifestReader.PROCFILE -> procfile = text(name, tar.readAllBytes());
                     case ManifestReader.APPLICATION -> application = (e.getMode() & 0111) != 0;
                     default -> { }
                 }
@@ -220,6 +230,28 @@ public final class Bundle {
 
     private static String unixName(Path dir, Path p) {
         return dir.relativize(p).toString().replace('\\', '/');
+    }
+
+    /**
+     * A manifest file's bytes as text: UTF-8, or an error that names the file, the line and the byte that is not
+     * (a manifest saved as Latin-1 or Windows-1252, say), rather than reading it with a replacement character.
+     */
+    static String text(String file, byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new ManifestException(file, "line " + line + " has a byte that is not UTF-8 (0x"
+                    + HexFormat.of().toHexDigits(bytes[at]) + " at offset " + at + "; expected: a UTF-8 text file: "
+                    + "save it as UTF-8, e.g. with iconv -f latin1 -t utf-8)");
+        }
+        return out.flip().toString();
     }
 
     private static ManifestException noManifest(String where) {

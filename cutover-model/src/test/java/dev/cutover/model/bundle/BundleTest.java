@@ -34,6 +34,24 @@ class BundleTest {
     }
 
     @Test
+    void aManifestThatIsNotUtf8IsRefusedNamingTheFileLineAndByte(@TempDir Path tmp) throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Files.write(app.resolve("cutover.yml"), "processes: { web: ./server }\n# caf\u00e9\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> Bundle.manifestOf(app)).hasMessage("cutover.yml: line 2 has a byte that is not "
+                + "UTF-8 (0xe9 at offset 34; expected: a UTF-8 text file: save it as UTF-8, e.g. with iconv -f latin1 "
+                + "-t utf-8)");
+
+        Bundle.pack(app, tmp.resolve("b.tar.gz"));
+        try (var in = Files.newInputStream(tmp.resolve("b.tar.gz"))) {
+            assertThatThrownBy(() -> Bundle.manifestOf(in)).as("the same from a bundle")
+                    .hasMessageStartingWith("cutover.yml: line 2 has a byte that is not UTF-8 (0xe9");
+        }
+        Files.writeString(app.resolve("cutover.yml"), "processes: { web: ./server }\n# caf\u00e9\n");
+        assertThat(Bundle.manifestOf(app).processes()).containsKey("web");
+    }
+
+    @Test
     void symlinksArePackedAsLinksWithoutContentAndNotFollowed(@TempDir Path tmp) throws Exception {
         Path app = Files.createDirectories(tmp.resolve("app"));
         Files.writeString(app.resolve("cutover.yml"), "processes:\n  web: ./server\n");

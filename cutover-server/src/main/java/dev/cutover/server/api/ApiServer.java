@@ -3,6 +3,7 @@ package dev.cutover.server.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.cutover.model.agent.AgentClient;
 import dev.cutover.model.api.ApiError;
@@ -429,10 +430,20 @@ public final class ApiServer implements AutoCloseable {
             String field = fieldPath(e);
             throw ApiException.badRequest(field, field + ": " + e.getValue() + " (expected: "
                     + expectedKind(e.getTargetType()) + ")");
+        } catch (MismatchedInputException e) {
+            // an object where a list goes, a number where an object goes, ...: name the field, not the Java type
+            String field = fieldPath(e);
+            throw ApiException.badRequest(field, field + ": the wrong kind of value (expected: "
+                    + expectedKind(e.getTargetType()) + ")");
         } catch (JsonProcessingException e) {
             if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException bad) {
                 // the request type refused a value itself, naming the field
                 throw ApiException.badRequest(fieldOf(bad.getMessage()), bad.getMessage());
+            }
+            if (e instanceof ValueInstantiationException && e.getCause() instanceof NullPointerException) {
+                String field = fieldPath((JsonMappingException) e);
+                throw ApiException.badRequest(field, field + ": holds a null (expected: a value wherever one is "
+                        + "given; leave a key out rather than set it to null)");
             }
             throw ApiException.badRequest("body", "body: not a valid " + type.getSimpleName() + " (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
@@ -460,7 +471,13 @@ public final class ApiServer implements AutoCloseable {
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
         }
-        return "a " + type.getSimpleName();
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type != null && (type.isArray() || java.util.Collection.class.isAssignableFrom(type))) {
+            return "a list";
+        }
+        return "an object";
     }
 
     private static long parseLong(String field, String text) {

@@ -166,6 +166,10 @@ public final class Deployer {
      * back by its strategy.
      */
     public long rollback(EnvRef ref, Integer to) {
+        if (to != null && to < 1) {
+            throw ApiException.badRequest("to", "to: " + to + " (expected: a release number of 1 or more, as cutover "
+                    + "releases " + ref + " lists them)");
+        }
         Instant now = clock.instant();
         return store.tx(h -> {
             EnvRow env = existing(h, ref);

@@ -159,6 +159,17 @@ class BadInputIT {
         assertThat(none.statusCode()).as(none.body()).isEqualTo(400);
         assertThat(none.body()).contains("\"error\":\"processes.web: null (expected: an instance count from 0)\"")
                 .contains("\"field\":\"processes.web\"");
+        String[][] kinds = {
+            {"/scale", "{\"processes\": []}", "processes: the wrong kind of value (expected: an object)"},
+            {"/plan", "{\"manifest\": 5}", "manifest: the wrong kind of value (expected: an object)"},
+            {"/config", "{\"set\": {\"A\": null}}", "set.A: null (expected: a string; to remove a variable, unset it)"},
+            {"/rollback", "{\"to\": -3}", "to: -3 (expected: a release number of 1 or more"},
+        };
+        for (String[] k : kinds) {
+            HttpResponse<String> wrong = api("POST", "/api/apps/shop/envs/production" + k[0], k[1]);
+            assertThat(wrong.statusCode()).as(k[1]).isEqualTo(400);
+            assertThat(wrong.body()).as(k[1]).contains("\"error\":\"" + k[2]).doesNotContain("java.", "dev.cutover");
+        }
         assertNothingCreated("shop");
 
         for (String path : new String[] {"/api/nosuch", "/nosuch", "/api/apps/shop/envs/production/nosuch"}) {
