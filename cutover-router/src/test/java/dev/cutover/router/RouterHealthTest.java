@@ -74,6 +74,8 @@ class RouterHealthTest {
             HttpConnection.getOnce(router.port(), HOST, "/");
             return deadFailures() >= 1;
         });
+        // long enough for the probes at 0.1, 0.3 and 0.7 s to fail: the ones after them must still run
+        Thread.sleep(1_000);
 
         revived = TestBackend.startOn("revived", deadPort);
 

@@ -4,10 +4,12 @@ import dev.cutover.router.routing.LiveTarget;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,16 @@ public final class PassiveHealth {
 
     private static final Logger log = LoggerFactory.getLogger(PassiveHealth.class);
 
+    /**
+     * The probe channels' handler: they only connect. Shared by every probe, so it must be {@code @Sharable}: Netty
+     * refuses to add a handler that is not to a second channel, and every probe after the first would fail before
+     * it connected, leaving a target that was still down at its first probe ejected for good.
+     */
+    @ChannelHandler.Sharable
+    private static final class Nothing extends ChannelInboundHandlerAdapter {}
+
+    private static final ChannelHandler NOTHING = new Nothing();
+
     private final EventLoopGroup loops;
     private final Bootstrap probe;
     private final long backoffMillis;
@@ -46,7 +58,7 @@ public final class PassiveHealth {
         this.probe = new Bootstrap()
                 .channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(NOTHING)
                 .disableResolver();
         this.backoffMillis = backoff.toMillis();
         this.maxBackoffMillis = backoffMillis * maxFactor;
@@ -93,6 +105,11 @@ public final class PassiveHealth {
                 long next = Math.min(delayMillis * 2, maxBackoffMillis);
                 log.debug("probe of target {} at {} failed ({}); next in {} ms", target.instance(), target.address(),
                         f.cause().toString(), next);
+                if (!(f.cause() instanceof IOException)) {
+                    // not the target's answer but the probe's own failure: say so, it would keep the target out
+                    log.warn("probe of target {} at {} could not run: {}", target.instance(), target.address(),
+                            f.cause().toString());
+                }
                 scheduleProbe(target, loop, next);
             }
         });
