@@ -201,6 +201,22 @@ class RouterProxyTest {
     }
 
     @Test
+    void bytesATargetSendsAfterAResponseNeverReachThePipelinedRequestThatFollows() throws Exception {
+        blue.behave(TestBackend.Behaviour.RESPONSE_AND_AN_EXTRA);
+        router.apply(table(1, shop(active("b1", blue))));
+
+        for (int i = 0; i < 3; i++) {
+            try (HttpConnection client = HttpConnection.open(router.port())) {
+                client.sendRaw("GET /first HTTP/1.1\r\nHost: " + HOST + "\r\n\r\nGET /second HTTP/1.1\r\nHost: "
+                        + HOST + "\r\n\r\n");
+                assertThat(client.read(false).text()).isEqualTo("blue");
+                assertThat(client.read(false).text()).as("the second request's own answer, from a new connection")
+                        .isEqualTo("blue");
+            }
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         blue.behave(TestBackend.Behaviour.ECHO_BODY);
         router.apply(table(1, shop(active("b1", blue))));

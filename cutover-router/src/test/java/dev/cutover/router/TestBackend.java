@@ -38,7 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestBackend implements AutoCloseable {
 
     /** What the backend does with a request. */
-    enum Behaviour { ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, HEAD_THEN_BODY_ON_RELEASE, RESET, HEAD_THEN_RESET }
+    enum Behaviour {
+        ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, HEAD_THEN_BODY_ON_RELEASE, RESET, HEAD_THEN_RESET,
+        /** A whole response, then in the same write a second one no request asked for. */
+        RESPONSE_AND_AN_EXTRA
+    }
 
     static final long SLOW_MILLIS = 500;
 
@@ -121,6 +125,13 @@ final class TestBackend implements AutoCloseable {
                 case RESET -> {
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                     ctx.close();
+                }
+                case RESPONSE_AND_AN_EXTRA -> {
+                    String two = "HTTP/1.1 200 OK\r\nContent-Length: " + name.length() + "\r\n\r\n" + name
+                            + "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nINJECTED";
+                    // past the HTTP encoder, straight to the socket
+                    ctx.pipeline().firstContext().writeAndFlush(
+                            Unpooled.copiedBuffer(two, StandardCharsets.US_ASCII));
                 }
                 case HEAD_THEN_RESET -> {
                     // a response head promising a body, then death before the body

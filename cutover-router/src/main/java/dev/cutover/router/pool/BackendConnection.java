@@ -251,7 +251,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             return null;
         }
         if (framing == ResponseHead.Framing.NONE || framing == ResponseHead.Framing.LENGTH && remaining == 0) {
-            endResponse(Unpooled.EMPTY_BUFFER);
+            endResponse(Unpooled.EMPTY_BUFFER, rest.isReadable());
         }
         return rest;
     }
@@ -271,7 +271,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 }
                 ByteBuf part = in.readRetainedSlice((int) remaining);
                 remaining = 0;
-                endResponse(part);
+                endResponse(part, true);
                 return in;
             }
             case CHUNKED -> {
@@ -292,7 +292,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                     return null;
                 }
                 ByteBuf part = in.readRetainedSlice(end - start);
-                endResponse(part);
+                endResponse(part, true);
                 return in;
             }
             case UNTIL_CLOSE -> {
@@ -316,8 +316,23 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void endResponse(ByteBuf last) {
+        endResponse(last, false);
+    }
+
+    /**
+     * The response is complete. {@code moreFollows}: bytes came after its end, which no request asked for (the
+     * router sends one request at a time): the connection is spoiled before the listener hears of the end, so that
+     * it is not handed to the next request (a pipelined one of the same client, say), which would read those bytes
+     * as its response; what follows is dropped and the connection closed (see {@link #read}).
+     */
+    private void endResponse(ByteBuf last, boolean moreFollows) {
         state = State.IDLE;
         chunks = null;
+        if (moreFollows) {
+            log.debug("target {} at {} sent bytes after the end of a response; closing the connection",
+                    target.instance(), target.address());
+            spoiled = true;
+        }
         listener.onResponseBody(last, true);
     }
 
