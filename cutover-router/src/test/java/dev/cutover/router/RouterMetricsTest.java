@@ -126,4 +126,31 @@ class RouterMetricsTest {
         assertThat(fields[8]).matches("\\d+\\.\\d{3}");
         assertThat(List.of(fields[9], fields[10], fields[11], fields[12])).containsExactly(ENV, "v1", "b1", "-");
     }
+
+    @Test
+    void answersTheRouterGivesItselfAreLoggedToo() throws Exception {
+        router.apply(table(1, route(ENV, HOST, group("v1", 100, active("b1", blue)))));
+        HttpConnection.getOnce(router.port(), "nowhere.example.com", "/a\"b", "X-Request-Id: no-route");
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            client.sendRaw("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+            assertThat(client.read(false).status()).isEqualTo(400);
+        }
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            client.sendRaw("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+            assertThat(client.read(false).status()).isEqualTo(400);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(accessLog)
+                && Files.readAllLines(accessLog).size() >= 3);
+        List<String> lines = Files.readAllLines(accessLog);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).contains(" no-route 127.0.0.1 \"GET /a\\\"b\" nowhere.example.com 404 0 0.000 - - - "
+                + "no_route");
+        assertThat(lines.get(1)).as("a head it could not read: method and target unknown")
+                .contains(" 127.0.0.1 \"- -\" - 400 0 0.000 - - - bad_request");
+        assertThat(lines.get(2)).as("a body it could not read: the route's request")
+                .contains(" \"POST /\" " + HOST + " 400 0 ").endsWith(" " + ENV + " v1 b1 bad_request");
+        assertThat(router.groupStats().get(GroupStats.key(ENV, "v1")).failures()).as("counted as the route's")
+                .containsEntry("bad_request", 1L);
+    }
 }

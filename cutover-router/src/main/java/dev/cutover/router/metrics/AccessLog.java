@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -61,10 +62,12 @@ public final class AccessLog implements AutoCloseable {
     public void log(String requestId, String clientIp, String method, String uri, String host, int status,
             long bytes, long nanos, String environment, String group, String instance, String failure) {
         StringBuilder line = new StringBuilder(160 + uri.length());
-        line.append(Instant.now()).append(' ')
+        line.append(Instant.now().truncatedTo(ChronoUnit.MICROS)).append(' ')
                 .append(requestId).append(' ')
                 .append(orDash(clientIp)).append(" \"")
-                .append(method).append(' ').append(uri).append("\" ")
+                .append(method).append(' ');
+        appendQuoted(line, uri);
+        line.append("\" ")
                 .append(orDash(host)).append(' ')
                 .append(status).append(' ')
                 .append(bytes).append(' ');
@@ -123,6 +126,21 @@ public final class AccessLog implements AutoCloseable {
                 log.warn("writing the access log failed", e);
                 batch.clear();
             }
+        }
+    }
+
+    /** The request target inside the quotes: a {@code "} or {@code \\} in it is escaped with a backslash. */
+    private static void appendQuoted(StringBuilder line, String target) {
+        if (target.indexOf('"') < 0 && target.indexOf('\\') < 0) {
+            line.append(target);
+            return;
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '"' || c == '\\') {
+                line.append('\\');
+            }
+            line.append(c);
         }
     }
 

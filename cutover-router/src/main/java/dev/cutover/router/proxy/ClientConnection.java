@@ -5,6 +5,7 @@ import dev.cutover.router.http.HeadScanner;
 import dev.cutover.router.http.MalformedHttpException;
 import dev.cutover.router.http.Method;
 import dev.cutover.router.http.RequestHead;
+import dev.cutover.router.metrics.AccessLog;
 import dev.cutover.router.routing.RouteEntry;
 import dev.cutover.router.timeout.LazyTimer;
 import io.netty.buffer.ByteBuf;
@@ -200,17 +201,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         RouteEntry route = context.routing().get().resolve(parsed);
         if (route == null) {
             context.metrics().unrouted(Failure.NO_ROUTE.tag());
+            logOwnAnswer(parsed, requestId, Failure.NO_ROUTE.status(), null, Failure.NO_ROUTE.tag());
             respond(Failure.NO_ROUTE, parsed.host());
             return;
         }
         if (route.options().redirectHttps() && !tls) {
             route.unpicked().record(308, 0, null);
+            logOwnAnswer(parsed, requestId, 308, route.environment(), null);
             redirectToHttps(parsed);
             return;
         }
         maxBody = route.options().maxBodyBytes();
         if (maxBody >= 0 && parsed.contentLength() > maxBody) {
             route.unpicked().record(Failure.BODY_TOO_LARGE.status(), 0, Failure.BODY_TOO_LARGE.tag());
+            logOwnAnswer(parsed, requestId, Failure.BODY_TOO_LARGE.status(), route.environment(),
+                    Failure.BODY_TOO_LARGE.tag());
             respond(Failure.BODY_TOO_LARGE, route.environment() + " takes request bodies of at most " + maxBody
                     + " bytes");
             return;
@@ -265,26 +270,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
      */
     private void malformedBody(String reason) {
         log.debug("request from {}: malformed body: {}", clientIp, reason);
-        boolean answerable = !exchange.responseStarted();
-        exchange.abort();
-        exchange = null;
-        if (answerable) {
-            reject(Failure.BAD_REQUEST, "malformed body: " + reason);
-        } else {
-            closeNow();
-        }
+        refuseBody(Failure.BAD_REQUEST, "malformed body: " + reason);
     }
 
     /** A chunked body passed the route's limit on the way: like a malformed one, the request cannot finish. */
     private void bodyTooLarge() {
-        boolean answerable = !exchange.responseStarted();
-        exchange.abort();
+        refuseBody(Failure.BODY_TOO_LARGE, "request body over " + maxBody + " bytes");
+    }
+
+    /** The body of a routed request went wrong: counted and logged as its route's, answered unless too late. */
+    private void refuseBody(Failure failure, String reason) {
+        Exchange cut = exchange;
         exchange = null;
-        if (answerable) {
-            reject(Failure.BODY_TOO_LARGE, "request body over " + maxBody + " bytes");
-        } else {
+        if (cut.responseStarted()) {
+            cut.abort();
             closeNow();
+            return;
         }
+        cut.refuse(failure);
+        answerAndClose(failure, reason);
     }
 
     /** Reads and drops what is left of a body the target did not wait for, then the next request. */
@@ -407,13 +411,34 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     /** Refuses a request the router could not make sense of; the connection's framing is lost, so it closes. */
     private void reject(Failure failure, String reason) {
-        state = State.CLOSED;
         context.metrics().unrouted(failure.tag());
+        if (requestId == null) {
+            requestId = ForwardedHead.randomRequestId();
+        }
+        logOwnAnswer(head, requestId, failure.status(), null, failure.tag());
+        answerAndClose(failure, reason);
+    }
+
+    private void answerAndClose(Failure failure, String reason) {
+        state = State.CLOSED;
         log.debug("request from {}: {} ({})", clientIp, failure.tag(), reason);
         byte[] id = requestId != null ? requestId : ForwardedHead.randomRequestId();
         ctx.writeAndFlush(failure.response(ctx.alloc(), reason, id, false, false))
                 .addListener(ChannelFutureListener.CLOSE);
         releaseIn();
+    }
+
+    /**
+     * The access-log line of an answer the router gave before any exchange began: no route, a redirect, a body
+     * over the limit, a request it could not read ({@code request} null: method and target unknown).
+     */
+    private void logOwnAnswer(RequestHead request, byte[] id, int status, String environment, String tag) {
+        AccessLog accessLog = context.accessLog();
+        if (accessLog != null) {
+            accessLog.log(new String(id, StandardCharsets.ISO_8859_1), clientIp,
+                    request == null ? "-" : request.methodText(), request == null ? "-" : request.target(),
+                    request == null ? null : request.host(), status, 0, 0, environment, null, null, tag);
+        }
     }
 
     private void nextRequest() {

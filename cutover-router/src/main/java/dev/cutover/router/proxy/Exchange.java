@@ -588,6 +588,17 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     }
 
     /** The client went away or broke the protocol: give everything back. */
+    /**
+     * The client's request body went wrong before any response came ({@code failure}: malformed, or over the
+     * route's limit): counted and logged as this request's answer, then aborted like {@link #abort()}.
+     */
+    void refuse(Failure failure) {
+        if (!done) {
+            record(failure.status(), failure);
+            abort();
+        }
+    }
+
     void abort() {
         if (done) {
             return;
