@@ -140,6 +140,16 @@ class RouterFailureMappingTest {
     }
 
     @Test
+    void aTargetAnsweringWithSomethingThatIsNotHttpIs502() throws Exception {
+        blue.behave(TestBackend.Behaviour.GARBAGE);
+        router.apply(table(1, route(ENV, HOST, group("v1", 100, active("b1", blue)))));
+        try (HttpConnection c = HttpConnection.open(router.port())) {
+            HttpConnection.Response r = c.request("POST", HOST, "/", "x".getBytes(StandardCharsets.UTF_8));
+            assertFailure(r, 502, "bad_response", "a target of " + ENV + " sent a response that is not valid HTTP");
+        }
+    }
+
+    @Test
     void aTargetTooSlowToAnswerIs504() throws Exception {
         blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
         router.apply(table(1, route(ENV, HOST, group("v1", 100, active("b1", blue)))));

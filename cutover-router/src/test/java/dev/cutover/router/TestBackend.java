@@ -41,7 +41,9 @@ final class TestBackend implements AutoCloseable {
     enum Behaviour {
         ANSWER, ECHO_BODY, SLOW, WAIT_FOR_RELEASE, HEAD_THEN_BODY_ON_RELEASE, RESET, HEAD_THEN_RESET,
         /** A whole response, then in the same write a second one no request asked for. */
-        RESPONSE_AND_AN_EXTRA
+        RESPONSE_AND_AN_EXTRA,
+        /** Bytes that are not an HTTP response. */
+        GARBAGE
     }
 
     static final long SLOW_MILLIS = 500;
@@ -133,6 +135,8 @@ final class TestBackend implements AutoCloseable {
                     ctx.pipeline().firstContext().writeAndFlush(
                             Unpooled.copiedBuffer(two, StandardCharsets.US_ASCII));
                 }
+                case GARBAGE -> ctx.pipeline().firstContext().writeAndFlush(
+                        Unpooled.copiedBuffer("HELLO THERE\r\n\r\n", StandardCharsets.US_ASCII));
                 case HEAD_THEN_RESET -> {
                     // a response head promising a body, then death before the body
                     DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

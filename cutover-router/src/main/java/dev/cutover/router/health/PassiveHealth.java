@@ -7,9 +7,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,11 +66,13 @@ public final class PassiveHealth {
         this.maxBackoffMillis = backoffMillis * maxFactor;
     }
 
-    /** A connection to the target failed to open: eject it, unless it already is. */
-    public void connectFailed(LiveTarget target) {
+    /** A connection to the target failed to open ({@code cause}): eject it, unless it already is. */
+    public void connectFailed(LiveTarget target, Throwable cause) {
         if (target.eject()) {
-            log.info("target {} at {} refused a connection: ejected, first probe in {} ms", target.instance(),
-                    target.address(), backoffMillis);
+            log.info("target {} at {} {}: ejected, first probe in {} ms", target.instance(), target.address(),
+                    cause instanceof ConnectTimeoutException ? "did not accept a connection in time"
+                            : cause instanceof ConnectException ? "refused a connection"
+                            : "could not be connected to (" + cause + ")", backoffMillis);
             scheduleProbe(target, loops.next(), backoffMillis);
         }
     }

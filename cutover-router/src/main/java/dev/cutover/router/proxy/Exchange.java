@@ -193,7 +193,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
             log.debug("could not connect to target {} at {}: {}", attempted.instance(), attempted.address(),
                     connecting.cause().toString());
             if (!atCapacity) {
-                context.health().connectFailed(attempted);
+                context.health().connectFailed(attempted, connecting.cause());
             }
             endAttempt(false, !atCapacity);
             retry();
@@ -518,7 +518,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         if (!done) {
             log.debug("request {}: target {} sent a malformed response: {}", requestIdText(), target, reason);
             connection = null; // already closed by itself
-            failAfterSending(Failure.TARGET_FAILED);
+            failAfterSending(Failure.BAD_RESPONSE);
         }
     }
 

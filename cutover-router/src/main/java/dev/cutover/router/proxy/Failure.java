@@ -30,6 +30,8 @@ enum Failure {
     CONNECT_FAILED(502, "Bad Gateway", "connect_failed"),
     /** The request was sent, then the target closed the connection or sent garbage before a response. */
     TARGET_FAILED(502, "Bad Gateway", "target_failed"),
+    /** The request was sent and the target's answer was not HTTP the router can read (a bad head or framing). */
+    BAD_RESPONSE(502, "Bad Gateway", "bad_response"),
     /** The request was sent and the target sent no response in time. */
     RESPONSE_TIMEOUT(504, "Gateway Timeout", "response_timeout");
 
@@ -70,7 +72,7 @@ enum Failure {
     /** Whether the failure counts against the target the request was sent to. */
     boolean countsAgainstTarget() {
         return switch (this) {
-            case CONNECT_FAILED, TARGET_FAILED, RESPONSE_TIMEOUT -> true;
+            case CONNECT_FAILED, TARGET_FAILED, BAD_RESPONSE, RESPONSE_TIMEOUT -> true;
             case BAD_REQUEST, BODY_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE, NO_ROUTE,
                     NO_TARGET, TARGETS_AT_CAPACITY -> false;
         };
@@ -94,6 +96,7 @@ enum Failure {
             case TARGETS_AT_CAPACITY -> "service unavailable: every target of " + subject + " is at its connection limit";
             case CONNECT_FAILED -> "bad gateway: could not connect to any target of " + subject;
             case TARGET_FAILED -> "bad gateway: a target of " + subject + " closed the connection without a response";
+            case BAD_RESPONSE -> "bad gateway: a target of " + subject + " sent a response that is not valid HTTP";
             case RESPONSE_TIMEOUT -> "gateway timeout: a target of " + subject + " did not respond in time";
         };
     }
