@@ -118,6 +118,11 @@ public final class RouterCommand implements Callable<Integer> {
             // Read before binding, so that a bad file fails fast and never holds the port.
             read = RoutesReloader.read(routes.toAbsolutePath());
             config = config.withTls(read.contents().tls());
+            if (config.tls() != null && config.tls().port() != 0 && config.tls().port() == config.port()) {
+                System.err.println("error: " + routes + ": tls.port: " + config.tls().port() + " (expected: a port "
+                        + "other than --port " + config.port() + ", where the router serves plain HTTP)");
+                return 2;
+            }
         } catch (RoutesFileException e) {
             System.err.println("error: " + routes + ": " + e.getMessage());
             return 2;
@@ -154,8 +159,9 @@ public final class RouterCommand implements Callable<Integer> {
             try {
                 metrics = MetricsEndpoint.start(metricsBind, metricsPort, router::prometheusText);
             } catch (IOException e) {
-                System.err.println("error: --metrics-port " + metricsPort + ": cannot listen on " + metricsBind + ": "
-                        + e.getMessage());
+                ListenException why = ListenException.of(metricsBind, metricsPort, e);
+                System.err.println("error: " + why.getMessage() + " (" + (why.aboutThePort()
+                        ? "set the port with --metrics-port" : "set the address with --metrics-bind") + ")");
                 reloader.close();
                 scheduler.shutdownNow();
                 router.close();

@@ -6,7 +6,9 @@ import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
@@ -49,6 +51,8 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
     private volatile Loaded current;
     private ScheduledExecutorService reloader;
     private List<byte[]> lastFailed;
+    /** The reason the files could not be read at the last check, logged once until it changes. */
+    private String lastUnreadable;
 
     private CertificateStore(TlsConfig config, Loaded loaded) {
         this.config = config;
@@ -88,9 +92,13 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
             try {
                 sources = read(config);
             } catch (TlsException e) {
-                warnOnce(null, e.getMessage());
+                if (!e.getMessage().equals(lastUnreadable)) {
+                    log.warn("certificates not reloaded, still serving {}: {}", current.names(), e.getMessage());
+                    lastUnreadable = e.getMessage();
+                }
                 return false;
             }
+            lastUnreadable = null;
             if (same(sources, current.sources()) || lastFailed != null && same(sources, lastFailed)) {
                 return false;
             }
@@ -112,7 +120,7 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
     }
 
     private void warnOnce(List<byte[]> sources, String reason) {
-        if (sources == null || lastFailed == null || !same(sources, lastFailed)) {
+        if (lastFailed == null || !same(sources, lastFailed)) {
             log.warn("certificates not reloaded, still serving {}: {}", current.names(), reason);
         }
         lastFailed = sources;
@@ -130,8 +138,12 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
     private static byte[] readFile(java.nio.file.Path file) throws TlsException {
         try {
             return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new TlsException(file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new TlsException(file + ": permission denied (the router's user must be able to read it)", e);
         } catch (IOException e) {
-            throw new TlsException(file + ": cannot be read (" + e.getMessage() + ")", e);
+            throw new TlsException(file + ": cannot be read (" + e + ")", e);
         }
     }
 

@@ -86,6 +86,35 @@ class RouterCommandTest {
         }
     }
 
+    @Test
+    void aTakenMetricsPortExitsWithStatus3AndNamesItsFlag() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+
+            CommandRun run = run("--routes", emptyRoutes().toString(), "--bind", "127.0.0.1", "--port", "0",
+                    "--metrics-port", String.valueOf(port));
+
+            assertThat(run.status()).isEqualTo(3);
+            assertThat(run.err()).contains("error: cannot listen on 127.0.0.1:" + port
+                    + ": the port is in use by another process; stop it, or pick another port (set the port with "
+                    + "--metrics-port)");
+        }
+    }
+
+    @Test
+    void anHttpsPortThatIsThePlainPortIsRefusedNamingBoth() throws Exception {
+        Path routes = Files.writeString(dir.resolve("routes.yml"), "routes: []\ntls:\n  port: 48443\n"
+                + "  certificates: [{ cert: " + dir.resolve("missing.pem") + ", key: " + dir.resolve("missing.key")
+                + " }]\n");
+
+        CommandRun run = run("--routes", routes.toString(), "--bind", "127.0.0.1", "--port", "48443");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("tls.port: 48443 (expected: a port other than --port 48443, where the router "
+                + "serves plain HTTP)");
+    }
+
     private Path emptyRoutes() throws Exception {
         return Files.writeString(dir.resolve("routes.yml"), "routes: []\n");
     }
