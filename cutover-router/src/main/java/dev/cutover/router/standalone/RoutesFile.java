@@ -67,7 +67,10 @@ public final class RoutesFile {
     private static final Set<String> CERTIFICATE = Set.of("cert", "key");
     private static final Set<String> GROUP = Set.of("name", "weight", "targets");
     /** A DNS name (letters, digits, '-', '.'), optionally behind a {@code *.} wildcard. */
-    private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern HOST = Pattern.compile(
+            "(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    /** Environment and group names: printable ASCII without spaces, quotes or backslashes (access-log fields). */
+    private static final Pattern NAME = Pattern.compile("[!#-\\[\\]-~]+");
     private static final Pattern TARGET_HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
     private static final Pattern PATH_PREFIX = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
 
@@ -193,7 +196,7 @@ public final class RoutesFile {
 
     private static Route route(String path, JsonNode node) {
         requireObject(path, node, ROUTE);
-        String environment = requireText(path + ".environment", node.get("environment"), "a name such as shop/production");
+        String environment = requireName(path + ".environment", node.get("environment"), "a name such as shop/production");
         JsonNode hostsNode = node.get("hosts");
         if (hostsNode == null || !hostsNode.isArray() || hostsNode.isEmpty()) {
             throw new RoutesFileException(path + ".hosts", Nodes.describe(hostsNode),
@@ -206,7 +209,8 @@ public final class RoutesFile {
             String normalized = RoutingSnapshot.normalize(host);
             if (!HOST.matcher(normalized).matches()) {
                 throw new RoutesFileException(field, host,
-                        "a host name of letters, digits, '-' and '.', optionally starting with '*.'");
+                        "a host name of letters, digits, '-' and '.' (at most 63 in a label), optionally starting with "
+                                + "'*.'");
             }
             hosts.add(normalized);
         }
@@ -238,7 +242,7 @@ public final class RoutesFile {
 
     private static TargetGroup group(String path, JsonNode node) {
         requireObject(path, node, GROUP);
-        String name = requireText(path + ".name", node.get("name"), "a group name such as v1");
+        String name = requireName(path + ".name", node.get("name"), "a group name such as v1");
         int weight = DEFAULT_WEIGHT;
         JsonNode weightNode = node.get("weight");
         if (weightNode != null && !weightNode.isNull()) {
@@ -295,6 +299,16 @@ public final class RoutesFile {
             throw new RoutesFileException(path, Nodes.describe(node), expected);
         }
         return node.asText().trim();
+    }
+
+    /** A name that is one field of the access log and a label value of the metrics. */
+    private static String requireName(String path, JsonNode node, String expected) {
+        String name = requireText(path, node, expected);
+        if (!NAME.matcher(name).matches()) {
+            throw new RoutesFileException(path, Nodes.describe(node), expected + ", without spaces, quotes or "
+                    + "backslashes");
+        }
+        return name;
     }
 
     private static void requireObject(String path, JsonNode node, Set<String> keys) {

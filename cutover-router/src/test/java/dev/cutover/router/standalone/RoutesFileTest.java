@@ -58,6 +58,9 @@ class RoutesFileTest {
             missing hosts             | 'routes: [ {environment: e, groups: [{name: v, targets: [h:1]}]} ]'        | routes[0].hosts
             empty hosts               | 'routes: [ {environment: e, hosts: [], groups: [{name: v, targets: [h:1]}]} ]' | routes[0].hosts
             bad host                  | 'routes: [ {environment: e, hosts: [a_b.c], groups: [{name: v, targets: [h:1]}]} ]' | routes[0].hosts[0]
+            label over 63 characters  | 'routes: [ {environment: e, hosts: [aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b], groups: [{name: v, targets: [h:1]}]} ]' | routes[0].hosts[0]
+            environment with a space  | 'routes: [ {environment: "my env", hosts: [a.b], groups: [{name: v, targets: [h:1]}]} ]' | routes[0].environment
+            group name with a quote   | 'routes: [ {environment: e, hosts: [a.b], groups: [{name: "v\\"1", targets: [h:1]}]} ]' | routes[0].groups[0].name
             wildcard in the middle    | 'routes: [ {environment: e, hosts: [a.*.c], groups: [{name: v, targets: [h:1]}]} ]' | routes[0].hosts[0]
             relative path prefix      | 'routes: [ {environment: e, hosts: [a.b], path-prefix: api, groups: [{name: v, targets: [h:1]}]} ]' | routes[0].path-prefix
             missing groups            | 'routes: [ {environment: e, hosts: [a.b]} ]'                               | routes[0].groups
