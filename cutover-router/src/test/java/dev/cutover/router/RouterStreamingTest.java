@@ -17,6 +17,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,11 +96,12 @@ class RouterStreamingTest {
             long drainedAt = System.nanoTime();
             router.apply(table(2, route(ENV, HOST, group("v2", 100, active("o1", other)),
                     group("v1", 0, new Target("e1", "127.0.0.1", events.port(), TargetState.DRAINING)))));
-            String line = in.readLine();
-            while (line != null) {
-                line = in.readLine();
+            List<String> rest = new ArrayList<>();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                rest.add(line);
             }
             assertThat(System.nanoTime() - drainedAt).as("not before the grace").isGreaterThanOrEqualTo(grace.toNanos());
+            assertThat(rest).as("the response ends with a last chunk, not cut off").endsWith("0", "");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(router.targetStats().get("e1").inFlight()).as("the drain can end").isZero();
                 assertThat(router.targetStats().get("e1").openConnections()).isZero();

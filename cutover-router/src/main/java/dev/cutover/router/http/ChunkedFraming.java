@@ -45,6 +45,11 @@ public final class ChunkedFraming {
     private int lineBytes;
     private int trailerBytes;
 
+    /** Whether the bytes read so far end exactly after a chunk: the body could end here with a last chunk. */
+    public boolean betweenChunks() {
+        return state == State.SIZE && digits == 0;
+    }
+
     /** Whether the last chunk and the trailers have been read: the message ends here. */
     public boolean done() {
         return state == State.DONE;

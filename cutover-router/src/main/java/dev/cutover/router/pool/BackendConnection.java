@@ -315,6 +315,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return rest;
     }
 
+    /** Whether a chunked response body is under way and what was read of it ends after a whole chunk. */
+    public boolean betweenChunks() {
+        return state == State.BODY && framing == ResponseHead.Framing.CHUNKED && chunks.betweenChunks();
+    }
+
     private void endResponse(ByteBuf last) {
         endResponse(last, false);
     }

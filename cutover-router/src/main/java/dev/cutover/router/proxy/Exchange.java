@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Exchange implements ResponseListener, ChannelFutureListener {
 
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     /** How often one request may be replayed on another target after one died under it. */
     private static final int MAX_REPLAYS = 2;
@@ -375,10 +377,16 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         }
         log.debug("request {}: event stream from draining target {} ended after the grace", requestIdText(), target);
         streamEnd = null;
+        // relayed chunked and cut between two chunks: the client gets a proper end (a last chunk) before the close,
+        // so that it sees a finished response rather than a broken one
+        boolean endable = dechunk == null && connection != null && connection.betweenChunks();
         endUnreusable();
         endAttempt(true, false);
         record(status, null);
         relayHead();
+        if (endable) {
+            client.write(client.alloc().buffer(5).writeBytes(LAST_CHUNK), client.voidPromise());
+        }
         client.flush();
         owner.exchangeBroken();
     }
