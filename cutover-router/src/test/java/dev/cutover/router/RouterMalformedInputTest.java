@@ -86,6 +86,8 @@ class RouterMalformedInputTest {
                         "POST / HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
                 Arguments.of("a TLS handshake on the HTTP port", 400, "\u0016\u0003\u0001\u0002\u0000\u0001\u0000"),
                 Arguments.of("a request starting with a space", 400, " GET / HTTP/1.1\r\n" + H + "\r\n"),
+                Arguments.of("an HTTP/0.9 request, answered at its line end", 400, "GET /\r\n"),
+                Arguments.of("a word after the version, answered at its line end", 400, "GET / HTTP/1.1 x\r\n"),
                 Arguments.of("trailer line without a colon", 400,
                         "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad trailer\r\n\r\n"),
                 Arguments.of("Content-Length in a trailer", 400,

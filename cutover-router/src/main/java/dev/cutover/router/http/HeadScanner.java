@@ -12,6 +12,9 @@ import io.netty.util.ByteProcessor;
  */
 public final class HeadScanner {
 
+    /** {@code HTTP/1.1}. */
+    private static final int VERSION_LENGTH = 8;
+
     private final int maxFirstLine;
     private final int maxHead;
     /** Whether heads are requests, which start with a method: a token. */
@@ -78,6 +81,9 @@ public final class HeadScanner {
                     throw new MalformedHttpException(MalformedHttpException.Kind.LINE_TOO_LONG,
                             "first line over " + (maxFirstLine - 2) + " bytes");
                 }
+                if (requests) {
+                    checkVersion(buf, start, lf > start && buf.getByte(lf - 1) == '\r' ? lf - 1 : lf);
+                }
             } else {
                 int len = lf - lineStart;
                 if (len == 0 || len == 1 && buf.getByte(lineStart) == '\r') {
@@ -90,6 +96,25 @@ public final class HeadScanner {
             }
             lineStart = lf + 1;
         }
+    }
+
+    /**
+     * A request line must end with the version: one that does not ({@code GET /}, an HTTP/0.9 request, or
+     * {@code GET / HTTP/1.1 x}) is refused as soon as its line ends, not when a head end that may never come does.
+     * The rest of the line is checked when the whole head is parsed.
+     */
+    private static void checkVersion(ByteBuf buf, int from, int lineEnd) throws MalformedHttpException {
+        int v = lineEnd - VERSION_LENGTH;
+        if (v > from && buf.getByte(v - 1) == ' ' && buf.getByte(v) == 'H' && buf.getByte(v + 1) == 'T'
+                && buf.getByte(v + 2) == 'T' && buf.getByte(v + 3) == 'P' && buf.getByte(v + 4) == '/'
+                && buf.getByte(v + 5) == '1' && buf.getByte(v + 6) == '.'
+                && (buf.getByte(v + 7) == '1' || buf.getByte(v + 7) == '0')) {
+            return;
+        }
+        byte[] line = new byte[Math.min(lineEnd - from, 200)];
+        buf.getBytes(from, line);
+        throw MalformedHttpException.malformed("request line does not end with HTTP/1.1 or HTTP/1.0: '"
+                + HttpChars.printable(line, 0, line.length) + "'");
     }
 
     private void checkLimits(int buffered, int partialLine) throws MalformedHttpException {
