@@ -140,6 +140,14 @@ final class DeploymentWatch {
         out.printf("  %7.1fs  %s%n", at, e.message());
     }
 
+    /** After a failure: where its whole story is, when the account above shows only the last lines of it. */
+    static String nextStep(DeploymentView d) {
+        if (d.failedInstance() == null || "aborted".equals(d.reason())) {
+            return null;
+        }
+        return "the whole log: cutover logs " + d.app() + "/" + d.env() + " --instance " + d.failedInstance();
+    }
+
     static int outcome(DeploymentView d, String url, PrintWriter out) {
         switch (d.phase()) {
             case "succeeded" -> {
@@ -154,6 +162,10 @@ final class DeploymentWatch {
         }
         if (d.message() != null) {
             out.println(d.message().lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
+        }
+        String next = nextStep(d);
+        if (next != null) {
+            out.println(next);
         }
         out.flush();
         return CliException.DEPLOYMENT_FAILED;

@@ -1,9 +1,12 @@
 package dev.cutover.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.cutover.model.api.DeploymentView;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +16,21 @@ import org.junit.jupiter.api.Test;
 class DeploymentWatchTest {
 
     private static final DeploymentView FOLLOWED = new DeploymentView(7, "shop", "production", 2, 1, "v2", "deploy",
-            "rolling", "in-progress", null, null, null, Instant.now(), null, List.of(), null, null);
+            "rolling", "in-progress", null, null, null, Instant.now(), null, List.of(), null, null, null);
+
+    @Test
+    void aFailureAboutAnInstanceSaysWhereItsWholeLogIs() {
+        DeploymentView failed = new DeploymentView(7, "shop", "production", 2, 1, "v2", "deploy", "rolling",
+                "rolled-back", null, "crash-loop", "d7-web-1 keeps exiting", Instant.now(), Instant.now(), List.of(),
+                null, null, "d7-web-1");
+        StringWriter text = new StringWriter();
+
+        int exit = DeploymentWatch.outcome(failed, null, new PrintWriter(text));
+
+        assertThat(exit).isEqualTo(CliException.DEPLOYMENT_FAILED);
+        assertThat(text.toString()).endsWith("  d7-web-1 keeps exiting\n"
+                + "the whole log: cutover logs shop/production --instance d7-web-1\n");
+    }
 
     @Test
     void aServerThatAnswersWithAnErrorIsQuotedAsIs() throws Exception {

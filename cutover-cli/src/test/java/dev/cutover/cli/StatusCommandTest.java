@@ -37,7 +37,7 @@ class StatusCommandTest {
     @Test
     void statusShowsThePreviewHostAndTheCandidatesInstances() {
         DeploymentView d = new DeploymentView(2, "shop", "production", 2, 1, "v2", "deploy", "blue-green", "running",
-                "paused until cutover promote", null, null, Instant.EPOCH, null, List.of(), "promote", null);
+                "paused until cutover promote", null, null, Instant.EPOCH, null, List.of(), "promote", null, null);
         EnvStatus s = new EnvStatus("shop", "production", "http://shop-production.localhost/", null, d,
                 List.of(new InstanceView("d1-web-1", "web", 1, "v1", "local", "healthy", "ok", 4001, 11, 0, "active",
                                 Instant.EPOCH),

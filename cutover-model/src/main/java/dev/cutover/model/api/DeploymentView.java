@@ -15,6 +15,8 @@ import java.util.List;
  *                 {@code keep-old} (the new release serves; the old set is warm for an instant rollback),
  *                 {@code resume} (paused on request), or null
  * @param releaseCommand the release command, once the deployment started it; null before, and for a deployment without one
+ * @param failedInstance the instance (or release command run) the failure is about, whose log tells more; null when
+ *                 none is, or it did not fail
  */
 public record DeploymentView(
         long id,
@@ -33,7 +35,8 @@ public record DeploymentView(
         Instant finishedAt,
         List<EventView> events,
         String awaiting,
-        ReleaseCommandView releaseCommand) {
+        ReleaseCommandView releaseCommand,
+        String failedInstance) {
 
     public boolean finished() {
         return finishedAt != null;

@@ -152,6 +152,7 @@ final class Views {
         String reason = null;
         String message = null;
         String awaiting = null;
+        String failedInstance = null;
         if (d.hasState()) {
             RolloutState state = ControlLoop.readState(d);
             step = describe(state, clock.instant());
@@ -166,12 +167,13 @@ final class Views {
             if (f != null) {
                 reason = f.reason().word();
                 message = f.message();
+                failedInstance = f.instance();
             }
         }
         ReleaseCommandView release = ReleaseRuns.of(h, d.id()).map(Views::releaseCommand).orElse(null);
         return new DeploymentView(d.id(), env.app(), env.name(), d.release(), d.previousRelease(), version, d.kind(),
                 d.strategy(), d.phase(), step, reason, message, d.createdAt(), d.finishedAt(), events,
-                d.finishedAt() == null ? awaiting : null, release);
+                d.finishedAt() == null ? awaiting : null, release, failedInstance);
     }
 
     static ReleaseCommandView releaseCommand(ReleaseRunRow r) {
