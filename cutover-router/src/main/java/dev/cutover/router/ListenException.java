@@ -68,7 +68,11 @@ public final class ListenException extends RuntimeException {
         } else {
             reason = Reason.OTHER;
         }
-        return new ListenException(address, port, reason, reason.words != null ? reason.words : message, cause);
+        String words = reason.words != null ? reason.words : message;
+        if (reason == Reason.PORT_IN_USE && port > 0 && !PortHolders.someoneListens(port)) {
+            words = PortHolders.heldByConnections(port);
+        }
+        return new ListenException(address, port, reason, words, cause);
     }
 
     /** The address given to listen on, as configured. */

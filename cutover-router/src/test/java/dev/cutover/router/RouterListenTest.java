@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,6 +46,25 @@ class RouterListenTest {
         }
         try (Router router = Router.start(RouterConfig.defaults("127.0.0.1", port).withTransport(transport))) {
             assertThat(router.port()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void aPortThatOnlyAClientsConnectionHoldsIsToldApartFromOneAProcessListensOn() throws Exception {
+        // a client's connection that took the port as its own end, as one retrying while a server was down can be
+        // handed a port of the ephemeral range: no listener, yet the port cannot be bound
+        try (ServerSocket elsewhere = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Socket client = new Socket()) {
+            client.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = client.getLocalPort();
+            client.connect(elsewhere.getLocalSocketAddress());
+
+            assertThatThrownBy(() -> Router.start(RouterConfig.defaults("0.0.0.0", port)))
+                    .isInstanceOf(ListenException.class)
+                    .hasMessageStartingWith("cannot listen on 0.0.0.0:" + port + ": no process listens on it, but "
+                            + "connections use it as their own port")
+                    .hasMessageContaining("wait up to a minute and start again")
+                    .satisfies(e -> assertThat(((ListenException) e).aboutThePort()).isTrue());
         }
     }
 
