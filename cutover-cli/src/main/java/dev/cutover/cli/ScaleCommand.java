@@ -66,6 +66,10 @@ final class ScaleCommand extends ApiCommand {
             String n = arg.substring(eq + 1);
             Integer earlier;
             try {
+                if (n.startsWith("+")) {
+                    throw new CliException(type + ": '" + n + "' (expected: the number of instances wanted, e.g. "
+                            + type + "=3; counts are absolute, not changes)", CliException.USAGE);
+                }
                 earlier = wanted.put(type, Integer.parseInt(n));
             } catch (NumberFormatException e) {
                 throw new CliException(type + ": '" + n + "' (expected: a whole number of instances, e.g. " + type
