@@ -598,12 +598,14 @@ final class Tick {
 
     /**
      * Without overlap, the old instances of a type must be gone before a new one starts (a singleton never runs
-     * twice): sends the old ones their stop signals, and returns whether any of them is still alive.
+     * twice): sends the old ones their stop signals, and returns whether any instance of the type no longer wanted
+     * is still alive: an old release's, or one of this release scaled in (by this deployment, or by the scale before
+     * it, whose stop may still be under way). So a scale-in of such a type ends once its instances have exited.
      */
     private boolean stopOldFirst(String type, ReleaseShape goal) {
         boolean signalled = !stopOld(type, goal).isEmpty();
-        List<String> exiting = inventory.values().stream().filter(r -> !r.running() && r.type().equals(type)
-                && r.release() != goal.number()).map(InstanceRecord::id).filter(id -> {
+        List<String> exiting = inventory.values().stream().filter(r -> !r.running() && r.type().equals(type))
+                .map(InstanceRecord::id).filter(id -> {
                     Observation o = obs.instances().get(id);
                     return o != null && o.phase().alive();
                 }).sorted().toList();
@@ -641,6 +643,9 @@ final class Tick {
             for (InstanceRecord r : news.subList(want, news.size())) {
                 stop(r);
                 events.add("stopped " + r.id() + " (scaled in)");
+            }
+            if (!overlap) {
+                return true; // the next move waits for them to exit (stopOldFirst)
             }
         }
         if (overlap) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.model.manifest.DeployPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,41 @@ class ScalingTest {
         assertThat(fleet.violations).isEmpty();
         assertThat(fleet.runningWeb()).extracting(InstanceRecord::id).containsExactly("d1-web-1", "d1-web-2");
         assertThat(fleet.events).last().isEqualTo("rolled back: v1 runs web 2");
+    }
+
+    @Test
+    void aWorkerScaledInIsGoneBeforeTheScaleEndsSoThatASingletonNeverRunsTwice() {
+        SimulatedFleet fleet = new SimulatedFleet(6, 1, 2);
+        fleet.running("d1-web-1", 1);
+        fleet.runningWorker("d1-worker-1", 1);
+        fleet.exitTicks = 3; // it takes 3 s to stop
+
+        RolloutState down = fleet.run(scale(1, Map.of("web", 1, "worker", 1), Map.of("web", 1, "worker", 0)),
+                RolloutState.start(3, fleet.now), 200, Integer.MAX_VALUE, 1);
+
+        assertThat(down.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.agent.get("d1-worker-1").phase().alive()).as("exited when the scale ends").isFalse();
+        RolloutState up = fleet.run(scale(1, Map.of("web", 1, "worker", 0), Map.of("web", 1, "worker", 1)),
+                RolloutState.start(4, fleet.now), 200, Integer.MAX_VALUE, 1);
+        assertThat(up.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
+    }
+
+    @Test
+    void aWorkerStillStoppingFromAnEarlierScaleHoldsBackTheNextStart() {
+        SimulatedFleet fleet = new SimulatedFleet(7, 1, 2);
+        fleet.running("d1-web-1", 1);
+        fleet.runningWorker("d1-worker-1", 1);
+        fleet.exitTicks = 5;
+        // the scale-in's stop went out, and the scale that follows begins while the process still exits
+        fleet.apply(new Plan(RolloutState.start(3, fleet.now), List.of(new Action.Stop("d1-worker-1")), List.of()),
+                scale(1, Map.of("web", 1, "worker", 1), Map.of("web", 1, "worker", 0)));
+
+        RolloutState up = fleet.run(scale(1, Map.of("web", 1, "worker", 0), Map.of("web", 1, "worker", 1)),
+                RolloutState.start(4, fleet.now), 200, Integer.MAX_VALUE, 1);
+
+        assertThat(up.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(fleet.violations).isEmpty();
     }
 
     @Test

@@ -84,6 +84,12 @@ final class SimulatedFleet {
         this.maxStartTicks = maxStartTicks;
     }
 
+    /** A running instance of a process type without a port, as a previous deployment left it. */
+    void runningWorker(String id, int release) {
+        store.put(id, new InstanceRecord(id, release, "worker", true, Routing.NONE));
+        agent.put(id, new Observation(InstancePhase.RUNNING, "running", List.of()));
+    }
+
     /** A healthy, routed instance of a release, as a previous deployment left it. */
     void running(String id, int release) {
         store.put(id, new InstanceRecord(id, release, "web", true, Routing.ACTIVE));
@@ -173,7 +179,9 @@ final class SimulatedFleet {
                     }
                     if (!l.type().equals(ReleaseShape.WEB) && !spec.target().overlaps(l.type())
                             && !spec.stable().overlaps(l.type())) {
-                        store.values().stream().filter(o -> o.type().equals(l.type()) && o.release() != l.release()
+                        // an instance of another release, or one of the same release no longer wanted (scaled in)
+                        store.values().stream().filter(o -> o.type().equals(l.type())
+                                && (o.release() != l.release() || !o.running())
                                 && agent.containsKey(o.id()) && agent.get(o.id()).phase().alive()).forEach(o ->
                                 violations.add("tick " + tick + ": launched " + l.instance() + " while " + o.id()
                                         + " (v" + o.release() + " " + o.type() + ", overlap: never) still ran"));
