@@ -162,7 +162,7 @@ public final class Controller implements AutoCloseable {
         public HandoverOffer prepare() {
             loop.pause();
             return new HandoverOffer(ProcessHandle.current().pid(), router.port(), router.httpsPort(),
-                    router.appliedTable());
+                    router.appliedTable(), api.port());
         }
 
         @Override

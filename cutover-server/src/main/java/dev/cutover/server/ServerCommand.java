@@ -142,6 +142,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (httpPort != 0 && httpPort != offer.httpPort()) {
             return "--http-port: " + httpPort + ", but the running server's router listens on " + offer.httpPort();
         }
+        if (apiPort != 0 && offer.apiPort() != 0 && apiPort != offer.apiPort()) {
+            return "--api-port: " + apiPort + ", but the running server's API listens on " + offer.apiPort()
+                    + " (the CLI and scripts find it there)";
+        }
         int https = httpsPort == null ? -1 : httpsPort;
         if ((https < 0) != (offer.httpsPort() < 0) || https > 0 && https != offer.httpsPort()) {
             return "--https-port: " + (https < 0 ? "none" : https) + ", but the running server's is "

@@ -9,5 +9,6 @@ import dev.cutover.model.routing.RoutingTable;
  * @param httpPort the port its router listens on
  * @param httpsPort its HTTPS port, -1 without HTTPS
  * @param table the routing table its router serves, as the new router starts
+ * @param apiPort the port its API listens on; 0 from a server that did not say (an older one)
  */
-public record HandoverOffer(long pid, int httpPort, int httpsPort, RoutingTable table) {}
+public record HandoverOffer(long pid, int httpPort, int httpsPort, RoutingTable table, int apiPort) {}

@@ -60,7 +60,12 @@ final class ServerProcess implements AutoCloseable {
      * returns its exit code and output.
      */
     RunningServer.Cli takeOverOnAnotherPort(int otherHttpPort) throws Exception {
-        List<String> cmd = new ServerProcess(dir, prefix, otherHttpPort, freePort()).command();
+        return takeOverOn(otherHttpPort, freePort());
+    }
+
+    /** A server started on this one's data directory with these ports, which it should refuse to take over on. */
+    RunningServer.Cli takeOverOn(int httpPort, int apiPort) throws Exception {
+        List<String> cmd = new ServerProcess(dir, prefix, httpPort, apiPort).command();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -189,7 +194,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -187,6 +187,11 @@ class ServerProcessIT {
             assertThat(refused.out()).contains("--http-port: ").contains("but the running server's router listens on "
                     + server.httpPort).contains("it goes on serving");
             assertThat(server.alive()).isTrue();
+            var otherApi = server.takeOverOn(server.httpPort, ServerProcess.freePort());
+            assertThat(otherApi.exit()).as(otherApi.out()).isEqualTo(2);
+            assertThat(otherApi.out()).contains("--api-port: ").contains("but the running server's API listens on "
+                    + server.apiPort).contains("it goes on serving");
+            assertThat(server.alive()).isTrue();
             ServerProcess asked = server; // its control loop paused for the offer, and goes on: its agent reports
             Thread.sleep(HostContact.SILENT_AFTER.toMillis());
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Json.mapper().readValue(

@@ -63,7 +63,7 @@ class HandoverTest {
         server = HandoverServer.start(dir.resolve("server.sock"), new HandoverServer.Source() {
             @Override
             public HandoverOffer prepare() {
-                return new HandoverOffer(gone, old.port(), old.httpsPort(), old.appliedTable());
+                return new HandoverOffer(gone, old.port(), old.httpsPort(), old.appliedTable(), 0);
             }
 
             @Override
