@@ -71,6 +71,22 @@ class ExecTest {
     }
 
     @Test
+    void anAgentThatClosesSendsItsExecsTermBeforeKillAndTheNextOneForgetsTheirOutput() throws Exception {
+        ExecStarted started = h.agent().startExec(new ExecRequest("w-1", List.of("sh", "-c",
+                "trap 'echo got TERM; exit 3' TERM; echo ready; while true; do sleep 0.1; done"), false));
+        org.awaitility.Awaitility.await().atMost(Harness.PATIENCE).until(() ->
+                h.agent().readExec(started.id(), 0, 4096).text().contains("ready"));
+        Path output = dataDir.resolve("execs").resolve(started.id() + ".out");
+
+        h.close();
+
+        assertThat(java.nio.file.Files.readString(output)).as("TERM first, and time to act on it")
+                .startsWith("ready\n").endsWith("got TERM\n");
+        h = new Harness(dataDir);
+        assertThat(output).as("an earlier agent's exec output is deleted").doesNotExist();
+    }
+
+    @Test
     void stdinIsPassedAndClosed() throws Exception {
         ExecStarted started = h.agent().startExec(new ExecRequest("w-1", List.of("sh", "-c", "wc -l"), true));
 

@@ -57,7 +57,12 @@ final class ExecCommand extends ApiCommand {
         try {
             long offset = 0;
             while (true) {
-                ExecChunk chunk = api.get(base + "/output?offset=" + offset + "&wait=" + WAIT_MS, ExecChunk.class);
+                ExecChunk chunk;
+                try {
+                    chunk = api.get(base + "/output?offset=" + offset + "&wait=" + WAIT_MS, ExecChunk.class);
+                } catch (CliException e) {
+                    throw lost(e, started.id(), offset > 0);
+                }
                 if (!chunk.text().isEmpty()) {
                     out().print(chunk.text());
                     out().flush();
@@ -77,6 +82,21 @@ final class ExecCommand extends ApiCommand {
                 // already shutting down: the hook runs
             }
         }
+    }
+
+    /**
+     * The exec's output cannot be read any more. A server that stopped or was replaced (a takeover) ended the
+     * commands it ran (TERM, then KILL): the new one does not know the exec, and that is said as such, not as a bad
+     * id the user gave.
+     */
+    static CliException lost(CliException e, String id, boolean ran) {
+        if (e.serverAway() || e.getMessage().startsWith("execId: ")) {
+            return new CliException("exec " + id + " ended with the server that ran it" + (ran ? " (its output "
+                    + "above is all there is)" : "") + ": a server that stops, or is replaced by a new one, ends the "
+                    + "commands it runs (TERM, then KILL after 5 s); run it again once the server is back"
+                    + (e.serverAway() ? "\n" + e.getMessage() : ""), CliException.API);
+        }
+        return e;
     }
 
     /** Copies stdin to the exec until end of input, then closes the exec's stdin. */

@@ -21,9 +21,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +48,13 @@ public final class Execs implements AutoCloseable {
         this.dir = Files.createDirectories(dir);
         this.supervisor = supervisor;
         this.clock = clock;
+        // the output of an earlier agent's execs: they are not adopted, so no one can ask for it
+        try (var files = Files.list(this.dir)) {
+            for (Path old : files.filter(f -> f.getFileName().toString().endsWith(".out")
+                    && Files.isRegularFile(f)).toList()) {
+                Files.deleteIfExists(old);
+            }
+        }
     }
 
     private static final class Exec {
@@ -226,17 +237,44 @@ public final class Execs implements AutoCloseable {
         }
     }
 
-    /** Kills every running exec: an exec is interactive, and nobody could read it after the agent is gone. */
+    /**
+     * Ends every running exec: an exec is interactive, and nobody could read it after the agent is gone. Each gets
+     * TERM first and up to {@link #KILL_GRACE} in all to exit (a migration run by hand can roll back its
+     * transaction), then KILL.
+     */
     @Override
     public void close() {
-        for (Exec exec : execs.values()) {
-            if (exec.exitCode == null) {
-                try {
-                    exec.process.signalGroup(Signal.KILL);
-                } catch (RuntimeException e) {
-                    log.warn("exec {}: cannot kill", exec.id, e);
+        List<Exec> running = execs.values().stream().filter(exec -> exec.exitCode == null).toList();
+        for (Exec exec : running) {
+            signal(exec, Signal.TERM);
+        }
+        long until = System.nanoTime() + KILL_GRACE.toNanos();
+        for (Exec exec : running) {
+            try {
+                long left = until - System.nanoTime();
+                if (left > 0) {
+                    exec.process.onExit().get(left, TimeUnit.NANOSECONDS);
                 }
+            } catch (TimeoutException | ExecutionException e) {
+                // KILL below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
+        }
+        for (Exec exec : running) {
+            if (exec.process.groupAlive()) {
+                log.warn("exec {}: still running {} after TERM; killing it", exec.id, KILL_GRACE);
+                signal(exec, Signal.KILL);
+            }
+        }
+    }
+
+    private static void signal(Exec exec, Signal signal) {
+        try {
+            exec.process.signalGroup(signal);
+        } catch (RuntimeException e) {
+            log.warn("exec {}: cannot send {}", exec.id, signal, e);
         }
     }
 }
