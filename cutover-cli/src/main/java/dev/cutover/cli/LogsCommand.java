@@ -207,6 +207,16 @@ final class LogsCommand extends ApiCommand {
      */
     private void requireKnownType(ApiClient api, EnvRef ref, EnvStatus status) {
         if (type.equals(RELEASE_TYPE)) {
+            var d = status.deployment();
+            if (d == null || d.releaseCommand() == null || d.releaseCommand().run() == null) {
+                // nothing to read: said, rather than an empty output that looks like a silent command
+                boolean never = d != null && (d.kind().equals("rollback") || d.kind().equals("scale"));
+                err().println("note: " + (d == null ? ref + " has had no deployment"
+                        : "the latest deployment of " + ref + ", " + d.id() + " (a " + d.kind() + "), ran no release "
+                        + "command" + (never ? " (rollbacks and scales run none)" : ": its release has none"))
+                        + "; --instance dN-release reads the one of deployment N");
+                err().flush();
+            }
             return;
         }
         if (status.serving() == null) {

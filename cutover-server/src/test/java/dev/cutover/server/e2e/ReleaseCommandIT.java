@@ -168,6 +168,10 @@ class ReleaseCommandIT {
             assertThat(rollback.out()).doesNotContain("release command");
             assertThat(lines(marks)).hasSize(2);
             assertThat(server.status("shop").deployment().releaseCommand()).isNull();
+            var none = server.cli("logs", "shop", "--type", "release");
+            assertThat(none.exit()).isZero();
+            assertThat(none.err()).as("nothing to read is said, not left silent").contains("(a rollback), ran no release "
+                    + "command (rollbacks and scales run none); --instance dN-release reads the one of deployment N");
         }
     }
 
