@@ -257,6 +257,8 @@ public final class Controller implements AutoCloseable {
             handedOver.complete(null);
             return;
         }
+        LOG.info("stopping: the apps keep running, and the next server started on {} adopts them; the router lets "
+                + "its requests in flight finish", config.dataDir());
         if (handover != null) {
             handover.close();
         }
@@ -265,5 +267,6 @@ public final class Controller implements AutoCloseable {
         agent.close();
         router.close();
         store.close();
+        LOG.info("stopped");
     }
 }
