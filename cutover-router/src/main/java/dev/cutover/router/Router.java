@@ -303,10 +303,13 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 log.debug("ignoring routing table v{}: v{} is applied", table.version(), appliedTable.version());
                 return;
             }
-            // Order matters: lifecycles first (inside update), then the snapshot, then the acknowledgement.
-            // See LiveTarget.tryStartRequest for why that closes the race with a request being picked.
-            Map<String, LiveTarget> targets = registry.update(table);
+            // Order matters: the targets that start taking requests, then the snapshot, then the ones that stop,
+            // then the acknowledgement. A request that meets a stopped target looks again and finds the new
+            // snapshot (TargetRegistry.start); see LiveTarget.tryStartRequest for why a stop written before the
+            // acknowledgement closes the race with a request being picked.
+            Map<String, LiveTarget> targets = registry.start(table);
             snapshot = RoutingSnapshot.of(table, targets, metrics);
+            registry.stop();
             appliedTable = table; // the acknowledgement
         }
         pools.forEach(ConnectionPool::closeIdleOfRetiredTargets);

@@ -46,38 +46,7 @@ class RouterSwitchTest {
         Target current = target("blue-0", blue, TargetState.ACTIVE);
         router.apply(table(version, route(group("r0", current))));
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger ok = new AtomicInteger();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            clients.add(Thread.ofPlatform().name("keep-alive-" + i).start(() -> {
-                while (running.get()) {
-                    try (HttpConnection connection = HttpConnection.open(router.port())) {
-                        // Until the router says it closes: a response from a draining target does.
-                        HttpConnection.Response response;
-                        do {
-                            response = connection.get(HOST, "/");
-                            record(response, ok, failures);
-                        } while (running.get() && !response.closes());
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }));
-        }
-        for (int i = 0; i < 2; i++) {
-            clients.add(Thread.ofPlatform().name("new-connection-" + i).start(() -> {
-                while (running.get()) {
-                    try {
-                        record(HttpConnection.getOnce(router.port(), HOST, "/"), ok, failures);
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }));
-        }
-
+        Load load = Load.start(router.port());
         for (int release = 1; release <= 100; release++) {
             TestBackend backend = release % 2 == 0 ? blue : green;
             Target fresh = target(backend.name + "-" + release, backend, TargetState.ACTIVE);
@@ -90,16 +59,79 @@ class RouterSwitchTest {
             pause();
             current = fresh;
         }
-        running.set(false);
-        for (Thread client : clients) {
-            client.join(Duration.ofSeconds(30));
-        }
+        load.stop();
 
-        assertThat(failures).isEmpty();
-        assertThat(ok.get()).isPositive();
+        assertThat(load.failures).isEmpty();
+        assertThat(load.ok.get()).isPositive();
         String last = current.instance();
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(router.targetStats()).containsOnlyKeys(last));
+    }
+
+    /**
+     * What a routes file edited by hand does: the group's one target replaced by another in a single table. A
+     * request that read the table before and picked the target being removed must find the new one.
+     */
+    @Test
+    void replacingARoutesOnlyTargetInOneTableUnderLoadFailsNoRequest() throws Exception {
+        long version = 1;
+        router.apply(table(version, route(group("g", target("blue", blue, TargetState.ACTIVE)))));
+
+        Load load = Load.start(router.port());
+        for (int i = 1; i <= 200; i++) {
+            TestBackend backend = i % 2 == 0 ? blue : green;
+            router.apply(table(++version, route(group("g", target(backend.name, backend, TargetState.ACTIVE)))));
+            pause();
+        }
+        load.stop();
+
+        assertThat(load.failures).isEmpty();
+        assertThat(load.ok.get()).isPositive();
+    }
+
+    /** Four keep-alive clients and two that open a connection per request, until stopped. */
+    private record Load(AtomicBoolean running, AtomicInteger ok, ConcurrentLinkedQueue<String> failures,
+            List<Thread> clients) {
+
+        static Load start(int port) {
+            Load load = new Load(new AtomicBoolean(true), new AtomicInteger(), new ConcurrentLinkedQueue<>(),
+                    new ArrayList<>());
+            for (int i = 0; i < 4; i++) {
+                load.clients.add(Thread.ofPlatform().name("keep-alive-" + i).start(() -> {
+                    while (load.running.get()) {
+                        try (HttpConnection connection = HttpConnection.open(port)) {
+                            // Until the router says it closes: a response from a draining target does.
+                            HttpConnection.Response response;
+                            do {
+                                response = connection.get(HOST, "/");
+                                record(response, load.ok, load.failures);
+                            } while (load.running.get() && !response.closes());
+                        } catch (Exception e) {
+                            load.failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            for (int i = 0; i < 2; i++) {
+                load.clients.add(Thread.ofPlatform().name("new-connection-" + i).start(() -> {
+                    while (load.running.get()) {
+                        try {
+                            record(HttpConnection.getOnce(port, HOST, "/"), load.ok, load.failures);
+                        } catch (Exception e) {
+                            load.failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            return load;
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (Thread client : clients) {
+                client.join(Duration.ofSeconds(30));
+            }
+        }
     }
 
     private static void record(HttpConnection.Response response, AtomicInteger ok,

@@ -40,7 +40,7 @@ public final class RoutingSnapshot {
         this.wildcardHosts = wildcardHosts;
     }
 
-    /** Builds the snapshot of a table whose targets the registry has already moved to their new lifecycles. */
+    /** Builds the snapshot of a table whose active targets the registry has started ({@code TargetRegistry.start}). */
     public static RoutingSnapshot of(RoutingTable table, Map<String, LiveTarget> targets, MetricsRegistry metrics) {
         Map<String, List<RouteEntry>> exact = new HashMap<>();
         Map<String, List<RouteEntry>> wildcard = new HashMap<>();

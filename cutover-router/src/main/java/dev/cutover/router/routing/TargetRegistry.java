@@ -6,8 +6,10 @@ import dev.cutover.model.routing.Target;
 import dev.cutover.model.routing.TargetGroup;
 import dev.cutover.model.routing.TargetState;
 import dev.cutover.model.routing.TargetStats;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,12 +25,25 @@ public final class TargetRegistry {
 
     private volatile Map<String, LiveTarget> live = Map.of();
     private final Set<LiveTarget> retired = ConcurrentHashMap.newKeySet();
+    /** What {@link #stop} has left to do after {@link #start}: the targets that stop taking new requests. */
+    private List<Runnable> pendingStops = List.of();
+
+    /** {@link #start} and {@link #stop} at once, for callers with no snapshot to publish in between. */
+    public Map<String, LiveTarget> update(RoutingTable table) {
+        Map<String, LiveTarget> targets = start(table);
+        stop();
+        return targets;
+    }
 
     /**
-     * Moves every known target to the lifecycle the table gives it and returns the targets of the table by
-     * instance. Lifecycles are written here, before the caller publishes the snapshot built from the result.
+     * The first half of applying a table: every target the table has active takes new requests from now on, and
+     * the targets of the table are returned by instance. Those it drains or no longer lists keep their lifecycle
+     * until {@link #stop}, which the caller runs after it published the snapshot built from the result: a request
+     * that reads the old snapshot and picks a target being stopped then either starts on it before the stop (and
+     * is waited for), or finds the new snapshot when it looks again. The other order left a moment in which a
+     * request whose route's only target was replaced found neither (503 {@code no_target}).
      */
-    public Map<String, LiveTarget> update(RoutingTable table) {
+    public Map<String, LiveTarget> start(RoutingTable table) {
         Map<String, Target> desired = new LinkedHashMap<>();
         Map<String, LiveTarget.Lifecycle> lifecycles = new HashMap<>();
         for (Route route : table.routes()) {
@@ -45,6 +60,7 @@ public final class TargetRegistry {
 
         Map<String, LiveTarget> previous = live;
         Map<String, LiveTarget> next = new HashMap<>();
+        List<Runnable> stops = new ArrayList<>();
         for (Target target : desired.values()) {
             LiveTarget.Lifecycle lifecycle = lifecycles.get(target.instance());
             LiveTarget known = previous.get(target.instance());
@@ -54,17 +70,30 @@ public final class TargetRegistry {
             if (known == null) {
                 known = new LiveTarget(target.instance(), target.host(), target.port(), lifecycle);
             }
-            known.moveTo(lifecycle);
+            if (lifecycle == LiveTarget.Lifecycle.ACTIVE) {
+                known.moveTo(lifecycle);
+            } else {
+                LiveTarget draining = known;
+                stops.add(() -> draining.moveTo(lifecycle));
+            }
             next.put(target.instance(), known);
         }
         for (LiveTarget old : previous.values()) {
             if (next.get(old.instance()) != old) {
-                old.moveTo(LiveTarget.Lifecycle.REMOVED);
+                stops.add(() -> old.moveTo(LiveTarget.Lifecycle.REMOVED));
                 retired.add(old);
             }
         }
+        pendingStops = stops;
         live = Map.copyOf(next);
         return live;
+    }
+
+    /** The second half of applying a table: the targets it drains or no longer lists take no new request. */
+    public void stop() {
+        List<Runnable> stops = pendingStops;
+        pendingStops = List.of();
+        stops.forEach(Runnable::run);
     }
 
     private LiveTarget reviveRetired(Target target) {
