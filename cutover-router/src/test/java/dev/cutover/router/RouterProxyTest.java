@@ -9,6 +9,11 @@ import static dev.cutover.router.Tables.shop;
 import static dev.cutover.router.Tables.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -213,6 +218,70 @@ class RouterProxyTest {
                 assertThat(client.read(false).text()).as("the second request's own answer, from a new connection")
                         .isEqualTo("blue");
             }
+        }
+    }
+
+    @Test
+    void anAnswerBeforeTheEndOfALongBodySaysTheConnectionCloses() throws Exception {
+        try (EarlyAnswer target = EarlyAnswer.start()) {
+            router.apply(table(1, route(ENV, HOST, group("v1", 100, Tables.activeAt("early", target.port())))));
+            for (long length : new long[] {10_000_000, 2_000}) {
+                try (HttpConnection client = HttpConnection.open(router.port())) {
+                    client.sendRaw("POST /upload HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + length
+                            + "\r\n\r\n" + "x".repeat(1_000));
+                    HttpConnection.Response r = client.read(false);
+                    assertThat(r.status()).isEqualTo(413);
+                    assertThat(r.closes()).as("a body of %d bytes, 1000 sent: %s", length,
+                            length > 1_048_576 ? "too long to read and drop" : "read and dropped").isEqualTo(
+                            length > 1_048_576);
+                }
+            }
+        }
+    }
+
+    /** A target that answers 413 as soon as it has a request head, and reads (and drops) the body after. */
+    private record EarlyAnswer(ServerSocket server, Thread acceptor) implements AutoCloseable {
+        static EarlyAnswer start() throws IOException {
+            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = Thread.ofPlatform().daemon(true).start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        Thread.ofVirtual().start(() -> answerEarly(s));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            return new EarlyAnswer(server, acceptor);
+        }
+
+        private static void answerEarly(Socket s) {
+            try (s) {
+                var in = s.getInputStream();
+                int matched = 0;
+                while (matched < 4) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                }
+                s.getOutputStream().write("HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\n\r\nearly"
+                        .getBytes(StandardCharsets.US_ASCII));
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // the router closed it
+            }
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
         }
     }
 

@@ -327,6 +327,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     }
 
     @Override
+    public boolean restOfBodyDroppable() {
+        // a chunked body's end is unknown; a length's is, and the connection closes past MAX_DISCARD anyway
+        return state != State.BODY || chunks == null && bodyRemaining <= MAX_DISCARD;
+    }
+
+    @Override
     public void wantBody() {
         if (state == State.BODY && !bodyWanted) {
             bodyWanted = true;

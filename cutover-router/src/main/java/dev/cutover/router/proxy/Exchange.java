@@ -341,8 +341,10 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         }
         // A response from a target that stopped taking new requests (it drains) tells the client to go: its next
         // request opens a new connection, which the router sends elsewhere.
+        // So does one that comes before the end of a request body too long to read and drop.
         clientKeepAlive = head.keepAlive() && !owner.closing() && dechunk == null
-                && response.framing() != ResponseHead.Framing.UNTIL_CLOSE && lastTarget.takesNewRequests();
+                && response.framing() != ResponseHead.Framing.UNTIL_CLOSE && lastTarget.takesNewRequests()
+                && (requestComplete || owner.restOfBodyDroppable());
         heldHead = ForwardedHead.toClient(client.alloc(), response, requestId, clientKeepAlive, http10);
         if (response.eventStream()) {
             watchDrainOf(lastTarget);

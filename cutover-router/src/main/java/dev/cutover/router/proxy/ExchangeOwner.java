@@ -32,4 +32,10 @@ interface ExchangeOwner {
 
     /** Whether the router is closing, so that no response promises to keep the connection open. */
     boolean closing();
+
+    /**
+     * Whether what is left of the request body, when a response comes before its end, is small enough to be read
+     * and dropped so that the connection stays open; if not, the response says {@code Connection: close}.
+     */
+    boolean restOfBodyDroppable();
 }
