@@ -8,8 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cutover.model.routing.GroupStats;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +75,9 @@ class RouterRobustnessTest {
             assertThat(router.targetStats().get("b1").inFlight()).isZero();
             assertThat(router.targetStats().get("b1").openConnections()).isZero();
         });
+        GroupStats v1 = router.groupStats().get(GroupStats.key(Tables.ENV, "v1"));
+        assertThat(v1.failures()).as("counted, as nginx's 499").containsEntry("client_closed", 1L);
+        assertThat(v1.responsesByClass()).containsEntry("4xx", 1L);
     }
 
     @Test
@@ -127,6 +135,63 @@ class RouterRobustnessTest {
             assertThat(next.header("connection")).isEqualTo("close");
             assertThat(client.closedByPeer()).isTrue();
             closing.get();
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingItsBodyGets408AndOneThatStopsReadingItsResponseIsCut() throws Exception {
+        try (Router impatient = Router.start(RouterConfig.defaults("127.0.0.1", 0)
+                .withIdleTimeout(Duration.ofMillis(300)));
+                ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon(true).start(() -> serveBigOrWaitForever(target));
+            impatient.apply(table(1, shop(Tables.activeAt("big", target.getLocalPort()))));
+
+            try (HttpConnection client = HttpConnection.open(impatient.port())) {
+                client.sendRaw("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 100\r\n\r\n0123456789");
+                HttpConnection.Response r = client.read(false);
+                assertThat(r.status()).isEqualTo(408);
+                assertThat(r.text()).contains("sent no more of its request body");
+                assertThat(r.closes()).isTrue();
+            }
+            try (Socket reader = new Socket("127.0.0.1", impatient.port())) {
+                reader.getOutputStream().write(("GET /big HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                // it reads nothing: the response fills the buffers, then the router gives up on the client
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThat(impatient.groupStats().get(GroupStats.key(Tables.ENV, "v1")).failures())
+                                .containsEntry("client_timeout", 2L));
+                assertThat(impatient.targetStats().get("big").inFlight()).isZero();
+            }
+        }
+    }
+
+    /** GET: a 256 MiB response, written until the router takes no more; anything else: read, never answered. */
+    private static void serveBigOrWaitForever(ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread.ofVirtual().start(() -> {
+                    try (s) {
+                        byte[] head = new byte[4];
+                        s.getInputStream().readNBytes(head, 0, 4);
+                        if (new String(head, StandardCharsets.US_ASCII).startsWith("GET")) {
+                            var out = s.getOutputStream();
+                            out.write("HTTP/1.1 200 OK\r\nContent-Length: 268435456\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            byte[] chunk = new byte[65536];
+                            for (int i = 0; i < 4096; i++) {
+                                out.write(chunk);
+                            }
+                        } else {
+                            s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                        }
+                    } catch (IOException e) {
+                        // the router closed it
+                    }
+                });
+            } catch (IOException e) {
+                return;
+            }
         }
     }
 

@@ -79,6 +79,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     private long discarded;
     private boolean processing;
     private boolean again;
+    /** When the client last sent body bytes, or the router last began to want them. */
+    private long lastBodyProgressNanos;
+    /** Since when the client has not read what the router has for it; 0 while it does. */
+    private long unwritableSinceNanos;
 
     ClientConnection(ProxyContext context, boolean tls) {
         this.context = context;
@@ -108,6 +112,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         if (state == State.TUNNEL) {
             tunnel.fromClient(buf);
             return;
+        }
+        if (state == State.BODY) {
+            lastBodyProgressNanos = System.nanoTime();
         }
         append(buf);
         process();
@@ -175,6 +182,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         }
         idle.disarm();
         onRequest(parsed);
+        if (state == State.BODY) {
+            // a client that stops sending its body is timed like an idle one (onIdle)
+            lastBodyProgressNanos = System.nanoTime();
+            idle.arm(lastBodyProgressNanos + context.clientIdleTimeoutNanos());
+        }
         return true;
     }
 
@@ -336,6 +348,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     public void wantBody() {
         if (state == State.BODY && !bodyWanted) {
             bodyWanted = true;
+            lastBodyProgressNanos = System.nanoTime();
             process();
         }
     }
@@ -484,11 +497,53 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         ctx.close();
     }
 
+    /**
+     * Between requests, and while a head or a dropped body comes in, the client has the idle timeout to send
+     * something. During an exchange it has as long to send each next part of its body (while the router wants it),
+     * and to read each next part of its response: a client that stops, with the router waiting on it, would hold a
+     * target connection and a request in flight for good. Such a client gets a 408 when no part of the response went
+     * out yet, else its connection closes, and the request is logged with {@code client_timeout}.
+     */
     private void onIdle() {
-        // Busy connections disarm the timer; one that fires found the client with no request going on.
         if (state == State.HEAD || state == State.DISCARD) {
             log.debug("client connection from {} idle; closing it", clientIp);
             closeNow();
+            return;
+        }
+        if (state != State.BODY && state != State.AWAIT_RESPONSE || exchange == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        long timeout = context.clientIdleTimeoutNanos();
+        if (unwritableSinceNanos != 0) {
+            if (now - unwritableSinceNanos >= timeout) {
+                clientTimedOut("read nothing of its response");
+            } else {
+                idle.arm(unwritableSinceNanos + timeout);
+            }
+        } else if (state == State.BODY) {
+            if (bodyWanted && now - lastBodyProgressNanos >= timeout) {
+                clientTimedOut("sent no more of its request body");
+            } else {
+                idle.arm((bodyWanted ? lastBodyProgressNanos : now) + timeout);
+            }
+        }
+    }
+
+    private void clientTimedOut(String what) {
+        String why = "the client " + what + " for " + TimeUnit.NANOSECONDS.toSeconds(context.clientIdleTimeoutNanos())
+                + " s";
+        log.debug("client connection from {}: {}", clientIp, why);
+        Exchange stalled = exchange;
+        exchange = null;
+        boolean answerable = !stalled.relayedAny();
+        stalled.clientTimedOut();
+        if (answerable) {
+            answerAndClose(Failure.CLIENT_TIMEOUT, why);
+        } else {
+            state = State.CLOSED;
+            releaseIn();
+            ctx.close();
         }
     }
 
@@ -526,6 +581,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext channelContext) {
         boolean writable = channelContext.channel().isWritable();
+        if (writable) {
+            unwritableSinceNanos = 0;
+        } else if (exchange != null) {
+            // a client that stops reading its response is timed (onIdle)
+            unwritableSinceNanos = System.nanoTime();
+            idle.arm(unwritableSinceNanos + context.clientIdleTimeoutNanos());
+        }
         if (exchange != null) {
             exchange.onClientWritabilityChanged(writable);
         } else if (tunnel != null) {
@@ -567,7 +629,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     public void channelInactive(ChannelHandlerContext channelContext) {
         state = State.CLOSED;
         if (exchange != null) {
-            exchange.abort();
+            exchange.clientGone();
             exchange = null;
         }
         if (tunnel != null) {

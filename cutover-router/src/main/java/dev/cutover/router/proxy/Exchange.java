@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 final class Exchange implements ResponseListener, ChannelFutureListener {
 
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    /** The tag of a request whose client closed its connection before the answer ended. */
+    private static final String CLIENT_CLOSED = "client_closed";
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     /** How often one request may be replayed on another target after one died under it. */
@@ -553,7 +555,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         // A target that answered before reading the whole body left the connection mid-request: not reusable.
         pool.release(used, targetKeepAlive && requestComplete, now);
         // Counted before the last write, so that a client that has its response also sees it counted.
-        record(status, null, now);
+        record(status, (String) null, now);
         if (heldHead != null && last.readableBytes() <= ForwardedHead.SMALL_BODY
                 && heldHead.writableBytes() >= last.readableBytes()) {
             // The whole response arrived at once: head and body leave in one buffer.
@@ -599,6 +601,33 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
 
     /** The client went away or broke the protocol: give everything back. */
     /**
+     * The client closed its connection before the exchange ended: logged and counted with the status relayed, or
+     * 499 (nginx's word for it) when none was, and the tag {@code client_closed}, then aborted.
+     */
+    void clientGone() {
+        if (!done) {
+            record(relayed ? status : 499, CLIENT_CLOSED, System.nanoTime());
+            abort();
+        }
+    }
+
+    /**
+     * The client stopped sending its body or reading its response for the idle timeout: logged with the status
+     * relayed, or the 408 the client gets when none was, and {@code client_timeout}, then aborted.
+     */
+    void clientTimedOut() {
+        if (!done) {
+            record(relayed ? status : Failure.CLIENT_TIMEOUT.status(), Failure.CLIENT_TIMEOUT.tag(), System.nanoTime());
+            abort();
+        }
+    }
+
+    /** Whether part of the response went to the client (its head, at least). */
+    boolean relayedAny() {
+        return relayed;
+    }
+
+    /**
      * The client's request body went wrong before any response came ({@code failure}: malformed, or over the
      * route's limit): counted and logged as this request's answer, then aborted like {@link #abort()}.
      */
@@ -631,8 +660,11 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     }
 
     private void record(int answeredStatus, Failure failure, long nowNanos) {
+        record(answeredStatus, failure == null ? null : failure.tag(), nowNanos);
+    }
+
+    private void record(int answeredStatus, String tag, long nowNanos) {
         long nanos = nowNanos - startNanos;
-        String tag = failure == null ? null : failure.tag();
         (lastGroup != null ? lastGroup.metrics() : route.unpicked()).record(answeredStatus, nanos, tag);
         AccessLog accessLog = context.accessLog();
         if (accessLog != null) {

@@ -18,6 +18,8 @@ enum Failure {
     URI_TOO_LONG(414, "URI Too Long", "uri_too_long"),
     /** An {@code Expect} other than {@code 100-continue}. */
     EXPECTATION_FAILED(417, "Expectation Failed", "expectation_failed"),
+    /** The client sent no byte of its request body, or read no byte of its response, for the client idle timeout. */
+    CLIENT_TIMEOUT(408, "Request Timeout", "client_timeout"),
     /** The header section is larger than the router reads. */
     HEADERS_TOO_LARGE(431, "Request Header Fields Too Large", "headers_too_large"),
     /** No route serves the request's host (and path). */
@@ -73,8 +75,8 @@ enum Failure {
     boolean countsAgainstTarget() {
         return switch (this) {
             case CONNECT_FAILED, TARGET_FAILED, BAD_RESPONSE, RESPONSE_TIMEOUT -> true;
-            case BAD_REQUEST, BODY_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE, NO_ROUTE,
-                    NO_TARGET, TARGETS_AT_CAPACITY -> false;
+            case BAD_REQUEST, BODY_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, CLIENT_TIMEOUT, HEADERS_TOO_LARGE,
+                    NO_ROUTE, NO_TARGET, TARGETS_AT_CAPACITY -> false;
         };
     }
 
@@ -90,6 +92,7 @@ enum Failure {
             case BODY_TOO_LARGE -> "content too large: " + subject;
             case URI_TOO_LONG -> "URI too long: " + subject;
             case EXPECTATION_FAILED -> "expectation failed: " + subject;
+            case CLIENT_TIMEOUT -> "request timeout: " + subject;
             case HEADERS_TOO_LARGE -> "request header fields too large: " + subject;
             case NO_ROUTE -> "not found: no environment is served at host '" + subject + "'";
             case NO_TARGET -> "service unavailable: " + subject + " has no active target";
