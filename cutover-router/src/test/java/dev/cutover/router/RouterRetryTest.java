@@ -9,8 +9,12 @@ import static dev.cutover.router.Tables.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,14 +129,42 @@ class RouterRetryTest {
     }
 
     @Test
-    void aReplayedRequestThatFindsNoOtherTargetGets502() throws Exception {
+    void aReplayedRequestWhoseOnlyTargetDiesAgainGets502() throws Exception {
         blue.behave(TestBackend.Behaviour.RESET);
         router.apply(table(1, shop(active("b1", blue))));
 
         HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/");
 
         assertThat(response.status()).isEqualTo(502);
-        assertThat(blue.requests).hasValue(1);
+        assertThat(blue.requests).as("once more on the only target, then no more").hasValue(2);
+    }
+
+    @Test
+    void anIdempotentRequestWhoseOnlyTargetClosedBeforeAnsweringIsReplayedOnItOnce() throws Exception {
+        try (ServerSocket flaky = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger accepted = new AtomicInteger();
+            Thread.ofPlatform().daemon(true).start(() -> {
+                while (!flaky.isClosed()) {
+                    try (Socket s = flaky.accept()) {
+                        byte[] head = new byte[4096];
+                        s.getInputStream().read(head);
+                        if (accepted.incrementAndGet() > 1) { // the first connection closes without a word
+                            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+                                    + "Connection: close\r\n\r\nflaky").getBytes(StandardCharsets.US_ASCII));
+                        }
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            router.apply(table(1, shop(activeAt("flaky", flaky.getLocalPort()))));
+
+            HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/");
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.text()).isEqualTo("flaky");
+            assertThat(accepted).hasValue(2);
+        }
     }
 
     @Test

@@ -74,6 +74,8 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     private final boolean replayable;
     private final long startNanos = System.nanoTime();
     private final TriedTargets tried = new TriedTargets();
+    /** After the first replay: the target that closed, tried once more if the route has no other to try. */
+    private LiveTarget sameTargetOnce;
 
     private RouteEntry route;
     private Failure lastFailure = Failure.NO_TARGET;
@@ -141,6 +143,11 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         while (true) {
             RouteEntry.GroupEntry group = TargetPicker.pickGroup(route, tried, random);
             picked = group == null ? null : TargetPicker.pickTarget(group, tried, random);
+            if (picked == null && sameTargetOnce != null) {
+                tried.remove(sameTargetOnce);
+                sameTargetOnce = null;
+                continue;
+            }
             if (picked == null) {
                 finishUnsent(lastFailure);
                 return;
@@ -269,6 +276,9 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         replays++;
         log.debug("request {}: target {} closed the connection before answering; replaying the {} on another target",
                 requestIdText(), target, head.method());
+        if (replays == 1) {
+            sameTargetOnce = target; // when there is no other, a new connection to it may well answer
+        }
         BackendConnection lost = connection;
         connection = null;
         if (lost != null) {
@@ -599,7 +609,6 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         owner.exchangeFailed(failure, route.environment());
     }
 
-    /** The client went away or broke the protocol: give everything back. */
     /**
      * The client closed its connection before the exchange ended: logged and counted with the status relayed, or
      * 499 (nginx's word for it) when none was, and the tag {@code client_closed}, then aborted.
@@ -638,6 +647,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         }
     }
 
+    /** The client went away or broke the protocol: give everything back. */
     void abort() {
         if (done) {
             return;
