@@ -257,8 +257,8 @@ public final class Controller implements AutoCloseable {
             handedOver.complete(null);
             return;
         }
-        LOG.info("stopping: the apps keep running, and the next server started on {} adopts them; the router lets "
-                + "its requests in flight finish", config.dataDir());
+        LOG.info("stopping: app instances still running keep running, and the next server started on {} adopts "
+                + "them; the router lets its requests in flight finish", config.dataDir());
         if (handover != null) {
             handover.close();
         }
