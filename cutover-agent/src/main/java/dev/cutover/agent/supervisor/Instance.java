@@ -337,13 +337,18 @@ final class Instance {
      */
     private void watchExit(int gen, SupervisedProcess proc) {
         proc.onExit().thenAccept(status -> exited(gen, status, Strays.of(id, proc.pid()),
-                GroupMembers.leftBy(proc.pid())));
+                returnedZero(status) ? GroupMembers.leftBy(proc.pid()) : List.of()));
+    }
+
+    private static boolean returnedZero(ExitStatus status) {
+        return status instanceof ExitStatus.Exited(int code) && code == 0;
     }
 
     /**
      * {@code strays}: processes it left running outside its group, which are stopped now (see {@link Strays});
-     * {@code inGroup}: what is still alive in its group, killed below unless the instance is stopping (then the stop
-     * sequence waits for the whole group), and named in the reason when the command exited with 0.
+     * {@code inGroup}: after an exit with 0, what is still alive in its group (looked for only then), named in the
+     * reason; whatever is left in the group is killed below unless the instance is stopping (then the stop sequence
+     * waits for the whole group).
      */
     private synchronized void exited(int gen, ExitStatus status, List<Strays.Stray> strays,
             List<Strays.Stray> inGroup) {
@@ -368,8 +373,7 @@ final class Instance {
         services.tasks().execute(() -> killLeftovers(gone));
         // A command that returned 0 with the app still running in its group started the app and returned; after
         // a crash, what is left in the group is the crashed app's helpers on their way out, and is just killed.
-        List<Strays.Stray> left = new ArrayList<>(status instanceof ExitStatus.Exited(int code) && code == 0
-                ? inGroup : List.of());
+        List<Strays.Stray> left = new ArrayList<>(inGroup);
         left.addAll(strays);
         String happened = status.describe() + (left.isEmpty() ? "" : ", and left " + Strays.describe(left)
                 + " running in the background (stopped now; the command must keep the app in the foreground, not "

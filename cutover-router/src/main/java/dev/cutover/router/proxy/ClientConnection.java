@@ -536,14 +536,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         log.debug("client connection from {}: {}", clientIp, why);
         Exchange stalled = exchange;
         exchange = null;
-        boolean answerable = !stalled.relayedAny();
+        boolean answerable = !stalled.responseStarted();
         stalled.clientTimedOut();
         if (answerable) {
             answerAndClose(Failure.CLIENT_TIMEOUT, why);
         } else {
-            state = State.CLOSED;
-            releaseIn();
-            ctx.close();
+            closeNow();
         }
     }
 

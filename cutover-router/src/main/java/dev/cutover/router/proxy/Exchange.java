@@ -565,7 +565,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         // A target that answered before reading the whole body left the connection mid-request: not reusable.
         pool.release(used, targetKeepAlive && requestComplete, now);
         // Counted before the last write, so that a client that has its response also sees it counted.
-        record(status, (String) null, now);
+        recordTagged(status, null, now);
         if (heldHead != null && last.readableBytes() <= ForwardedHead.SMALL_BODY
                 && heldHead.writableBytes() >= last.readableBytes()) {
             // The whole response arrived at once: head and body leave in one buffer.
@@ -615,7 +615,7 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
      */
     void clientGone() {
         if (!done) {
-            record(relayed ? status : 499, CLIENT_CLOSED, System.nanoTime());
+            recordTagged(relayed ? status : 499, CLIENT_CLOSED, System.nanoTime());
             abort();
         }
     }
@@ -626,14 +626,10 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
      */
     void clientTimedOut() {
         if (!done) {
-            record(relayed ? status : Failure.CLIENT_TIMEOUT.status(), Failure.CLIENT_TIMEOUT.tag(), System.nanoTime());
+            recordTagged(relayed ? status : Failure.CLIENT_TIMEOUT.status(), Failure.CLIENT_TIMEOUT.tag(),
+                    System.nanoTime());
             abort();
         }
-    }
-
-    /** Whether part of the response went to the client (its head, at least). */
-    boolean relayedAny() {
-        return relayed;
     }
 
     /**
@@ -666,14 +662,11 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
 
     /** Counts the answered request in its group's metrics (the route's when no group was picked) and logs it. */
     private void record(int answeredStatus, Failure failure) {
-        record(answeredStatus, failure, System.nanoTime());
+        recordTagged(answeredStatus, failure == null ? null : failure.tag(), System.nanoTime());
     }
 
-    private void record(int answeredStatus, Failure failure, long nowNanos) {
-        record(answeredStatus, failure == null ? null : failure.tag(), nowNanos);
-    }
-
-    private void record(int answeredStatus, String tag, long nowNanos) {
+    /** The same, with a tag that is no {@link Failure}'s (a client that went away) or none. */
+    private void recordTagged(int answeredStatus, String tag, long nowNanos) {
         long nanos = nowNanos - startNanos;
         (lastGroup != null ? lastGroup.metrics() : route.unpicked()).record(answeredStatus, nanos, tag);
         AccessLog accessLog = context.accessLog();
