@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -74,6 +75,17 @@ public final class ApiClient {
         return send(request(path).GET().build(), type);
     }
 
+    /** A GET, or empty when the server answers 404 (there is no such thing). */
+    public <T> Optional<T> find(String path, Class<T> type) {
+        HttpRequest request = request(path).GET().build();
+        HttpResponse<byte[]> r = exchange(request);
+        return r.statusCode() == 404 ? Optional.empty() : Optional.of(read(request, r, JSON.constructType(type)));
+    }
+
+    public <T> T delete(String path, Class<T> type) {
+        return send(request(path).DELETE().build(), JSON.constructType(type));
+    }
+
     public <T> T post(String path, Object body, Class<T> type) {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))).build(), JSON.constructType(type));
@@ -127,7 +139,10 @@ public final class ApiClient {
     }
 
     private <T> T send(HttpRequest request, JavaType type) {
-        HttpResponse<byte[]> r = exchange(request);
+        return read(request, exchange(request), type);
+    }
+
+    private static <T> T read(HttpRequest request, HttpResponse<byte[]> r, JavaType type) {
         if (r.statusCode() / 100 != 2) {
             throw failure(r);
         }

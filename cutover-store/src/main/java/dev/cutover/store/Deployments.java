@@ -87,6 +87,13 @@ public final class Deployments {
                 .bind("e", envId).bind("r", release).map(MAPPER).findOne();
     }
 
+    /** The finished deployments of a kind that are the latest of their environment: what each environment did last. */
+    public static List<DeploymentRow> latestFinished(Handle h, String kind) {
+        return h.createQuery("SELECT * FROM deployments d WHERE kind = :k AND finished_at IS NOT NULL AND id = "
+                + "(SELECT MAX(id) FROM deployments WHERE env_id = d.env_id) ORDER BY id").bind("k", kind)
+                .map(MAPPER).list();
+    }
+
     public static List<DeploymentRow> unfinished(Handle h) {
         return h.createQuery("SELECT * FROM deployments WHERE finished_at IS NULL ORDER BY id").map(MAPPER).list();
     }

@@ -37,6 +37,23 @@ public final class Environments {
         return find(h, app, env).orElseThrow();
     }
 
+    /**
+     * Deletes an environment and everything recorded of it: its deployments and their events, its instances, releases
+     * and config revisions; and its app, when that was its last environment. Builds stay: other environments may run
+     * them.
+     */
+    public static void delete(Handle h, long envId) {
+        String app = get(h, envId).app();
+        h.createUpdate("DELETE FROM deployment_events WHERE deployment_id IN (SELECT id FROM deployments WHERE "
+                + "env_id = :e)").bind("e", envId).execute();
+        for (String table : List.of("deployments", "instances", "releases", "config_revisions")) {
+            h.createUpdate("DELETE FROM " + table + " WHERE env_id = :e").bind("e", envId).execute();
+        }
+        h.createUpdate("DELETE FROM environments WHERE id = :e").bind("e", envId).execute();
+        h.createUpdate("DELETE FROM apps WHERE name = :a AND NOT EXISTS (SELECT 1 FROM environments WHERE app = :a)")
+                .bind("a", app).execute();
+    }
+
     public static List<EnvRow> all(Handle h) {
         return h.createQuery("SELECT * FROM environments ORDER BY app, name").map(MAPPER).list();
     }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -170,5 +171,68 @@ class DeploymentsTest {
 
         assertThat(store.read(h -> Deployments.get(h, given)).orElseThrow().policy()).isEqualTo("{\"strategy\":\"canary\"}");
         assertThat(store.read(h -> Deployments.get(h, plain)).orElseThrow().policy()).isNull();
+    }
+
+    @Test
+    void deletingAnEnvironmentDeletesAllItsRecordsAndItsAppWithItsLastEnvironmentOnly(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long gone = store.tx(h -> {
+            EnvRow env = Environments.findOrCreate(h, "shop", "staging", NOW);
+            h.createUpdate("INSERT INTO builds (sha256, size, created_at) VALUES ('b', 1, 'x')").execute();
+            Configs.append(h, env, Map.of("A", "1"), NOW);
+            Releases.create(h, env.id(), "b", "v1", 1, "{}", "deploy", NOW);
+            long d = Deployments.create(h, env.id(), 1, null, "deploy", "rolling", "running", NOW);
+            Deployments.addEvents(h, d, NOW, List.of("started"));
+            Instances.launch(h, "d1-web-1", env.id(), 1, "web", "local", NOW);
+            return env.id();
+        });
+        long kept = store.tx(h -> Environments.findOrCreate(h, "shop", "production", NOW)).id();
+        long keptDeployment = store.tx(h -> Deployments.create(h, kept, 1, null, "deploy", "rolling", "running", NOW));
+
+        store.tx(h -> {
+            Environments.delete(h, gone);
+            return null;
+        });
+        Optional<EnvRow> found = store.read(h -> Environments.find(h, "shop", "staging"));
+        assertThat(found).isEmpty();
+        for (String table : List.of("deployments", "instances", "releases", "config_revisions")) {
+            assertThat(count(store, "SELECT COUNT(*) FROM " + table + " WHERE env_id = " + gone)).as(table).isZero();
+        }
+        assertThat(count(store, "SELECT COUNT(*) FROM deployment_events")).isZero();
+        Optional<DeploymentRow> other = store.read(h -> Deployments.get(h, keptDeployment));
+        assertThat(other).isPresent();
+        assertThat(count(store, "SELECT COUNT(*) FROM builds")).as("a build may serve other environments").isOne();
+        assertThat(count(store, "SELECT COUNT(*) FROM apps")).isOne();
+
+        store.tx(h -> {
+            Deployments.save(h, keptDeployment, "succeeded", "{}", NOW);
+            Environments.delete(h, kept);
+            return null;
+        });
+        assertThat(count(store, "SELECT COUNT(*) FROM apps")).isZero();
+        // the name is free again: a deploy to it starts afresh
+        EnvRow again = store.tx(h -> Environments.findOrCreate(h, "shop", "staging", NOW));
+        assertThat(again.id()).isNotEqualTo(gone);
+    }
+
+    @Test
+    void latestFinishedFindsOnlyTheEnvironmentsWhoseLastDeploymentIsOfTheKind(@TempDir Path dir) throws Exception {
+        Store store = Store.openEmbedded(dir);
+        long a = store.tx(h -> Environments.findOrCreate(h, "a", "production", NOW)).id();
+        long b = store.tx(h -> Environments.findOrCreate(h, "b", "production", NOW)).id();
+        store.tx(h -> {
+            long removed = Deployments.create(h, a, 1, 1, "remove", "rolling", "running", NOW);
+            Deployments.save(h, removed, "succeeded", "{}", NOW);
+            long removedThenDeployed = Deployments.create(h, b, 1, 1, "remove", "rolling", "running", NOW);
+            Deployments.save(h, removedThenDeployed, "succeeded", "{}", NOW);
+            Deployments.create(h, b, 2, 1, "deploy", "rolling", "running", NOW);
+            return null;
+        });
+        List<DeploymentRow> latest = store.read(h -> Deployments.latestFinished(h, "remove"));
+        assertThat(latest).extracting(DeploymentRow::envId).containsExactly(a);
+    }
+
+    private static int count(Store store, String sql) {
+        return store.read(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }
 }

@@ -17,6 +17,7 @@ import dev.cutover.model.api.DeploymentView;
 import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.api.HostView;
 import dev.cutover.model.api.ReleaseView;
+import dev.cutover.model.api.RemovalView;
 import dev.cutover.model.api.RollbackRequest;
 import dev.cutover.engine.preview.DryRun;
 import dev.cutover.engine.preview.PreviewStep;
@@ -112,6 +113,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/hosts", ctx -> json(ctx, store.read(h -> List.of(views.host(h)))));
             config.routes.get("/api/hosts/{host}", this::host);
             config.routes.get(ENV, this::status);
+            config.routes.delete(ENV, this::remove);
             config.routes.post(ENV + "/deployments", this::deploy);
             config.routes.get(ENV + "/releases", this::releases);
             config.routes.post(ENV + "/rollback", this::rollback);
@@ -309,6 +311,17 @@ public final class ApiServer implements AutoCloseable {
             return new ScaleView(env.app(), env.name(), s.current(), s.target(), s.manifest(), s.deployment()
                     .map(id -> views.deployment(h, env, Deployments.get(h, id).orElseThrow(), 0)).orElse(null));
         }));
+    }
+
+    /**
+     * {@code cutover apps delete}: 200 when the environment is gone at once, 202 when its removal has started (or was
+     * already under way) and it goes once its instances have stopped.
+     */
+    private void remove(Context ctx) {
+        EnvRef ref = ref(ctx);
+        Deployer.Removal r = deployer.remove(ref);
+        DeploymentView d = r.deployment().map(id -> deploymentView(ref, id)).orElse(null);
+        json(ctx.status(r.removed() ? 200 : 202), new RemovalView(ref.app(), ref.env(), r.removed(), r.stopping(), d));
     }
 
     private void releases(Context ctx) {

@@ -76,6 +76,8 @@ public final class ControlLoop implements AutoCloseable {
     public static final Duration RECENTLY_STOPPED = Duration.ofMinutes(2);
     /** How long a stopped instance still going through its stop signals is shown to its deployment, at most. */
     static final Duration STOPPING_AT_MOST = Duration.ofHours(1);
+    /** How long a removed environment's last deployment stays readable after it succeeded. */
+    static final Duration REMOVED_SHOWN = Duration.ofSeconds(2);
     private static final int LOG_TAIL_BYTES = 2048;
     /** How much of a release command's output is kept with its deployment: the end, where the errors are. */
     static final int RELEASE_OUTPUT_BYTES = 64 * 1024;
@@ -104,6 +106,11 @@ public final class ControlLoop implements AutoCloseable {
     public static final String CONFIG = "config";
     /** The kind of deployment {@code cutover scale} starts: the serving release, to other instance counts. */
     public static final String SCALE = "scale";
+    /**
+     * The kind of deployment {@code cutover apps delete} starts: the serving release, to no instance of any type;
+     * when it succeeds and its instances have ended, the environment and its records are deleted.
+     */
+    public static final String REMOVE = "remove";
 
     public ControlLoop(Store store, ReleaseCatalog catalog, AgentClient agent, String host, TrafficRouter router,
             String domain, Clock clock) {
@@ -194,12 +201,45 @@ public final class ControlLoop implements AutoCloseable {
         for (DeploymentRow d : store.read(Deployments::unfinished)) {
             advance(d, reports, runs, routed, inFlight, groupStats);
         }
+        deleteRemoved(reports);
         store.read(h -> {
             List<InstanceRow> running = Instances.running(h);
             desired.publish(h, running, ReleaseRuns.wanted(h));
             routing.publish(Environments.all(h), running, reports, report, env -> routeOptions(h, env, running));
             return null;
         });
+    }
+
+    /**
+     * Deletes each environment whose last deployment is a removal that succeeded, once no instance of it is still
+     * going through its stop signals and {@link #REMOVED_SHOWN} has passed (so that a {@code cutover apps delete
+     * --wait} following it reads its last events): from then on its name routes nowhere and is free for a new
+     * environment.
+     */
+    private void deleteRemoved(Map<String, InstanceReport> reports) {
+        Instant now = clock.instant();
+        for (DeploymentRow d : store.read(h -> Deployments.latestFinished(h, REMOVE))) {
+            if (!d.phase().equals(Phase.SUCCEEDED.word()) || d.finishedAt().plus(REMOVED_SHOWN).isAfter(now)) {
+                continue;
+            }
+            boolean stopping = store.read(h -> Instances.endingIn(h, d.envId(), now.minus(STOPPING_AT_MOST)))
+                    .stream().anyMatch(r -> reports.containsKey(r.id()) && reports.get(r.id()).phase().alive());
+            if (stopping || !store.read(h -> Instances.runningIn(h, d.envId())).isEmpty()) {
+                continue;
+            }
+            EnvRow removed = store.tx(h -> {
+                // a deploy since the read above keeps the environment
+                if (Deployments.latest(h, d.envId()).map(DeploymentRow::id).orElse(-1L) != d.id()) {
+                    return null;
+                }
+                EnvRow env = Environments.get(h, d.envId());
+                Environments.delete(h, d.envId());
+                return env;
+            });
+            if (removed != null) {
+                LOG.info("removed {}/{} (deployment {})", removed.app(), removed.name(), d.id());
+            }
+        }
     }
 
     /**
@@ -250,7 +290,7 @@ public final class ControlLoop implements AutoCloseable {
             ReleaseInfo previous = d.previousRelease() == null ? null : catalog.get(h, d.envId(), d.previousRelease());
             ReleaseShape stable = previous == null ? ReleaseShape.none()
                     : previous.shape().withCounts(env.formation());
-            boolean scale = d.kind().equals(SCALE);
+            boolean scale = d.kind().equals(SCALE) || d.kind().equals(REMOVE);
             ReleaseShape goal = target.shape().withCounts(scale ? d.formation() : env.formation());
             // going back must never be blocked by a command: a rollback runs none (docs/decisions.md); nor does a
             // scale, which runs the release already serving

@@ -25,6 +25,7 @@ import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.Deployments;
 import dev.cutover.store.EnvRow;
 import dev.cutover.store.Environments;
+import dev.cutover.store.Instances;
 import dev.cutover.store.ReleaseRow;
 import dev.cutover.store.Releases;
 import dev.cutover.store.Store;
@@ -190,6 +191,10 @@ public final class Deployer {
                             + "release to go back from; wait for it or abort it (cutover abort " + ref + "), then roll "
                             + "back", d.id());
                 }
+                if (d.kind().equals(ControlLoop.REMOVE)) {
+                    throw ApiException.conflict("deployment " + d.id() + " of " + ref + " removes the environment; "
+                            + "cutover abort " + ref + " stops the removal and starts its instances again", d.id());
+                }
                 boolean toStable = to == null || to.equals(d.previousRelease());
                 if (d.previousRelease() != null && toStable) {
                     Deployments.requestRollback(h, d.id());
@@ -328,6 +333,45 @@ public final class Deployer {
     /** An environment's instance counts now and after a scale, the serving manifest's, and the scale started. */
     public record Scaling(Map<String, Integer> current, Map<String, Integer> target, Map<String, Integer> manifest,
             Optional<Long> deployment) {}
+
+    /**
+     * Removes an environment: deletes it at once when it runs nothing, else starts a deployment of kind
+     * {@link ControlLoop#REMOVE} that drains and stops every instance (the control loop deletes the environment once
+     * they have ended). Asked again while that deployment runs, it is the answer; refused while any other runs.
+     */
+    public Removal remove(EnvRef ref) {
+        Instant now = clock.instant();
+        return store.tx(h -> {
+            EnvRow env = existing(h, ref);
+            Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
+            if (running.isPresent() && running.get().kind().equals(ControlLoop.REMOVE)) {
+                return new Removal(false, counts(h, ref).current(), Optional.of(running.get().id()));
+            }
+            if (running.isPresent()) {
+                throw ApiException.conflict("deployment " + running.get().id() + " of " + ref + " is in progress; "
+                        + "wait for it (cutover status " + ref + ") or abort it (cutover abort " + ref + "), then "
+                        + "remove the environment", running.get().id());
+            }
+            if (env.servingRelease() == null) {
+                if (!Instances.runningIn(h, env.id()).isEmpty()) {
+                    throw ApiException.conflict(ref + " still has instances stopping after its first deployment; "
+                            + "try again in a few seconds (cutover status " + ref + ")", null);
+                }
+                Environments.delete(h, env.id());
+                return new Removal(true, Map.of(), Optional.empty());
+            }
+            Counts c = counts(h, ref);
+            Map<String, Integer> none = new TreeMap<>();
+            c.manifest().keySet().forEach(type -> none.put(type, 0));
+            long id = start(h, env, c.serving(), ControlLoop.REMOVE, DeployPolicy.ROLLING, none, null, now);
+            Map<String, Integer> stopping = new TreeMap<>(c.current());
+            stopping.values().removeIf(n -> n == 0);
+            return new Removal(false, stopping, Optional.of(id));
+        });
+    }
+
+    /** What {@link #remove} did: deleted the environment, or started the deployment that stops its instances. */
+    public record Removal(boolean removed, Map<String, Integer> stopping, Optional<Long> deployment) {}
 
     /** Asks the deployment in progress to stop and roll back. */
     public long abort(EnvRef ref) {

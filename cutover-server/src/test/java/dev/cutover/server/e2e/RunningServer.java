@@ -44,6 +44,14 @@ final class RunningServer implements AutoCloseable {
     static final String HELLO = Path.of(System.getProperty("java.home"), "bin", "java")
             + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp . Hello";
 
+    /** Two web instances of {@link #HELLO}, quick probes, and no watch at the end of a deployment. */
+    static final String TWO_HELLOS = """
+            processes:
+              web: { command: "exec %s", instances: 2 }
+            health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
+            deploy: { stop-timeout: 20s, deadline: 60s, watch: 0s }
+            """.formatted(HELLO);
+
     private static Path helloClasses;
 
     final Controller controller;

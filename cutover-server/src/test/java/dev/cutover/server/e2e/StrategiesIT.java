@@ -27,24 +27,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Every strategy, end to end, under load from keep-alive clients and clients that open a connection per request. */
 class StrategiesIT {
 
-    /** No watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
-    private static final String MANIFEST = """
-            processes:
-              web: { command: "exec %s", instances: 2 }
-            health: { path: /health, interval: 500ms, timeout: 1s, healthy-threshold: 2 }
-            deploy: { stop-timeout: 20s, deadline: 60s, watch: 0s }
-            """.formatted(RunningServer.HELLO);
-
     @TempDir
     static Path tmp;
     static RunningServer server;
     static Path app;
 
+    /** With no watch at the end of a deployment: not what these tests are about (FailuresIT tests it). */
     @BeforeAll
     static void start() throws Exception {
         server = RunningServer.start(tmp);
         app = RunningServer.example(tmp, "hello", "app");
-        RunningServer.writeManifest(app, MANIFEST);
+        RunningServer.writeManifest(app, RunningServer.TWO_HELLOS);
     }
 
     @AfterAll
@@ -216,7 +209,7 @@ class StrategiesIT {
     void aCanaryAnsweringTwentyPercentErrorsIsRolledBackByAnalysisAndOnlyItsRequestsFailed() throws Exception {
         String name = "s-badcanary";
         Path bad = RunningServer.example(tmp, "hello", "bad-canary");
-        RunningServer.writeManifest(bad, MANIFEST.replace("exec ", "ERROR_RATE=0.2 exec "));
+        RunningServer.writeManifest(bad, RunningServer.TWO_HELLOS.replace("exec ", "ERROR_RATE=0.2 exec "));
         assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
         LoadClient keepAlive = server.load(name, LoadClient.Mode.KEEP_ALIVE, 3).start();
         LoadClient perRequest = server.load(name, LoadClient.Mode.NEW_CONNECTION, 2).start();

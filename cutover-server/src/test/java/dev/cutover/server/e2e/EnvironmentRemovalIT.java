@@ -1,0 +1,137 @@
+package dev.cutover.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.model.api.RemovalView;
+import dev.cutover.model.json.Json;
+import dev.cutover.testkit.load.LoadClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cutover apps delete}: an environment's instances drain and stop, then it and its records are deleted. */
+class EnvironmentRemovalIT {
+
+    @TempDir
+    static Path tmp;
+    static RunningServer server;
+    static Path app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RunningServer.start(tmp);
+        app = RunningServer.example(tmp, "hello", "app");
+        RunningServer.writeManifest(app, RunningServer.TWO_HELLOS);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aRemovedEnvironmentFinishesItsInFlightRequestsStopsItsInstancesLeavesOthersAloneAndFreesItsName()
+            throws Exception {
+        String name = "gone";
+        String other = "stays";
+        assertThat(server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait").exit()).isZero();
+        assertThat(server.cli("deploy", app.toString(), "--to", other, "--version", "v1", "--wait").exit()).isZero();
+        var slow = server.cli("config", "set", name, "SLOW_MS=1500", "--wait");
+        assertThat(slow.exit()).as(slow.all()).isZero();
+        List<Long> pids = server.pids(name, 2);
+        assertThat(pids).hasSize(2);
+
+        var unconfirmed = server.cli("apps", "delete", name);
+        assertThat(unconfirmed.exit()).isEqualTo(2);
+        assertThat(unconfirmed.err()).contains("cutover apps delete " + name + "/production stops its instances "
+                + "(web 2) and deletes 2 releases, the config and the deployment history of " + name
+                + "/production for good; add --yes to go ahead");
+        assertThat(server.status(name).instances()).hasSize(2);
+
+        // abort during the drain: the removal rolls back and the environment runs as before
+        CompletableFuture<RunningServer.Response> held = slowRequest(name);
+        Thread.sleep(400);
+        var first = server.cli("apps", "delete", name, "--yes");
+        assertThat(first.exit()).as(first.all()).isZero();
+        var abort = server.cli("abort", name);
+        assertThat(abort.exit()).as(abort.all()).isZero();
+        assertThat(held.get().status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().finished());
+        assertThat(server.status(name).deployment().phase()).isEqualTo("rolled-back");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
+                .hasSize(2).allMatch(i -> i.phase().equals("healthy") && i.routing().equals("active")));
+        assertThat(server.get(name, "/").status()).isEqualTo(200);
+        pids = server.pids(name, 2);
+
+        LoadClient others = server.load(other, LoadClient.Mode.KEEP_ALIVE, 2).start();
+        CompletableFuture<RunningServer.Response> inFlight = slowRequest(name);
+        Thread.sleep(400);
+        var removed = server.cli("apps", "delete", name, "--yes", "--wait");
+        assertThat(removed.exit()).as(removed.all()).isZero();
+        assertThat(removed.out()).contains("removing " + name + "/production: web 2 drain and stop; then it is "
+                + "deleted\n", "deployment ", ": remove v2 (v1) of " + name + "/production\n",
+                name + "/production is removed\n");
+        assertThat(inFlight.get().status()).as("the request in flight when the removal began").isEqualTo(200);
+
+        var status = server.cli("status", name);
+        assertThat(status.exit()).isEqualTo(2);
+        assertThat(status.err()).contains("no environment " + name + "/production");
+        assertThat(server.get(name, "/").status()).isEqualTo(404);
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+        }
+        assertThat(server.cli("apps").out()).doesNotContain(name + "/").contains(other + "/production");
+        RunningServer.expectNoFailedRequest(others);
+        assertThat(server.status(other).instances()).hasSize(2);
+
+        // the name is free: a new environment starts at v1, with no config of the old one
+        var again = server.cli("deploy", app.toString(), "--to", name, "--version", "v1", "--wait");
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(again.out()).contains("v1 (v1) is serving " + name + "/production");
+        assertThat(server.cli("config", "list", name).out()).doesNotContain("SLOW_MS");
+
+        // a deployment in progress is not removed from under itself
+        var v2 = server.cli("deploy", app.toString(), "--to", name, "--version", "v2");
+        assertThat(v2.exit()).as(v2.all()).isZero();
+        var busy = server.cli("apps", "delete", name, "--yes");
+        assertThat(busy.exit()).isEqualTo(2);
+        assertThat(busy.err()).contains("of " + name + "/production is in progress; wait for it (cutover status "
+                + name + "/production) or abort it (cutover abort " + name + "/production), then remove the "
+                + "environment");
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().finished());
+
+        var twice = server.cli("apps", "delete", name, "--yes", "--output", "json");
+        assertThat(twice.exit()).as(twice.all()).isZero();
+        RemovalView started = Json.mapper().readValue(twice.out(), RemovalView.class);
+        assertThat(started.removed()).isFalse();
+        assertThat(started.deployment().kind()).isEqualTo("remove");
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.cli("status", name).exit() == 2);
+
+        // an environment that never served (made by config set) goes at once
+        assertThat(server.cli("config", "set", "drafted", "A=1").exit()).isZero();
+        var drafted = server.cli("apps", "delete", "drafted", "--yes");
+        assertThat(drafted.exit()).as(drafted.all()).isZero();
+        assertThat(drafted.out()).isEqualTo("drafted/production is removed\n");
+        var unknown = server.cli("apps", "delete", "drafted", "--yes");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no environment drafted/production");
+    }
+
+    private static CompletableFuture<RunningServer.Response> slowRequest(String name) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.get(name, "/");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}
