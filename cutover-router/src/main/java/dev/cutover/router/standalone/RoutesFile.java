@@ -286,12 +286,58 @@ public final class RoutesFile {
                 || portText.length() > 5) {
             throw new RoutesFileException(field, address, expected);
         }
+        String wrongHost = hostProblem(host);
+        if (wrongHost != null) {
+            throw new RoutesFileException(field, address, expected + "; " + wrongHost);
+        }
         int port = Integer.parseInt(portText);
         if (port < 1 || port > 65535) {
             throw new RoutesFileException(field, address, expected);
         }
         String connectHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         return new Target(address, connectHost, port, TargetState.ACTIVE);
+    }
+
+    /**
+     * What is wrong with a target's host, or null: found here rather than at the first connection, where it would be
+     * a 502 under load. An IPv4 address has four numbers up to 255; a name has labels of 1 to 63 letters, digits and
+     * hyphens, not starting or ending with one, and a last label that is not all digits (so {@code 10.0.1} is neither).
+     */
+    static String hostProblem(String host) {
+        if (host.startsWith("[")) {
+            try {
+                java.net.InetAddress.getByName(host); // a bracketed literal: parsed, never looked up
+                return null;
+            } catch (java.net.UnknownHostException e) {
+                return host + " is not an IPv6 address";
+            }
+        }
+        if (host.length() > 253) {
+            return "a host name of " + host.length() + " characters (at most 253)";
+        }
+        String[] labels = host.split("\\.", -1);
+        boolean numeric = host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+        if (numeric) {
+            if (labels.length != 4) {
+                return host + " is not an IPv4 address (four numbers from 0 to 255)";
+            }
+            for (String n : labels) {
+                if (n.isEmpty() || n.length() > 3 || Integer.parseInt(n) > 255) {
+                    return host + " is not an IPv4 address (four numbers from 0 to 255)";
+                }
+            }
+            return null;
+        }
+        for (String label : labels) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+                return "'" + label + "' in " + host + " is not a host name label (1 to 63 letters, digits and "
+                        + "hyphens, not at either end)";
+            }
+        }
+        if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+            return host + " is neither an IPv4 address nor a host name";
+        }
+        return null;
     }
 
     private static String requireText(String path, JsonNode node, String expected) {

@@ -94,4 +94,29 @@ class RoutesFileTest {
                 "routes: [ {environment: e, hosts: [a.b], groups: [{name: v, targets: [h:http]}]} ]"))
                 .hasMessageStartingWith("routes[0].groups[0].targets[0]: 'h:http' (expected: HOST:PORT");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "999.1.1.1:80      | 999.1.1.1 is not an IPv4 address (four numbers from 0 to 255)",
+        "10.0.1:80         | 10.0.1 is not an IPv4 address (four numbers from 0 to 255)",
+        "1.2.3.4.5:80      | 1.2.3.4.5 is not an IPv4 address",
+        "a..b:80           | '' in a..b is not a host name label",
+        "-web.local:80     | '-web' in -web.local is not a host name label",
+        "web.10:80         | web.10 is neither an IPv4 address nor a host name",
+        "[1::2::3]:80      | [1::2::3] is not an IPv6 address",
+    })
+    void aTargetHostThatCannotBeAnAddressOrANameIsRefusedWhenTheFileIsRead(String target, String why) {
+        assertThatThrownBy(() -> RoutesFile.parse("routes: [ {environment: e, hosts: [a.b], groups: [{name: v, "
+                + "targets: ['" + target + "']}]} ]"))
+                .hasMessageStartingWith("routes[0].groups[0].targets[0]: '" + target + "' (expected: HOST:PORT")
+                .hasMessageContaining(why);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1:80", "0.0.0.0:1", "localhost:8080",
+            "web-1.internal.example:443", "[::1]:8081", "[fe80::1]:80", "xn--bcher-kva.example:80"})
+    void realisticTargetsAreAccepted(String target) {
+        RoutesFile.parse("routes: [ {environment: e, hosts: [a.b], groups: [{name: v, targets: ['" + target
+                + "']}]} ]");
+    }
 }
