@@ -689,6 +689,9 @@ final class Tick {
         }
         if (state.phase() == Phase.RUNNING) {
             ReleaseShape stable = spec.stable();
+            if (requested || spec.policy().autoRollback()) {
+                why = why.stopping(); // going back stops the instance: it does not restart
+            }
             events.add((requested ? "" : "failed (" + why.reason().word() + "): ") + why.message());
             if (stopAt) {
                 events.add("stopped " + at.id() + " (v" + at.release() + ", never routed)");
