@@ -149,6 +149,18 @@ class RouterFailureMappingTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = TestBackend.Behaviour.class, names = {"HUGE_HEAD",
+            "MANY_FIELDS"})
+    void aTargetResponseHeadOverTheLimitsIs502ThatSaysSo(TestBackend.Behaviour behaviour) throws Exception {
+        blue.behave(behaviour);
+        router.apply(table(1, route(ENV, HOST, group("v1", 100, active("b1", blue)))));
+        assertFailure(HttpConnection.getOnce(router.port(), HOST, "/"), 502, "response_head_too_large",
+                "a target of " + ENV + " sent a response head larger than the router reads (64 KiB, 256 fields)");
+        assertThat(router.groupStats().get(dev.cutover.model.routing.GroupStats.key(ENV, "v1")).failures())
+                .containsEntry("response_head_too_large", 1L);
+    }
+
     @Test
     void aTargetTooSlowToAnswerIs504() throws Exception {
         blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);

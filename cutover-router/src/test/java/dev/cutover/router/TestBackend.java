@@ -43,7 +43,11 @@ final class TestBackend implements AutoCloseable {
         /** A whole response, then in the same write a second one no request asked for. */
         RESPONSE_AND_AN_EXTRA,
         /** Bytes that are not an HTTP response. */
-        GARBAGE
+        GARBAGE,
+        /** A response head of 70 KiB (one big cookie), over the router's 64 KiB. */
+        HUGE_HEAD,
+        /** A response head of 300 fields, over the router's 256. */
+        MANY_FIELDS
     }
 
     static final long SLOW_MILLIS = 500;
@@ -137,6 +141,18 @@ final class TestBackend implements AutoCloseable {
                 }
                 case GARBAGE -> ctx.pipeline().firstContext().writeAndFlush(
                         Unpooled.copiedBuffer("HELLO THERE\r\n\r\n", StandardCharsets.US_ASCII));
+                case HUGE_HEAD, MANY_FIELDS -> {
+                    StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n");
+                    if (behaviour == Behaviour.HUGE_HEAD) {
+                        head.append("Set-Cookie: big=").append("x".repeat(70 * 1024)).append("\r\n");
+                    } else {
+                        for (int i = 0; i < 300; i++) {
+                            head.append("X-Field-").append(i).append(": ").append(i).append("\r\n");
+                        }
+                    }
+                    ctx.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(head + "\r\nok",
+                            StandardCharsets.US_ASCII));
+                }
                 case HEAD_THEN_RESET -> {
                     // a response head promising a body, then death before the body
                     DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param responsesByClass responses sent to clients by status class: {@code 1xx} (only 101), {@code 2xx}, {@code 3xx},
  *                         {@code 4xx}, {@code 5xx}; each key is always present
  * @param failures requests the router answered itself or cut short, by failure tag ({@code connect_failed},
- *                 {@code target_failed}, {@code response_timeout}, {@code no_target}, {@code targets_at_capacity});
+ *                 {@code target_failed}, {@code bad_response}, {@code response_head_too_large}, {@code response_timeout},
+ *                 {@code no_target}, {@code targets_at_capacity}; see docs/router.md);
  *                 only tags seen at least once are present
  * @param inFlight requests whose response has not completed
  * @param openConnections open connections to the group's targets, busy or idle

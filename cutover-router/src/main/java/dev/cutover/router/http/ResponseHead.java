@@ -9,6 +9,8 @@ public final class ResponseHead {
 
     /** The largest response head the router reads from a target. */
     public static final int MAX_HEAD = 65536;
+    /** The most header fields a response head may have (as a request's). */
+    public static final int MAX_FIELDS = Fields.MAX_FIELDS;
 
     /** How the body of a response is delimited. */
     public enum Framing {

@@ -168,7 +168,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             releaseCumulation();
             close();
             if (current != null) {
-                current.onResponseMalformed(e.getMessage());
+                current.onResponseMalformed(e.getMessage(), e.kind() != MalformedHttpException.Kind.MALFORMED);
             }
         }
     }

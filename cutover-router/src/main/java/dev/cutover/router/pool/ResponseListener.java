@@ -22,8 +22,11 @@ public interface ResponseListener {
      */
     void onResponseBody(ByteBuf part, boolean last);
 
-    /** The target sent something that is not HTTP, or a body whose framing is broken. The connection is closed. */
-    void onResponseMalformed(String reason);
+    /**
+     * The target sent something that is not HTTP, a body whose framing is broken, or a head larger than the router
+     * reads ({@code tooLarge}). The connection is closed.
+     */
+    void onResponseMalformed(String reason, boolean tooLarge);
 
     /** The response timeout passed with no response head. */
     void onResponseTimeout();

@@ -536,11 +536,11 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     }
 
     @Override
-    public void onResponseMalformed(String reason) {
+    public void onResponseMalformed(String reason, boolean tooLarge) {
         if (!done) {
             log.debug("request {}: target {} sent a malformed response: {}", requestIdText(), target, reason);
             connection = null; // already closed by itself
-            failAfterSending(Failure.BAD_RESPONSE);
+            failAfterSending(tooLarge ? Failure.RESPONSE_HEAD_TOO_LARGE : Failure.BAD_RESPONSE);
         }
     }
 

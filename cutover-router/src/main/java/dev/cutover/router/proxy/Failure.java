@@ -1,6 +1,7 @@
 package dev.cutover.router.proxy;
 
 import dev.cutover.router.http.MalformedHttpException;
+import dev.cutover.router.http.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ enum Failure {
     TARGET_FAILED(502, "Bad Gateway", "target_failed"),
     /** The request was sent and the target's answer was not HTTP the router can read (a bad head or framing). */
     BAD_RESPONSE(502, "Bad Gateway", "bad_response"),
+    /** The request was sent and the target's response head was larger than the router reads, or had more fields. */
+    RESPONSE_HEAD_TOO_LARGE(502, "Bad Gateway", "response_head_too_large"),
     /** The request was sent and the target sent no response in time. */
     RESPONSE_TIMEOUT(504, "Gateway Timeout", "response_timeout");
 
@@ -74,7 +77,7 @@ enum Failure {
     /** Whether the failure counts against the target the request was sent to. */
     boolean countsAgainstTarget() {
         return switch (this) {
-            case CONNECT_FAILED, TARGET_FAILED, BAD_RESPONSE, RESPONSE_TIMEOUT -> true;
+            case CONNECT_FAILED, TARGET_FAILED, BAD_RESPONSE, RESPONSE_HEAD_TOO_LARGE, RESPONSE_TIMEOUT -> true;
             case BAD_REQUEST, BODY_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, CLIENT_TIMEOUT, HEADERS_TOO_LARGE,
                     NO_ROUTE, NO_TARGET, TARGETS_AT_CAPACITY -> false;
         };
@@ -100,6 +103,9 @@ enum Failure {
             case CONNECT_FAILED -> "bad gateway: could not connect to any target of " + subject;
             case TARGET_FAILED -> "bad gateway: a target of " + subject + " closed the connection without a response";
             case BAD_RESPONSE -> "bad gateway: a target of " + subject + " sent a response that is not valid HTTP";
+            case RESPONSE_HEAD_TOO_LARGE -> "bad gateway: a target of " + subject + " sent a response head larger "
+                    + "than the router reads (" + ResponseHead.MAX_HEAD / 1024 + " KiB, " + ResponseHead.MAX_FIELDS
+                    + " fields)";
             case RESPONSE_TIMEOUT -> "gateway timeout: a target of " + subject + " did not respond in time";
         };
     }

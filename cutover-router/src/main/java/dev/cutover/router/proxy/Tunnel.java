@@ -262,7 +262,7 @@ final class Tunnel implements ResponseListener {
     }
 
     @Override
-    public void onResponseMalformed(String reason) {
+    public void onResponseMalformed(String reason, boolean tooLarge) {
         onConnectionClosed();
     }
 
