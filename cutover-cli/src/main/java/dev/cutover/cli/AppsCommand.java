@@ -31,6 +31,11 @@ final class AppsCommand extends ApiCommand {
             printJson(apps);
             return 0;
         }
+        if (apps.isEmpty()) {
+            out().println("no apps yet (cutover deploy DIR --to APP[/ENV] makes one)");
+            out().flush();
+            return 0;
+        }
         Table t = new Table("ENVIRONMENT", "SERVING", "TRAFFIC", "INSTANCES", "URL");
         for (AppView a : apps) {
             for (EnvStatus e : a.environments()) {

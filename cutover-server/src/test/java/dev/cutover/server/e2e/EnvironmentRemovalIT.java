@@ -123,6 +123,10 @@ class EnvironmentRemovalIT {
         var unknown = server.cli("apps", "delete", "drafted", "--yes");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no environment drafted/production");
+
+        var last = server.cli("apps", "delete", other, "--yes", "--wait");
+        assertThat(last.exit()).as(last.all()).isZero();
+        assertThat(server.cli("apps").out()).isEqualTo("no apps yet (cutover deploy DIR --to APP[/ENV] makes one)\n");
     }
 
     private static CompletableFuture<RunningServer.Response> slowRequest(String name) {
