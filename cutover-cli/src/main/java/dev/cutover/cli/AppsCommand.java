@@ -77,7 +77,8 @@ final class AppsCommand extends ApiCommand {
             EnvRef ref = env(target);
             String path = ApiClient.envPath(ref);
             if (!yes) {
-                EnvStatus status = api.get(path, EnvStatus.class);
+                EnvStatus status = api.find(path, EnvStatus.class).orElseThrow(() -> new CliException(
+                        "no environment " + ref + " (cutover apps lists them)", CliException.USAGE));
                 int releases = api.get(path + "/releases", ReleaseView[].class).length;
                 throw new CliException("cutover apps delete " + ref + " stops " + running(status) + " and deletes "
                         + releases + (releases == 1 ? " release" : " releases") + ", the config and the deployment "
@@ -89,8 +90,8 @@ final class AppsCommand extends ApiCommand {
             }
             DeploymentView d = r.deployment();
             if (output == OutputFormat.text) {
-                out().println("removing " + ref + ": " + (r.stopping().isEmpty() ? "it runs no instance"
-                        : stopping(r.stopping()) + " drain and stop") + "; then it is deleted");
+                out().println("removing " + ref + ": " + (r.stopping().isEmpty() ? "its instances are stopping"
+                        : stopping(r.stopping())) + "; then it is deleted");
                 out().println("deployment " + d.id() + ": " + d.kind() + " v" + d.release() + " (" + d.version() + ") of "
                         + ref);
                 out().flush();
@@ -104,13 +105,15 @@ final class AppsCommand extends ApiCommand {
                 }
                 return 0;
             }
+            ApiClient patient = patient(api);
+            String deployment = "/api/deployments/" + d.id();
             DeploymentView end;
             try {
-                end = output == OutputFormat.json ? DeployCommand.waitQuietly(patient(api), d, true)
+                end = output == OutputFormat.json ? DeployCommand.waitQuietly(patient, d, true)
                         : DeploymentWatch.events(api, d, out(), 0, true);
             } catch (CliException e) {
-                if (api.find(path, EnvStatus.class).isEmpty()) {
-                    return done(r, d); // deleted between two looks at its deployment
+                if (patient.find(deployment, DeploymentView.class).isEmpty()) {
+                    return done(r, d); // deleted, with the environment, between two looks at it
                 }
                 throw e;
             }
@@ -121,8 +124,10 @@ final class AppsCommand extends ApiCommand {
                 }
                 return DeploymentWatch.outcome(end, null, out());
             }
+            // the removal's deployment goes with the environment, and only with it: a new environment of the same
+            // name has deployments of its own
             long deadline = System.nanoTime() + ENDING.toNanos();
-            while (api.find(path, EnvStatus.class).isPresent()) {
+            while (patient.find(deployment, DeploymentView.class).isPresent()) {
                 if (System.nanoTime() > deadline) {
                     throw new CliException(ref + " has stopped serving, and waits for its instances to end before it "
                             + "is deleted (cutover status " + ref + " shows them); it goes by itself once they have",
@@ -152,12 +157,20 @@ final class AppsCommand extends ApiCommand {
         private static String running(EnvStatus status) {
             Map<String, Integer> byType = new TreeMap<>();
             status.instances().forEach(i -> byType.merge(i.type(), 1, Integer::sum));
-            return byType.isEmpty() ? "no instance (it runs none)" : "its instances (" + stopping(byType) + ")";
+            return byType.isEmpty() ? "no instance (it runs none)" : "its instances (" + listed(byType) + ")";
         }
 
-        private static String stopping(Map<String, Integer> byType) {
+        private static String listed(Map<String, Integer> byType) {
             List<String> parts = new ArrayList<>();
             byType.forEach((type, n) -> parts.add(type + " " + n));
+            return String.join(", ", parts);
+        }
+
+        /** {@code web 2 drain and stop, worker 1 stops}: only web instances take traffic to drain. */
+        private static String stopping(Map<String, Integer> byType) {
+            List<String> parts = new ArrayList<>();
+            byType.forEach((type, n) -> parts.add(type + " " + n + (type.equals("web") ? " drain and stop"
+                    : n == 1 ? " stops" : " stop")));
             return String.join(", ", parts);
         }
     }

@@ -55,6 +55,11 @@ final class StatusCommand extends ApiCommand {
                 out.println("             failed (" + d.reason() + "): "
                         + d.message().lines().findFirst().orElse(""));
             }
+            if (d.kind().equals("remove") && (!d.finished() || d.phase().equals("succeeded"))) {
+                out.println("removal:     " + (d.finished() ? "its instances are stopping; it is deleted once they "
+                        + "have ended" : "its instances drain and stop, then it is deleted (cutover abort "
+                        + s.app() + "/" + s.env() + " keeps it)"));
+            }
         }
         int candidate = candidate(d);
         out.println("traffic:     " + traffic(s.traffic(), candidate, d != null && "promote".equals(d.awaiting())));

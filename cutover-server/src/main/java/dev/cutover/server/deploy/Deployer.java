@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,7 @@ public final class Deployer {
 
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final String ROLLING_BACK = Phase.ROLLING_BACK.word();
+    private static final String SUCCEEDED = Phase.SUCCEEDED.word();
 
     private final Store store;
     private final BlobStore blobs;
@@ -105,6 +107,7 @@ public final class Deployer {
     static EnvRow environment(Handle h, EnvRef ref, Instant now) {
         Optional<EnvRow> existing = Environments.find(h, ref.app(), ref.env());
         if (existing.isPresent()) {
+            requireNotRemoved(h, existing.get());
             return existing.get();
         }
         String label = ref.hostLabel();
@@ -174,6 +177,7 @@ public final class Deployer {
         Instant now = clock.instant();
         return store.tx(h -> {
             EnvRow env = existing(h, ref);
+            requireNotRemoved(h, env);
             Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
             if (running.isPresent()) {
                 DeploymentRow d = running.get();
@@ -320,6 +324,12 @@ public final class Deployer {
 
     private static Counts counts(Handle h, EnvRef ref) {
         EnvRow env = existing(h, ref);
+        requireNotRemoved(h, env);
+        return counts(h, env);
+    }
+
+    private static Counts counts(Handle h, EnvRow env) {
+        EnvRef ref = new EnvRef(env.app(), env.name());
         if (env.servingRelease() == null) {
             throw ApiException.conflict(ref + " serves no release yet: there is nothing to scale (cutover deploy "
                     + "DIR --to " + ref + " first; the manifest's processes.TYPE.instances are its counts)", null);
@@ -342,32 +352,65 @@ public final class Deployer {
     public Removal remove(EnvRef ref) {
         Instant now = clock.instant();
         return store.tx(h -> {
-            EnvRow env = existing(h, ref);
-            Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
-            if (running.isPresent() && running.get().kind().equals(ControlLoop.REMOVE)) {
-                return new Removal(false, counts(h, ref).current(), Optional.of(running.get().id()));
+            EnvRow env = Environments.find(h, ref.app(), ref.env()).orElseThrow(() -> ApiException.notFound(
+                    "no environment " + ref + " (cutover apps lists them)"));
+            DeploymentRow latest = Deployments.latest(h, env.id()).orElse(null);
+            if (latest != null && latest.kind().equals(ControlLoop.REMOVE)) {
+                boolean finished = latest.finishedAt() != null;
+                if (!finished || latest.phase().equals(SUCCEEDED)) {
+                    // asked again: the removal under way is the answer, not a second one
+                    return new Removal(false, finished ? Map.of() : running(counts(h, env).current()),
+                            Optional.of(latest.id()));
+                }
             }
+            Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
             if (running.isPresent()) {
                 throw ApiException.conflict("deployment " + running.get().id() + " of " + ref + " is in progress; "
-                        + "wait for it (cutover status " + ref + ") or abort it (cutover abort " + ref + "), then "
-                        + "remove the environment", running.get().id());
+                        + "wait for it (cutover status " + ref + "; when it keeps its old set warm or waits for "
+                        + "approval, cutover promote " + ref + " moves it on) or abort it (cutover abort " + ref
+                        + "), then remove the environment", running.get().id());
             }
             if (env.servingRelease() == null) {
-                if (!Instances.runningIn(h, env.id()).isEmpty()) {
-                    throw ApiException.conflict(ref + " still has instances stopping after its first deployment; "
-                            + "try again in a few seconds (cutover status " + ref + ")", null);
+                List<String> stopping = new ArrayList<>();
+                Instances.runningIn(h, env.id()).forEach(i -> stopping.add(i.id()));
+                Instances.endingIn(h, env.id(), now.minus(ControlLoop.RECENTLY_STOPPED)).forEach(i -> stopping.add(i.id()));
+                if (!stopping.isEmpty()) {
+                    throw ApiException.conflict(ref + " has instances still stopping after its failed first "
+                            + "deployment (" + String.join(", ", stopping) + "); try again once they have ended "
+                            + "(cutover status " + ref + " shows them)", null);
                 }
                 Environments.delete(h, env.id());
                 return new Removal(true, Map.of(), Optional.empty());
             }
-            Counts c = counts(h, ref);
+            Counts c = counts(h, env);
             Map<String, Integer> none = new TreeMap<>();
             c.manifest().keySet().forEach(type -> none.put(type, 0));
             long id = start(h, env, c.serving(), ControlLoop.REMOVE, DeployPolicy.ROLLING, none, null, now);
-            Map<String, Integer> stopping = new TreeMap<>(c.current());
-            stopping.values().removeIf(n -> n == 0);
-            return new Removal(false, stopping, Optional.of(id));
+            return new Removal(false, running(c.current()), Optional.of(id));
         });
+    }
+
+    /** The counts that are not 0. */
+    private static Map<String, Integer> running(Map<String, Integer> counts) {
+        Map<String, Integer> running = new TreeMap<>(counts);
+        running.values().removeIf(n -> n == 0);
+        return running;
+    }
+
+    /**
+     * Refuses a change to an environment whose removal has succeeded: its instances are stopping, and it is deleted
+     * once they have ended. A deploy, config change, scale or rollback then would keep an environment its operator
+     * was told is going.
+     */
+    private static void requireNotRemoved(Handle h, EnvRow env) {
+        Optional<DeploymentRow> latest = Deployments.latest(h, env.id());
+        if (latest.isPresent() && latest.get().kind().equals(ControlLoop.REMOVE)
+                && latest.get().phase().equals(SUCCEEDED)) {
+            String ref = env.app() + "/" + env.name();
+            throw ApiException.conflict(ref + " is being removed (deployment " + latest.get().id() + "): its instances "
+                    + "are stopping, and it is deleted once they have ended; wait until cutover status " + ref
+                    + " says there is no such environment, then deploy to start it afresh at v1", latest.get().id());
+        }
     }
 
     /** What {@link #remove} did: deleted the environment, or started the deployment that stops its instances. */
@@ -452,6 +495,10 @@ public final class Deployer {
             return id;
         } catch (DeploymentInProgressException e) {
             String ref = env.app() + "/" + env.name();
+            if (Deployments.get(h, e.running()).map(d -> d.kind().equals(ControlLoop.REMOVE)).orElse(false)) {
+                throw ApiException.conflict(ref + " is being removed (deployment " + e.running() + "); cutover abort "
+                        + ref + " stops the removal and starts its instances again", e.running());
+            }
             throw ApiException.conflict("deployment " + e.running() + " of " + ref + " is in progress; wait for it "
                     + "(cutover status " + ref + "; when it keeps its old set warm or waits for approval, cutover "
                     + "promote " + ref + " moves it on) or abort it (cutover abort " + ref + ": it rolls back)",

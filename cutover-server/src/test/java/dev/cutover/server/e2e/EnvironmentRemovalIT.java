@@ -104,7 +104,8 @@ class EnvironmentRemovalIT {
         var busy = server.cli("apps", "delete", name, "--yes");
         assertThat(busy.exit()).isEqualTo(2);
         assertThat(busy.err()).contains("of " + name + "/production is in progress; wait for it (cutover status "
-                + name + "/production) or abort it (cutover abort " + name + "/production), then remove the "
+                + name + "/production; when it keeps its old set warm or waits for approval, cutover promote " + name
+                + "/production moves it on) or abort it (cutover abort " + name + "/production), then remove the "
                 + "environment");
         await().atMost(Duration.ofSeconds(60)).until(() -> server.status(name).deployment().finished());
 
@@ -127,6 +128,65 @@ class EnvironmentRemovalIT {
         var last = server.cli("apps", "delete", other, "--yes", "--wait");
         assertThat(last.exit()).as(last.all()).isZero();
         assertThat(server.cli("apps").out()).isEqualTo("no apps yet (cutover deploy DIR --to APP[/ENV] makes one)\n");
+    }
+
+    @Test
+    void whileItsInstancesAreStillStoppingARemovedEnvironmentTakesNoDeployAndAskingAgainIsTheSameRemoval()
+            throws Exception {
+        Path stubborn = tmp.resolve("stubborn");
+        java.nio.file.Files.createDirectories(stubborn);
+        java.nio.file.Files.writeString(stubborn.resolve("app.py"), """
+                import os, signal
+                from http.server import BaseHTTPRequestHandler, HTTPServer
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                class H(BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        self.send_response(200); self.send_header("Content-Length", "3"); self.end_headers()
+                        self.wfile.write(b"ok\\n")
+                    def log_message(self, *args):
+                        pass
+                HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
+                """);
+        RunningServer.writeManifest(stubborn, """
+                processes:
+                  web: { command: "exec python3 app.py", instances: 1 }
+                health: { path: /, interval: 500ms, timeout: 1s, healthy-threshold: 1 }
+                deploy: { stop-timeout: 8s, deadline: 60s, watch: 0s }
+                """);
+        String name = "stubborn";
+        var v1 = server.cli("deploy", stubborn.toString(), "--to", name, "--wait");
+        assertThat(v1.exit()).as(v1.all()).isZero();
+        long pid = server.pids(name, 1).get(0);
+
+        var removing = server.cli("apps", "delete", name, "--yes", "--output", "json");
+        assertThat(removing.exit()).as(removing.all()).isZero();
+        long removal = Json.mapper().readValue(removing.out(), RemovalView.class).deployment().id();
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.status(name).deployment().phase()
+                .equals("succeeded"));
+        // the instance ignores INT: it stops only at KILL, 8 s on, and until then the environment is not deleted
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+        assertThat(server.cli("status", name).out()).contains("removal:     its instances are stopping; it is "
+                + "deleted once they have ended");
+        String refused = name + "/production is being removed (deployment " + removal + "): its instances are "
+                + "stopping, and it is deleted once they have ended; wait until cutover status " + name
+                + "/production says there is no such environment, then deploy to start it afresh at v1";
+        for (String[] change : List.of(new String[] {"deploy", stubborn.toString(), "--to", name},
+                new String[] {"config", "set", name, "A=1"}, new String[] {"scale", name, "web=2"},
+                new String[] {"rollback", name})) {
+            var r = server.cli(change);
+            assertThat(r.exit()).as(String.join(" ", change) + ": " + r.all()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", change)).contains(refused);
+        }
+        var again = server.cli("apps", "delete", name, "--yes", "--output", "json");
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(Json.mapper().readValue(again.out(), RemovalView.class).deployment().id()).isEqualTo(removal);
+
+        var waited = server.cli("apps", "delete", name, "--yes", "--wait");
+        assertThat(waited.exit()).as(waited.all()).isZero();
+        assertThat(waited.out()).endsWith(name + "/production is removed\n");
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(server.cli("status", name).exit()).isEqualTo(2);
     }
 
     private static CompletableFuture<RunningServer.Response> slowRequest(String name) {
