@@ -34,6 +34,9 @@ final class InPlaceMoves {
         String type = ReleaseShape.WEB;
         List<InstanceRecord> live = t.live(type);
         List<InstanceRecord> draining = live.stream().filter(r -> r.routing() == Routing.DRAINING).toList();
+        if (!draining.isEmpty() && t.state.phase() == Phase.ROLLING_BACK) {
+            draining = keepRouting(goal, live, draining);
+        }
         if (!draining.isEmpty()) {
             // resumes a drain a crash may have cut off; the repeated action is harmless
             draining.forEach(r -> t.setRouting(r, Routing.DRAINING));
@@ -85,6 +88,38 @@ final class InPlaceMoves {
             }
         }
         return true;
+    }
+
+    /**
+     * Rolling back, the healthy instances of the release it goes back to that were draining (a scale-in or a removal
+     * turned around, or an old batch of a rolling deploy) take traffic again, as many as the stable set is short of,
+     * instead of finishing their drain only for new ones to start in their place: they were never sent a stop
+     * signal, and the environment keeps its capacity. Returns the instances still to drain.
+     */
+    private List<InstanceRecord> keepRouting(ReleaseShape goal, List<InstanceRecord> live,
+            List<InstanceRecord> draining) {
+        long active = live.stream().filter(r -> r.release() == goal.number() && r.routing() == Routing.ACTIVE).count();
+        long missing = goal.count(ReleaseShape.WEB) - active;
+        List<InstanceRecord> kept = new ArrayList<>();
+        List<InstanceRecord> left = new ArrayList<>();
+        for (InstanceRecord r : draining) {
+            Observation o = t.obs.instances().get(r.id());
+            boolean healthy = o != null && o.phase() == dev.cutover.model.agent.InstancePhase.HEALTHY;
+            if (kept.size() < missing && r.release() == goal.number() && healthy) {
+                kept.add(r);
+            } else {
+                left.add(r);
+            }
+        }
+        if (!kept.isEmpty()) {
+            kept.forEach(r -> t.setRouting(r, Routing.ACTIVE));
+            boolean one = kept.size() == 1;
+            t.events.add("routing " + kept.stream().map(InstanceRecord::id).collect(
+                    java.util.stream.Collectors.joining(", ")) + " (v" + goal.number() + ") again: "
+                    + (one ? "it was draining, and the rollback keeps it" : "they were draining, and the rollback "
+                    + "keeps them"));
+        }
+        return left;
     }
 
     /**

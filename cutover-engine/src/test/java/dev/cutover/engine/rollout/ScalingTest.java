@@ -56,6 +56,28 @@ class ScalingTest {
     }
 
     @Test
+    void aScaleInAbortedWhileItsInstancesDrainRoutesThemAgainInsteadOfStartingNewOnes() {
+        SimulatedFleet fleet = new SimulatedFleet(2, 1, 2);
+        for (int i = 1; i <= 4; i++) {
+            fleet.running("d1-web-" + i, 1);
+        }
+
+        RolloutState end = fleet.run(scale(1, Map.of("web", 4), Map.of("web", 0)), RolloutState.start(3, fleet.now),
+                200, 1, 0);
+
+        assertThat(end.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::id)
+                .containsExactlyInAnyOrder("d1-web-1", "d1-web-2", "d1-web-3", "d1-web-4");
+        assertThat(fleet.runningWeb()).extracting(InstanceRecord::routing).containsOnly(Routing.ACTIVE);
+        assertThat(RollingTest.kinds(fleet.actions)).containsExactly("route d1-web-1 DRAINING",
+                "route d1-web-2 DRAINING", "route d1-web-3 DRAINING", "route d1-web-4 DRAINING",
+                "route d1-web-1 ACTIVE", "route d1-web-2 ACTIVE", "route d1-web-3 ACTIVE", "route d1-web-4 ACTIVE");
+        assertThat(fleet.events).contains("routing d1-web-1, d1-web-2, d1-web-3, d1-web-4 (v1) again: they were "
+                + "draining, and the rollback keeps them");
+    }
+
+    @Test
     void aScaleUpWhoseNewInstancesNeverBecomeHealthyGoesBackToTheOldCountAndKeepsTheRunningOnes() {
         SimulatedFleet fleet = new SimulatedFleet(3, 1, 2);
         fleet.running("d1-web-1", 1);

@@ -69,7 +69,9 @@ class EnvironmentRemovalIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.status(name).instances())
                 .hasSize(2).allMatch(i -> i.phase().equals("healthy") && i.routing().equals("active")));
         assertThat(server.get(name, "/").status()).isEqualTo(200);
-        pids = server.pids(name, 2);
+        assertThat(server.pids(name, 2)).as("the instances that were draining take traffic again")
+                .containsExactlyInAnyOrderElementsOf(pids);
+        assertThat(server.cli("status", name).exit()).isZero();
 
         LoadClient others = server.load(other, LoadClient.Mode.KEEP_ALIVE, 2).start();
         CompletableFuture<RunningServer.Response> inFlight = slowRequest(name);
