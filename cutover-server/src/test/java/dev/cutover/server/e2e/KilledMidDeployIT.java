@@ -229,6 +229,34 @@ class KilledMidDeployIT {
                 seconds(restarted, finished));
     }
 
+    /** {@code cutover apps delete} is a deployment too: killed mid-drain, the restarted server finishes it. */
+    @org.junit.jupiter.api.Test
+    void aServerKilledMidRemovalFinishesItAfterTheRestartAndLeavesNoProcessOfTheEnvironment() throws Exception {
+        String name = "k-removal";
+        Path v1 = app(name + "-v1", SLOW, "deadline: 30s, watch: 0s");
+        var first = server.cli("deploy", v1.toString(), "--to", name, "--version", "v1", "--wait");
+        assertThat(first.exit()).as(first.all()).isZero();
+        List<String> ids = status(name).instances().stream().map(InstanceView::id).toList();
+        LoadClient inFlight = load(name, LoadClient.Mode.KEEP_ALIVE, 4).start();
+        Thread.sleep(300);
+
+        var removing = server.cli("apps", "delete", name, "--yes");
+        assertThat(removing.exit()).as(removing.all()).isZero();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> status(name)
+                .instances().stream().anyMatch(i -> i.routing().equals("draining")));
+        server.kill9();
+        inFlight.stop(); // its requests in flight died with the router, and the environment is going anyway
+        inFlight.await();
+        server.start();
+
+        var removed = server.cli("apps", "delete", name, "--yes", "--wait");
+        assertThat(removed.exit()).as(removed.all()).isZero();
+        assertThat(removed.out()).endsWith(name + "/production is removed\n");
+        assertThat(server.cli("status", name).exit()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.appProcessesByInstance())
+                .as("no process of the removed environment").doesNotContainKeys(ids.toArray(String[]::new)));
+    }
+
     private static double seconds(long from, long to) {
         return (to - from) / 1e9;
     }
