@@ -1,6 +1,11 @@
 package dev.cutover.model.yaml;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -11,6 +16,28 @@ import java.util.TreeSet;
 public final class Nodes {
 
     private Nodes() {}
+
+    /**
+     * The path of the key a strict parser found given twice ({@code processes.web.instances},
+     * {@code routes[0].hosts}), or null when {@code e} is another error. YAML keeps the last of two equal keys, so the
+     * first would be lost without a word: the readers refuse it, naming the field as any other error does.
+     */
+    public static String duplicateKey(JsonProcessingException e) {
+        if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field")
+                || !(e.getProcessor() instanceof JsonParser parser)) {
+            return null;
+        }
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.addFirst("." + c.getCurrentName());
+            }
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
 
     /** The value to show for {@code node} in a {@code field: value (expected: ...)} message; null when missing. */
     public static Object describe(JsonNode node) {

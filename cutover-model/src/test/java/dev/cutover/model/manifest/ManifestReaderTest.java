@@ -90,7 +90,9 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { strategy: steps, steps: [{pause: forever}] } | deploy.steps[0].pause: 'forever' (expected: a duration above zero such as 30s or 10m, or until-promote (waits for cutover promote))",
         "processes: [web]                                       | processes: a list (expected: a map of process types",
         "'processes: { web: x'                                  | cutover.yml: not valid YAML",
-        "processes:\\n  web: x\\n  web: y                         | cutover.yml: not valid YAML at line 3: Duplicate field 'web'",
+        "processes:\\n  web: x\\n  web: y                         | processes.web: given twice, the second time at line 3 (expected: each key once; YAML would keep only the last)",
+        "processes: {web: {command: a, instances: 1, instances: 2}} | processes.web.instances: given twice, the second time at line 1 (expected: each key once; YAML would keep only the last)",
+        "processes: {web: a}\\ndeploy:\\n  strategy: rolling\\n  strategy: canary | deploy.strategy: given twice, the second time at line 4 (expected: each key once; YAML would keep only the last)",
     })
     void rejectsBadInputNamingFieldValueAndExpectation(String yaml, String message) {
         assertThatThrownBy(() -> ManifestReader.parseYaml(yaml.replace("\\n", "\n")))

@@ -98,6 +98,11 @@ public final class RoutesFile {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            String twice = Nodes.duplicateKey(e);
+            if (twice != null) {
+                throw new RoutesFileException(twice, "given twice, the second time" + where + " (expected: each key "
+                        + "once; YAML would keep only the last)");
+            }
             throw new RoutesFileException("(file)", "not valid YAML" + where + ": " + e.getOriginalMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {

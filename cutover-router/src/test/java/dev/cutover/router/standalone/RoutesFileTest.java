@@ -75,7 +75,10 @@ class RoutesFileTest {
             target port not a number  | 'routes: [ {environment: e, hosts: [a.b], groups: [{name: v, targets: [h:http]}]} ]' | routes[0].groups[0].targets[0]
             duplicate target          | 'routes: [ {environment: e, hosts: [a.b], groups: [{name: v, targets: [h:1, h:1]}]} ]' | routes[0].groups[0].targets[1]
             host served twice         | 'routes: [ {environment: e, hosts: [a.b], groups: [{name: v, targets: [h:1]}]}, {environment: f, hosts: [A.B], groups: [{name: v, targets: [h:1]}]} ]' | routes[1].hosts[0]
-            duplicate key             | 'routes: [ {environment: e, environment: f, hosts: [a.b], groups: [{name: v, targets: [h:1]}]} ]' | (file)
+            duplicate key             | 'routes: [ {environment: e, environment: f, hosts: [a.b], groups: [{name: v, targets: [h:1]}]} ]' | routes[0].environment
+            duplicate nested key      | 'routes: [ {environment: e, hosts: [a.b], groups: [{name: v, targets: [h:1]}, {name: w, weight: 1, weight: 2, targets: [h:2]}]} ]' | routes[0].groups[1].weight
+            duplicate top-level key   | 'routes: []\nroutes: []' | routes
+            not YAML                  | 'routes: [ {environment: e' | (file)
             """)
     void rejectsAnInvalidFileNamingTheField(String name, String yaml, String field) {
         assertThatThrownBy(() -> RoutesFile.parse(yaml.replace("\\n", "\n")))
