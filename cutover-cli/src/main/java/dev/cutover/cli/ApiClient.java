@@ -204,6 +204,13 @@ public final class ApiClient {
     }
 
     private static CliException failure(HttpResponse<byte[]> r) {
+        java.util.Optional<String> routerAnswer = r.headers().firstValue("X-Cutover-Error");
+        if (routerAnswer.isPresent()) {
+            String base = r.uri().getScheme() + "://" + r.uri().getAuthority();
+            return new CliException(base + " is a Cutover router (it answered " + r.statusCode() + " "
+                    + routerAnswer.get() + "), not the API: the API listens on the server's --api-port (7070 unless "
+                    + "set); give its URL with --api or CUTOVER_API", CliException.API);
+        }
         String message;
         try {
             message = JSON.readValue(r.body(), ApiError.class).error();

@@ -69,6 +69,8 @@ public final class ApiOptions {
             return null;
         } catch (java.net.SocketTimeoutException e) {
             return "no answer to a connection within 1s";
+        } catch (java.net.UnknownHostException e) {
+            return "the name " + uri.getHost() + " does not resolve";
         } catch (java.io.IOException e) {
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().toLowerCase(java.util.Locale.ROOT);
         }

@@ -73,13 +73,18 @@ final class ConfigCommand {
     }
 
     /**
-     * A value as {@code config list} shows it: as it is, unless it has a control character (a newline would look like
-     * another entry), then quoted as bash's {@code $'...'} does, so that each entry stays on one line and can be pasted
-     * back into {@code config set}.
+     * A value as {@code config list} shows it, so that each entry stays on one line and pastes back into {@code config
+     * set}: as it is when the shell would pass it on unchanged, in single quotes when it has a space, a quote or another
+     * character the shell reads, and quoted as bash's {@code $'...'} does when it has a control character (a newline
+     * would look like another entry).
      */
     static String shown(String value) {
-        if (value.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+        if (value.chars().allMatch(ConfigCommand::shellPlain)) {
             return value;
+        }
+        if (value.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            // a space, a quote, a $: in single quotes, the shell passes it on as it is
+            return "'" + value.replace("'", "'\\''") + "'";
         }
         StringBuilder quoted = new StringBuilder("$'");
         for (char ch : value.toCharArray()) {
@@ -99,6 +104,11 @@ final class ConfigCommand {
             }
         }
         return quoted.append('\'').toString();
+    }
+
+    /** A character the shell passes on as it is, outside quotes (beyond ASCII too: a UTF-8 letter is not special). */
+    private static boolean shellPlain(int ch) {
+        return ch > 0x7f || Character.isLetterOrDigit(ch) || "_@%+=:,./-".indexOf(ch) >= 0;
     }
 
     static int change(ApiClient api, ApiCommand cmd, String target, ConfigChange change, boolean wait) {

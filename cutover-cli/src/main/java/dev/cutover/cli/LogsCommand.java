@@ -89,6 +89,7 @@ final class LogsCommand extends ApiCommand {
                     CliException.USAGE);
         }
         EnvRef ref = env(target);
+        env = ref;
         // Instances being read, with the offset to read next; in the order they were found (ties print in it).
         Map<String, Long> offsets = new LinkedHashMap<>();
         Set<String> done = new HashSet<>();
@@ -140,7 +141,7 @@ final class LogsCommand extends ApiCommand {
             for (var e : offsets.entrySet()) {
                 long offset = e.getValue();
                 while (true) {
-                    LogChunk chunk = api.get(path(e.getKey()) + "?offset=" + offset + "&max=" + CHUNK, LogChunk.class);
+                    LogChunk chunk = api.get(path(e.getKey()) + "offset=" + offset + "&max=" + CHUNK, LogChunk.class);
                     collect(chunk, e.getKey(), order.indexOf(e.getKey()), round);
                     offset = chunk.next();
                     if (chunk.ended()) {
@@ -242,12 +243,12 @@ final class LogsCommand extends ApiCommand {
     /** Reads what to show first of one instance into {@code into}; returns the offset to follow from. */
     private long readFirst(ApiClient api, String id, int order, List<Line> into) {
         if (since != null) {
-            LogChunk chunk = api.get(path(id) + "?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8)
+            LogChunk chunk = api.get(path(id) + "since=" + URLEncoder.encode(since, StandardCharsets.UTF_8)
                     + "&max=" + CHUNK, LogChunk.class);
             collect(chunk, id, order, into);
             long offset = chunk.next();
             while (!chunk.text().isEmpty() && !chunk.ended()) {
-                chunk = api.get(path(id) + "?offset=" + offset + "&max=" + CHUNK, LogChunk.class);
+                chunk = api.get(path(id) + "offset=" + offset + "&max=" + CHUNK, LogChunk.class);
                 collect(chunk, id, order, into);
                 offset = chunk.next();
             }
@@ -257,7 +258,7 @@ final class LogsCommand extends ApiCommand {
         long window = Math.min(MAX_TAIL, Math.max(4096, n * 256L));
         int previous = -1;
         while (true) {
-            LogChunk tail = api.get(path(id) + "?offset=-" + window + "&max=" + MAX_TAIL, LogChunk.class);
+            LogChunk tail = api.get(path(id) + "offset=-" + window + "&max=" + MAX_TAIL, LogChunk.class);
             List<Line> all = new ArrayList<>();
             collect(tail, id, order, all);
             // Lines can be long: a window that holds fewer than n of them widens, until it holds the whole log or
@@ -278,8 +279,11 @@ final class LogsCommand extends ApiCommand {
         }
     }
 
-    private static String path(String id) {
-        return "/api/instances/" + id + "/log";
+    /** The environment named: the server answers only for its instances and release command runs. */
+    private EnvRef env;
+
+    private String path(String id) {
+        return "/api/instances/" + id + "/log?app=" + env.app() + "&env=" + env.env() + "&";
     }
 
     private void print(List<Line> list) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         + "traffic split at each, capacity relative to now, and the minimum time.")
 final class PlanCommand extends ApiCommand {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = ".", description = "The app directory")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR|BUNDLE.tar.gz", defaultValue = ".",
+            description = "The app directory, or a bundle, as cutover deploy takes them")
     Path dir;
 
     @Option(names = "--to", required = true, paramLabel = "APP[/ENV]")
@@ -44,8 +45,19 @@ final class PlanCommand extends ApiCommand {
     int run(ApiClient api) {
         EnvRef ref = env(to);
         Manifest manifest;
+        ManifestReader.DeployOverrides overrides = new ManifestReader.DeployOverrides(strategy,
+                DeploySettings.parse(set));
         try {
-            manifest = Bundle.manifestOf(dir, new ManifestReader.DeployOverrides(strategy, DeploySettings.parse(set)));
+            if (java.nio.file.Files.isRegularFile(dir)) {
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(dir)) {
+                    manifest = Bundle.manifestOf(in, overrides);
+                } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                    throw new CliException(dir + " is not a .tar.gz bundle (" + e.getMessage() + ")",
+                            CliException.USAGE);
+                }
+            } else {
+                manifest = Bundle.manifestOf(dir, overrides);
+            }
         } catch (ManifestException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         } catch (IOException e) {

@@ -24,8 +24,17 @@ class ConfigCommandTest {
     }
 
     @Test
-    void aValueWithAControlCharacterIsListedQuotedOnOneLine() {
-        assertThat(ConfigCommand.shown("plain value, with 'quotes' and \\")).isEqualTo("plain value, with 'quotes' and \\");
+    void aValueIsListedSoThatItPastesBackIntoAShellOnOneLine() {
+        assertThat(ConfigCommand.shown("postgres://u:p@db.local:5432/shop?x=1"))
+                .isEqualTo("'postgres://u:p@db.local:5432/shop?x=1'");
+        assertThat(ConfigCommand.shown("https://x.example/a-b_c.d,e+f%20=g"))
+                .isEqualTo("https://x.example/a-b_c.d,e+f%20=g");
+        assertThat(ConfigCommand.shown("grüße")).isEqualTo("grüße");
+        assertThat(ConfigCommand.shown("")).isEqualTo("");
+        assertThat(ConfigCommand.shown("hello world")).isEqualTo("'hello world'");
+        assertThat(ConfigCommand.shown("plain value, with 'quotes' and \\"))
+                .isEqualTo("'plain value, with '\\''quotes'\\'' and \\'");
+        assertThat(ConfigCommand.shown("$(id)")).isEqualTo("'$(id)'");
         assertThat(ConfigCommand.shown("line1\nline2")).isEqualTo("$'line1\\nline2'");
         assertThat(ConfigCommand.shown("a\tb'c\\d\u0001")).isEqualTo("$'a\\tb\\'c\\\\d\\x01'");
     }

@@ -21,6 +21,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -94,9 +95,16 @@ public final class Bundle {
         String yml = null;
         String procfile = null;
         boolean application = false;
+        Set<String> files = new HashSet<>();
+        Set<String> symlinks = new HashSet<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(tarGz))) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
+                String unsafe = unsafe(e, name, files, symlinks);
+                if (unsafe != null) {
+                    throw new ManifestException("bundle", "entry '" + e.getName() + "': " + unsafe + " (expected: "
+                            + "files, directories and links that stay inside the app directory; nothing was deployed)");
+                }
                 if (!e.isFile()) {
                     continue;
                 }
@@ -110,6 +118,55 @@ public final class Bundle {
         }
         Manifest written = parse(yml, procfile, application, ManifestReader.DeployOverrides.NONE);
         return new Manifests(written, overrides.isEmpty() ? written : parse(yml, procfile, application, overrides));
+    }
+
+    /**
+     * What makes an entry one the agent would refuse to unpack, judged from the archive alone so that a bad bundle is
+     * refused before it becomes a release: a device or fifo, a path that is absolute, has a {@code ..} segment or
+     * goes through a symlink of the bundle, a symlink that points outside it, a hard link to anything but a file
+     * before it. Null when it is fine. The agent's unpacking checks again, against the files it writes.
+     */
+    private static String unsafe(TarArchiveEntry e, String name, Set<String> files, Set<String> symlinks) {
+        String path = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+        if (path.isEmpty()) {
+            return null; // the top directory, "./"
+        }
+        if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+            return "a device or fifo";
+        }
+        if (!e.isFile() && !e.isDirectory() && !e.isSymbolicLink() && !e.isLink()) {
+            return "an entry of an unsupported type (" + (char) e.getLinkFlag() + ")";
+        }
+        if (path.startsWith("/")) {
+            return "an absolute path";
+        }
+        if (List.of(path.split("/")).contains("..")) {
+            return "a path with a '..' segment";
+        }
+        for (String link : symlinks) {
+            if (path.startsWith(link + "/")) {
+                return "a path through the symlink " + link;
+            }
+        }
+        if (e.isSymbolicLink()) {
+            String target = e.getLinkName();
+            if (target.startsWith("/")) {
+                return "a symlink to the absolute path " + target;
+            }
+            Path inBundle = Path.of("/bundle", path).getParent().resolve(target).normalize();
+            if (!inBundle.startsWith("/bundle")) {
+                return "a symlink to " + target + ", outside the app directory";
+            }
+            symlinks.add(path);
+        } else if (e.isLink()) {
+            String target = e.getLinkName().startsWith("./") ? e.getLinkName().substring(2) : e.getLinkName();
+            if (!files.contains(target)) {
+                return "a hard link to " + e.getLinkName() + ", which is not a file before it in the bundle";
+            }
+        } else if (e.isFile()) {
+            files.add(path);
+        }
+        return null;
     }
 
     private static Manifest parse(String yml, String procfile, boolean application,

@@ -74,7 +74,26 @@ public final class ManifestReader {
         String release = root.has("release") ? requireCommand("release", root.get("release"), "./bin/migrate") : null;
         HealthSpec health = health(root.get("health"));
         DeployPolicy deploy = deploy(overrides.applyTo(root.get("deploy")));
+        requireHealthyInTime(health, deploy);
         return new Manifest(processes, build, release, health, deploy, routing(root.get("routing")));
+    }
+
+    /** The shortest probe interval: more often than this, probing is load on the app, not a check of it. */
+    public static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(100);
+
+    /**
+     * A new instance passes {@code healthy-threshold} probes an interval apart before it is healthy: when that cannot
+     * happen within {@code deploy.deadline}, every deployment of the release would fail, so the manifest is refused.
+     */
+    private static void requireHealthyInTime(HealthSpec health, DeployPolicy deploy) {
+        Duration needed = health.interval().multipliedBy(health.healthyThreshold() - 1L);
+        if (needed.compareTo(deploy.deadline()) >= 0) {
+            throw new ManifestException("health.interval", DurationText.format(health.interval()), "an interval "
+                    + "short enough for health.healthy-threshold (" + health.healthyThreshold() + ") probes to pass "
+                    + "within deploy.deadline (" + DurationText.format(deploy.deadline()) + "): the first probe "
+                    + "comes at once and the last " + DurationText.format(needed) + " later, so no instance could "
+                    + "ever become healthy in time");
+        }
     }
 
     /** A manifest from a {@code Procfile} or an {@code application} executable, with deploy overrides. */
@@ -224,6 +243,10 @@ public final class ManifestReader {
                     throw new ManifestException(path + ".stop-signals[" + i + "]", Nodes.describe(s.get(i)),
                             "one of " + String.join(", ", new java.util.TreeSet<>(ProcessSpec.SIGNALS)));
                 }
+                if (!signals.isEmpty() && signals.getLast().equals("KILL")) {
+                    throw new ManifestException(path + ".stop-signals[" + i + "]", Nodes.describe(s.get(i)),
+                            "nothing after KILL, which cannot be caught: the process is gone before a next signal");
+                }
                 signals.add(name);
             }
         }
@@ -308,8 +331,12 @@ public final class ManifestReader {
             throw new ManifestException(path != null && command != null ? "health.command" : "health.tcp",
                     "only one probe kind (expected: one of path, command or tcp: true)");
         }
-        return new HealthSpec(path, command,
-                optionalDuration("health.interval", node.get("interval"), HealthSpec.DEFAULT_INTERVAL),
+        Duration interval = optionalDuration("health.interval", node.get("interval"), HealthSpec.DEFAULT_INTERVAL);
+        if (interval.compareTo(MIN_PROBE_INTERVAL) < 0) {
+            throw new ManifestException("health.interval", DurationText.format(interval), "a duration of at least "
+                    + DurationText.format(MIN_PROBE_INTERVAL) + ": a probe more often than that is load on the app");
+        }
+        return new HealthSpec(path, command, interval,
                 optionalDuration("health.timeout", node.get("timeout"), HealthSpec.DEFAULT_TIMEOUT),
                 optionalInt("health.healthy-threshold", node.get("healthy-threshold"),
                         HealthSpec.DEFAULT_HEALTHY_THRESHOLD, 1, 100),
@@ -538,8 +565,12 @@ public final class ManifestReader {
     }
 
     private static int optionalInt(String path, JsonNode node, int fallback, int min, int max) {
-        if (node == null || node.isNull()) {
+        if (node == null) {
             return fallback;
+        }
+        if (node.isNull()) { // the key with no value: a value forgotten, not "the default"
+            throw new ManifestException(path, null, "an integer from " + min + " to " + max + ", or leave the key "
+                    + "out for " + fallback);
         }
         if (!node.isInt() || node.asInt() < min || node.asInt() > max) {
             throw new ManifestException(path, Nodes.describe(node), "an integer from " + min + " to " + max);

@@ -112,4 +112,80 @@ class BundleTest {
         assertThatThrownBy(() -> Bundle.manifestOf(tmp))
                 .hasMessageContaining("has no cutover.yml, no Procfile and no executable named 'application'");
     }
+
+    /** One entry the agent would refuse to unpack, after a manifest, as a tar.gz made by hand (not by pack). */
+    private static byte[] bundleWith(TarArchiveEntry bad, byte[] content) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                        new java.util.zip.GZIPOutputStream(bytes))) {
+            tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            byte[] yml = "processes: { web: ./server }\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            TarArchiveEntry manifest = new TarArchiveEntry("./cutover.yml");
+            manifest.setSize(yml.length);
+            tar.putArchiveEntry(manifest);
+            tar.write(yml);
+            tar.closeArchiveEntry();
+            TarArchiveEntry link = new TarArchiveEntry("./lib", TarArchiveEntry.LF_SYMLINK);
+            link.setLinkName("vendor");
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+            if (content != null) {
+                bad.setSize(content.length);
+            }
+            tar.putArchiveEntry(bad);
+            if (content != null) {
+                tar.write(content);
+            }
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static TarArchiveEntry link(String name, byte flag, String target) {
+        TarArchiveEntry e = new TarArchiveEntry(name, flag);
+        e.setLinkName(target);
+        return e;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("unsafeEntries")
+    void aBundleWithAnEntryTheAgentWouldRefuseIsRefusedBeforeItIsDeployed(String what, TarArchiveEntry bad,
+            byte[] content, String problem) throws Exception {
+        byte[] bundle = bundleWith(bad, content);
+        assertThatThrownBy(() -> Bundle.manifestOf(new java.io.ByteArrayInputStream(bundle)))
+                .isInstanceOf(dev.cutover.model.manifest.ManifestException.class)
+                .hasMessage("bundle: entry '" + bad.getName() + "': " + problem + " (expected: files, directories and "
+                        + "links that stay inside the app directory; nothing was deployed)");
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> unsafeEntries() {
+        byte[] x = {'x'};
+        TarArchiveEntry fifo = new TarArchiveEntry("./pipe", TarArchiveEntry.LF_FIFO);
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("absolute symlink",
+                        link("./abs", TarArchiveEntry.LF_SYMLINK, "/etc/passwd"), null,
+                        "a symlink to the absolute path /etc/passwd"),
+                org.junit.jupiter.params.provider.Arguments.of("symlink out",
+                        link("./sub/out", TarArchiveEntry.LF_SYMLINK, "../../x"), null,
+                        "a symlink to ../../x, outside the app directory"),
+                org.junit.jupiter.params.provider.Arguments.of("dot-dot path", new TarArchiveEntry("../evil.txt", true),
+                        x, "a path with a '..' segment"),
+                org.junit.jupiter.params.provider.Arguments.of("absolute path", new TarArchiveEntry("/tmp/x", true), x,
+                        "an absolute path"),
+                org.junit.jupiter.params.provider.Arguments.of("through a symlink", new TarArchiveEntry("./lib/x.so"),
+                        x, "a path through the symlink lib"),
+                org.junit.jupiter.params.provider.Arguments.of("hard link out",
+                        link("./pw", TarArchiveEntry.LF_LINK, "/etc/passwd"), null,
+                        "a hard link to /etc/passwd, which is not a file before it in the bundle"),
+                org.junit.jupiter.params.provider.Arguments.of("fifo", fifo, null, "a device or fifo"));
+    }
+
+    @Test
+    void linksThatStayInsideAreAccepted() throws Exception {
+        byte[] bundle = bundleWith(link("./again.yml", TarArchiveEntry.LF_LINK, "./cutover.yml"), null);
+        assertThat(Bundle.manifestOf(new java.io.ByteArrayInputStream(bundle)).processes()).containsKey("web");
+        byte[] up = bundleWith(link("./bin/up", TarArchiveEntry.LF_SYMLINK, "../cutover.yml"), null);
+        assertThat(Bundle.manifestOf(new java.io.ByteArrayInputStream(up)).processes()).containsKey("web");
+    }
 }

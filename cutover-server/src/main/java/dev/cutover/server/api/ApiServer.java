@@ -388,6 +388,20 @@ public final class ApiServer implements AutoCloseable {
             throw ApiException.notFound("no instance or release command run " + id
                     + " (cutover status APP/ENV lists them)");
         }
+        String app = ctx.queryParam("app");
+        String env = ctx.queryParam("env");
+        if (app != null && env != null) {
+            // asked as one of an environment's (cutover logs APP --instance ID): another's is not an answer
+            boolean ours = store.read(h -> Environments.find(h, app, env).map(e -> h.createQuery(
+                    "SELECT (SELECT COUNT(*) FROM instances WHERE id = :id AND env_id = :e) + (SELECT COUNT(*) FROM "
+                            + "deployments WHERE release_run = :id AND env_id = :e)").bind("id", id).bind("e", e.id())
+                    .mapTo(Integer.class).one() > 0).orElse(false));
+            if (!ours) {
+                throw ApiException.notFound("no instance or release command run " + id + " in " + app + "/" + env
+                        + " (cutover status " + app + "/" + env + " lists its instances; dN-release is the release "
+                        + "command of its deployment N)");
+            }
+        }
         String since = ctx.queryParam("since");
         json(ctx, since == null ? agent.readLog(id, offset, max) : agent.readLog(id, sinceInstant(since), max));
     }

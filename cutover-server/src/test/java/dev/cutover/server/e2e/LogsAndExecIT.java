@@ -118,6 +118,16 @@ class LogsAndExecIT {
         var web = server.cli("logs", "sick", "--type", "web");
         assertThat(web.exit()).as(web.all()).isZero();
         assertThat(web.out()).contains("[" + id + "] hello-python v1 listening on");
+
+        // an instance is read as one of the environment named, and of no other
+        var own = server.cli("logs", "sick", "--instance", id);
+        assertThat(own.exit()).as(own.all()).isZero();
+        assertThat(own.out()).contains("hello-python v1 listening on");
+        var other = server.cli("logs", "shop", "--instance", id);
+        assertThat(other.exit()).as(other.all()).isEqualTo(2);
+        assertThat(other.out()).isEmpty();
+        assertThat(other.err()).contains("no instance or release command run " + id + " in shop/production (cutover "
+                + "status shop/production lists its instances; dN-release is the release command of its deployment N)");
     }
 
     @Test
