@@ -70,7 +70,13 @@ public final class Bundle {
         if (Files.isRegularFile(app) && Files.isExecutable(app)) {
             return ManifestReader.withOverrides(ManifestReader.forApplicationExecutable(), overrides);
         }
-        throw noManifest(dir.toString());
+        List<Path> below = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            children.filter(c -> Files.isRegularFile(c.resolve(ManifestReader.MANIFEST_FILE))
+                    || Files.isRegularFile(c.resolve(ManifestReader.PROCFILE))).forEach(below::add);
+        }
+        throw noManifest(dir.toString(), Files.isRegularFile(app) ? NOT_EXECUTABLE : below.size() == 1
+                ? "the app seems to be " + below.get(0) + ": give that directory" : null);
     }
 
     /** The manifest inside a bundle, by the same rules as {@link #manifestOf(Path)}. */
@@ -97,6 +103,8 @@ public final class Bundle {
         boolean application = false;
         Set<String> files = new HashSet<>();
         Set<String> symlinks = new HashSet<>();
+        boolean notExecutable = false;
+        Set<String> manifestFolders = new java.util.TreeSet<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(tarGz))) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
@@ -111,10 +119,28 @@ public final class Bundle {
                 switch (name) {
                     case ManifestReader.MANIFEST_FILE -> yml = text(name, tar.readAllBytes());
                     case ManifestReader.PROCFILE -> procfile = text(name, tar.readAllBytes());
-                    case ManifestReader.APPLICATION -> application = (e.getMode() & 0111) != 0;
-                    default -> { }
+                    case ManifestReader.APPLICATION -> {
+                        application = (e.getMode() & 0111) != 0;
+                        notExecutable = !application;
+                    }
+                    default -> {
+                        int slash = name.indexOf('/');
+                        String rest = slash < 0 ? "" : name.substring(slash + 1);
+                        if (rest.equals(ManifestReader.MANIFEST_FILE) || rest.equals(ManifestReader.PROCFILE)) {
+                            manifestFolders.add(name.substring(0, slash + 1));
+                        }
+                    }
                 }
             }
+        }
+        if (yml == null && procfile == null && !application) {
+            throw noManifest("the bundle", files.isEmpty() ? "it holds no file at all"
+                    : notExecutable ? NOT_EXECUTABLE
+                    : manifestFolders.size() == 1 ? "its " + ManifestReader.MANIFEST_FILE + " or "
+                            + ManifestReader.PROCFILE + " is under " + manifestFolders.iterator().next() + ": pack "
+                            + "what is in that folder, not the folder (tar czf app.tar.gz -C "
+                            + manifestFolders.iterator().next() + " .)"
+                    : null);
         }
         Manifest written = parse(yml, procfile, application, ManifestReader.DeployOverrides.NONE);
         return new Manifests(written, overrides.isEmpty() ? written : parse(yml, procfile, application, overrides));
@@ -180,7 +206,7 @@ public final class Bundle {
         if (application) {
             return ManifestReader.withOverrides(ManifestReader.forApplicationExecutable(), overrides);
         }
-        throw noManifest("the bundle");
+        throw noManifest("the bundle", null);
     }
 
     /** Packs {@code dir} into {@code out} and returns the bundle's sha256 in hex. */
@@ -311,9 +337,14 @@ public final class Bundle {
         return out.flip().toString();
     }
 
-    private static ManifestException noManifest(String where) {
+    private static final String NOT_EXECUTABLE = "its '" + ManifestReader.APPLICATION + "' is not executable "
+            + "(chmod +x " + ManifestReader.APPLICATION + ")";
+
+    /** @param hint what is there instead, when it says what to fix; or null */
+    private static ManifestException noManifest(String where, String hint) {
         return new ManifestException("manifest", where + " has no " + ManifestReader.MANIFEST_FILE + ", no "
                 + ManifestReader.PROCFILE + " and no executable named '" + ManifestReader.APPLICATION
-                + "' (expected one of them at its top level; see the README's manifest section)");
+                + "' (expected one of them at its top level; see the README's manifest section)"
+                + (hint == null ? "" : "; " + hint));
     }
 }

@@ -110,7 +110,27 @@ class BundleTest {
     void aDirectoryWithNothingToRunIsRejected(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("application"), "not executable");
         assertThatThrownBy(() -> Bundle.manifestOf(tmp))
-                .hasMessageContaining("has no cutover.yml, no Procfile and no executable named 'application'");
+                .hasMessageContaining("has no cutover.yml, no Procfile and no executable named 'application'")
+                .hasMessageEndingWith("; its 'application' is not executable (chmod +x application)");
+    }
+
+    @Test
+    void aBundleWithNothingToRunSaysWhatItHoldsInstead(@TempDir Path tmp) throws Exception {
+        Path outer = Files.createDirectories(tmp.resolve("outer"));
+        Path app = Files.createDirectories(outer.resolve("shop"));
+        Files.writeString(app.resolve("cutover.yml"), "processes: { web: ./server }\n");
+        Bundle.pack(outer, tmp.resolve("wrapped.tar.gz"));
+        try (InputStream in = Files.newInputStream(tmp.resolve("wrapped.tar.gz"))) {
+            assertThatThrownBy(() -> Bundle.manifestOf(in)).hasMessageEndingWith("; its cutover.yml or Procfile is "
+                    + "under shop/: pack what is in that folder, not the folder (tar czf app.tar.gz -C shop/ .)");
+        }
+        assertThatThrownBy(() -> Bundle.manifestOf(outer)).hasMessageEndingWith("; the app seems to be " + app
+                + ": give that directory");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Bundle.pack(empty, tmp.resolve("empty.tar.gz"));
+        try (InputStream in = Files.newInputStream(tmp.resolve("empty.tar.gz"))) {
+            assertThatThrownBy(() -> Bundle.manifestOf(in)).hasMessageEndingWith("; it holds no file at all");
+        }
     }
 
     /** One entry the agent would refuse to unpack, after a manifest, as a tar.gz made by hand (not by pack). */
