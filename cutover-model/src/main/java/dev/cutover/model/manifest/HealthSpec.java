@@ -44,8 +44,8 @@ public record HealthSpec(
         }
         if (path != null && !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             // it goes into a request line as it is: a space or a control character would make it another request
-            throw new ManifestException("health.path", path, "a path without spaces or control characters; "
-                    + "write a space as %20");
+            throw new ManifestException("health.path", path, "a path of printable ASCII without spaces; write a "
+                    + "space or a non-ASCII character percent-encoded, e.g. %20 or %C3%BC for ü");
         }
         if (command != null && command.isBlank()) {
             throw new ManifestException("health.command", command, "a command, e.g. ./bin/check");

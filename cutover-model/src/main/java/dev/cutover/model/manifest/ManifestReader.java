@@ -355,7 +355,12 @@ public final class ManifestReader {
         if (!node.isObject()) {
             throw new ManifestException("deploy", Nodes.describe(node), "a map with a strategy and its parameters");
         }
-        String named = node.has("strategy") ? optionalText("deploy.strategy", node.get("strategy")) : DeployPolicy.ROLLING;
+        JsonNode strategyNode = node.get("strategy");
+        if (strategyNode != null && !strategyNode.isTextual()) {
+            throw new ManifestException("deploy.strategy", Nodes.describe(strategyNode), "one of "
+                    + String.join(", ", DeployPolicy.STRATEGIES) + ", or a preset such as canary-10-5m");
+        }
+        String named = node.has("strategy") ? optionalText("deploy.strategy", strategyNode) : DeployPolicy.ROLLING;
         String strategy = DeployPolicy.PRESETS.getOrDefault(named, named);
         if (!DeployPolicy.STRATEGIES.contains(strategy)) {
             new DeployPolicy(named, DeployPolicy.DEFAULT_STOP_TIMEOUT, DeployPolicy.DEFAULT_DEADLINE, Duration.ZERO,
