@@ -85,21 +85,21 @@ final class PlanCommand extends ApiCommand {
         Table t = new Table("AT", "STEP", "OLD", "NEW", "TRAFFIC OLD/NEW", "CAPACITY");
         for (PlanView.Line l : plan.steps()) {
             // with no instance taking traffic there is no split to show: the environment answers 503 then
-            t.row(time(l.atMillis()), l.what(), l.oldInstances(), l.newInstances(), l.capacityPercent() == 0 ? "none"
-                    : (100 - l.newTrafficPercent()) + "/" + l.newTrafficPercent(), l.capacityPercent() + "%");
+            t.row(time(l.atMillis()), l.what(), l.oldInstances(), l.newInstances(), l.traffic(),
+                    l.capacityPercent() + "%");
         }
         t.print(out, "  ");
-        int lowest = plan.steps().stream().mapToInt(PlanView.Line::capacityPercent).min().orElse(100);
+        int lowest = plan.lowestCapacityPercent();
         out.println("minimum time: " + time(plan.minimumMillis()) + " (every health check passing at once, nothing "
                 + "in flight to drain, every promote at once)");
         if (plan.newInstances() == 0 && plan.oldInstances() == 0) {
             out.println("no web instance, now or after this deploy: " + ref + " answers 503 until it is scaled up "
                     + "(cutover scale " + ref + " web=N)");
         } else if (plan.newInstances() == 0) {
-            out.println("DOWNTIME: no web instance after this deploy: " + ref + " would answer 503 from then on "
+            out.println("DOWNTIME: " + plan.downtime() + ": " + ref + " would answer 503 from then on "
                     + "(cutover deploy refuses it unless " + ref + " is scaled to web=0 first)");
-        } else if (plan.fromRelease() != 0 && lowest == 0) {
-            out.println("DOWNTIME: capacity drops to 0% while the new instances start");
+        } else if (plan.downtime() != null) {
+            out.println("DOWNTIME: " + plan.downtime());
         } else if (plan.fromRelease() != 0) {
             out.println("capacity never below " + lowest + "% of now");
         }

@@ -53,6 +53,18 @@ class PlanCommandTest {
     }
 
     @Test
+    void theJsonCarriesWhatTheTextSaysAndReadsBack() throws Exception {
+        PlanView plan = new PlanView("shop", "production", "all-at-once", 3, 2, 2, List.of(
+                new Line(0, "stop 2 old", 0, 0, 0, 0),
+                new Line(2_000, "v4 is serving", 0, 2, 100, 100)), 2_000);
+        String json = dev.cutover.model.json.Json.mapper().writeValueAsString(plan);
+        assertThat(json).contains("\"lowestCapacityPercent\":0",
+                "\"downtime\":\"capacity drops to 0% while the new instances start\"", "\"traffic\":\"none\"",
+                "\"traffic\":\"0/100\"");
+        assertThat(dev.cutover.model.json.Json.mapper().readValue(json, PlanView.class)).isEqualTo(plan);
+    }
+
+    @Test
     void aFirstDeploymentHasNoCapacityToCompareWith() {
         String out = render(new PlanView("shop", "production", "rolling", 0, 0, 2, List.of(
                 new Line(0, "launched new-web-1 (v1 web)", 0, 1, 0, 0),
