@@ -203,6 +203,20 @@ public final class ApiClient {
         return request.method().equals("GET") || request.method().equals("HEAD");
     }
 
+    /** Whether a Cutover router, not the API, answers at {@code base}: its own answers carry X-Cutover-Error. */
+    static boolean isRouter(String base) {
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/apps"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return r.headers().firstValue("X-Cutover-Error").isPresent();
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static CliException failure(HttpResponse<byte[]> r) {
         java.util.Optional<String> routerAnswer = r.headers().firstValue("X-Cutover-Error");
         if (routerAnswer.isPresent()) {

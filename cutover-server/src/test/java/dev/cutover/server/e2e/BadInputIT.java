@@ -129,6 +129,15 @@ class BadInputIT {
         var cli = RunningServer.cliWithoutCredentials("apps", "--api", server.controller.apiUrl(), "--token", "nope");
         assertThat(cli.exit()).isEqualTo(3);
         assertThat(cli.err()).contains("the API token is not valid for this server");
+
+        // the router's port given for the API's, with a token and without
+        String router = "http://127.0.0.1:" + server.controller.httpPort();
+        for (var wrong : List.of(RunningServer.cliWithoutCredentials("status", "shop", "--api", router, "--token", "t"),
+                RunningServer.cliWithoutCredentials("status", "shop", "--api", router))) {
+            assertThat(wrong.exit()).as(wrong.all()).isEqualTo(3);
+            assertThat(wrong.err()).contains(router + " is a Cutover router", "not the API: the API listens on the "
+                    + "server's --api-port (7070 unless set); give its URL with --api or CUTOVER_API");
+        }
     }
 
     @Test
