@@ -7,6 +7,7 @@ import dev.cutover.engine.rollout.Observation;
 import dev.cutover.engine.rollout.Observations;
 import dev.cutover.engine.rollout.Plan;
 import dev.cutover.engine.rollout.Planner;
+import dev.cutover.engine.rollout.ReleaseShape;
 import dev.cutover.engine.rollout.RolloutSpec;
 import dev.cutover.engine.rollout.RolloutState;
 import dev.cutover.engine.rollout.RunObservation;
@@ -51,6 +52,14 @@ public final class DryRun {
             String id = "old-" + i;
             store.put(id, new InstanceRecord(id, spec.stable().number(), "web", true, Routing.ACTIVE));
             agent.put(id, new Observation(InstancePhase.HEALTHY, "healthy", List.of()));
+        }
+        // the stable release's other types run too: a worker that may not overlap stops before its successor starts
+        for (String type : spec.stable().typesInOrder()) {
+            for (int i = 1; !type.equals(ReleaseShape.WEB) && i <= spec.stable().count(type); i++) {
+                String id = "old-" + type + "-" + i;
+                store.put(id, new InstanceRecord(id, spec.stable().number(), type, true, Routing.NONE));
+                agent.put(id, new Observation(InstancePhase.RUNNING, "running", List.of()));
+            }
         }
         Duration toHealthy = health.interval().multipliedBy(health.healthyThreshold());
         Map<Integer, Integer> weights = Map.of();

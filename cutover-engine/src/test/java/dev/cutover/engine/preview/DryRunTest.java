@@ -47,6 +47,21 @@ class DryRunTest {
     }
 
     @Test
+    void aWorkerThatMayNotOverlapIsShownStoppingBeforeItsSuccessorStarts() {
+        RolloutSpec spec = new RolloutSpec(new ReleaseShape(2, Map.of("web", 1, "worker", 1)),
+                new ReleaseShape(1, Map.of("web", 1, "worker", 1)), policy(DeployPolicy.ROLLING, List.of(), false,
+                Duration.ZERO));
+        List<String> said = DryRun.simulate(spec, 1, HEALTH).stream().map(PreviewStep::what).toList();
+
+        int stopped = said.indexOf(said.stream().filter(w -> w.startsWith("stopped old-worker-1")).findFirst()
+                .orElseThrow(() -> new AssertionError("no stop of the old worker in " + said)));
+        int launched = said.indexOf(said.stream().filter(w -> w.startsWith("launched new-worker")).findFirst()
+                .orElseThrow(() -> new AssertionError("no launch of the new worker in " + said)));
+        assertThat(stopped).as(String.join(" | ", said)).isLessThan(launched);
+        assertThat(said.getLast()).isEqualTo("v2 is serving");
+    }
+
+    @Test
     void theReleaseCommandComesFirstAndIsAssumedToSucceedAtOnce() {
         List<PreviewStep> steps = DryRun.simulate(spec(policy(DeployPolicy.ROLLING, List.of(), false, Duration.ZERO))
                 .withRelease("./bin/migrate"), 2, HEALTH);
