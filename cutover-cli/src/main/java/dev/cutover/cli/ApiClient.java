@@ -217,13 +217,17 @@ public final class ApiClient {
         }
     }
 
+    /** {@code what} (a router, found where the API was looked for), and where the API is instead. */
+    static CliException notTheApi(String what) {
+        return new CliException(what + ", not the API: the API listens on the server's --api-port (7070 unless set); "
+                + "give its URL with --api or CUTOVER_API", CliException.API);
+    }
+
     private static CliException failure(HttpResponse<byte[]> r) {
-        java.util.Optional<String> routerAnswer = r.headers().firstValue("X-Cutover-Error");
+        Optional<String> routerAnswer = r.headers().firstValue("X-Cutover-Error");
         if (routerAnswer.isPresent()) {
-            String base = r.uri().getScheme() + "://" + r.uri().getAuthority();
-            return new CliException(base + " is a Cutover router (it answered " + r.statusCode() + " "
-                    + routerAnswer.get() + "), not the API: the API listens on the server's --api-port (7070 unless "
-                    + "set); give its URL with --api or CUTOVER_API", CliException.API);
+            return notTheApi(r.uri().getScheme() + "://" + r.uri().getAuthority() + " is a Cutover router (it "
+                    + "answered " + r.statusCode() + " " + routerAnswer.get() + ")");
         }
         String message;
         try {

@@ -51,8 +51,7 @@ public final class ApiOptions {
         if (t == null) {
             String unreachable = unreachable(api());
             if (unreachable == null && ApiClient.isRouter(api())) {
-                throw new CliException(api() + " is a Cutover router, not the API: the API listens on the server's "
-                        + "--api-port (7070 unless set); give its URL with --api or CUTOVER_API", CliException.API);
+                throw ApiClient.notTheApi(api() + " is a Cutover router");
             }
             throw new CliException(unreachable != null
                     ? "nothing answers at " + api() + " (" + unreachable + "): is `cutover server` running, and is "

@@ -69,13 +69,7 @@ final class DeployCommand extends ApiCommand {
                 temporary = true;
                 sha = Bundle.pack(source, bundle);
             } else if (Files.isRegularFile(source)) {
-                try (InputStream in = Files.newInputStream(source)) {
-                    Bundle.manifestOf(in, overrides);
-                } catch (ManifestException e) {
-                    throw new CliException(e.getMessage(), CliException.USAGE);
-                } catch (IOException e) {
-                    throw new CliException(source + " is not a .tar.gz bundle (" + e.getMessage() + ")", CliException.USAGE);
-                }
+                bundleManifest(source, overrides);
                 bundle = source;
                 sha = Bundle.sha256(source);
             } else {
@@ -141,6 +135,17 @@ final class DeployCommand extends ApiCommand {
             d = DeploymentWatch.poll(api, d, 0);
         }
         return d;
+    }
+
+    /** The manifest inside a bundle file, as deploy and plan read it; a file that is not one is a usage error. */
+    static Manifest bundleManifest(Path bundle, ManifestReader.DeployOverrides overrides) {
+        try (InputStream in = Files.newInputStream(bundle)) {
+            return Bundle.manifestOf(in, overrides);
+        } catch (ManifestException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE);
+        } catch (IOException e) {
+            throw new CliException(bundle + " is not a .tar.gz bundle (" + e.getMessage() + ")", CliException.USAGE);
+        }
     }
 
     private static Manifest validated(Path dir, ManifestReader.DeployOverrides overrides) throws IOException {

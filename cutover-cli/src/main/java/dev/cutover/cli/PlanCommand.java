@@ -48,16 +48,8 @@ final class PlanCommand extends ApiCommand {
         ManifestReader.DeployOverrides overrides = new ManifestReader.DeployOverrides(strategy,
                 DeploySettings.parse(set));
         try {
-            if (java.nio.file.Files.isRegularFile(dir)) {
-                try (java.io.InputStream in = java.nio.file.Files.newInputStream(dir)) {
-                    manifest = Bundle.manifestOf(in, overrides);
-                } catch (java.util.zip.ZipException | java.io.EOFException e) {
-                    throw new CliException(dir + " is not a .tar.gz bundle (" + e.getMessage() + ")",
-                            CliException.USAGE);
-                }
-            } else {
-                manifest = Bundle.manifestOf(dir, overrides);
-            }
+            manifest = java.nio.file.Files.isRegularFile(dir) ? DeployCommand.bundleManifest(dir, overrides)
+                    : Bundle.manifestOf(dir, overrides);
         } catch (ManifestException e) {
             throw new CliException(e.getMessage(), CliException.USAGE);
         } catch (IOException e) {

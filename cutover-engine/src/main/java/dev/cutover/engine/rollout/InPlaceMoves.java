@@ -1,8 +1,10 @@
 package dev.cutover.engine.rollout;
 
+import dev.cutover.model.agent.InstancePhase;
 import dev.cutover.model.manifest.DeployPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The moves of the in-place strategies for {@code web}: instances are replaced batch by batch where they stand, and
@@ -104,7 +106,7 @@ final class InPlaceMoves {
         List<InstanceRecord> left = new ArrayList<>();
         for (InstanceRecord r : draining) {
             Observation o = t.obs.instances().get(r.id());
-            boolean healthy = o != null && o.phase() == dev.cutover.model.agent.InstancePhase.HEALTHY;
+            boolean healthy = o != null && o.phase() == InstancePhase.HEALTHY;
             if (kept.size() < missing && r.release() == goal.number() && healthy) {
                 kept.add(r);
             } else {
@@ -114,8 +116,8 @@ final class InPlaceMoves {
         if (!kept.isEmpty()) {
             kept.forEach(r -> t.setRouting(r, Routing.ACTIVE));
             boolean one = kept.size() == 1;
-            t.events.add("routing " + kept.stream().map(InstanceRecord::id).collect(
-                    java.util.stream.Collectors.joining(", ")) + " (v" + goal.number() + ") again: "
+            t.events.add("routing " + kept.stream().map(InstanceRecord::id).collect(Collectors.joining(", "))
+                    + " (v" + goal.number() + ") again: "
                     + (one ? "it was draining, and the rollback keeps it" : "they were draining, and the rollback "
                     + "keeps them"));
         }

@@ -354,16 +354,15 @@ public final class Deployer {
         return store.tx(h -> {
             EnvRow env = Environments.find(h, ref.app(), ref.env()).orElseThrow(() -> ApiException.notFound(
                     "no environment " + ref + " (cutover apps lists them)"));
-            DeploymentRow latest = Deployments.latest(h, env.id()).orElse(null);
-            if (latest != null && latest.kind().equals(ControlLoop.REMOVE)) {
-                boolean finished = latest.finishedAt() != null;
-                if (!finished || latest.phase().equals(SUCCEEDED)) {
-                    // asked again: the removal under way is the answer, not a second one
-                    return new Removal(false, finished ? Map.of() : running(counts(h, env).current()),
-                            Optional.of(latest.id()));
-                }
-            }
+            // asked again: the removal under way, or done and waiting for its instances to end, is the answer
             Optional<DeploymentRow> running = Deployments.inProgress(h, env.id());
+            if (running.isPresent() && running.get().kind().equals(ControlLoop.REMOVE)) {
+                return new Removal(false, running(counts(h, env).current()), Optional.of(running.get().id()));
+            }
+            Optional<DeploymentRow> removed = removal(h, env);
+            if (removed.isPresent()) {
+                return new Removal(false, Map.of(), Optional.of(removed.get().id()));
+            }
             if (running.isPresent()) {
                 throw ApiException.conflict("deployment " + running.get().id() + " of " + ref + " is in progress; "
                         + "wait for it (cutover status " + ref + "; when it keeps its old set warm or waits for "
@@ -403,14 +402,20 @@ public final class Deployer {
      * was told is going.
      */
     private static void requireNotRemoved(Handle h, EnvRow env) {
-        Optional<DeploymentRow> latest = Deployments.latest(h, env.id());
-        if (latest.isPresent() && latest.get().kind().equals(ControlLoop.REMOVE)
-                && latest.get().phase().equals(SUCCEEDED)) {
+        Optional<DeploymentRow> removed = removal(h, env);
+        if (removed.isPresent()) {
             String ref = env.app() + "/" + env.name();
-            throw ApiException.conflict(ref + " is being removed (deployment " + latest.get().id() + "): its instances "
-                    + "are stopping, and it is deleted once they have ended; wait until cutover status " + ref
-                    + " says there is no such environment, then deploy to start it afresh at v1", latest.get().id());
+            throw ApiException.conflict(ref + " is being removed (deployment " + removed.get().id() + "): its "
+                    + "instances are stopping, and it is deleted once they have ended; wait until cutover status "
+                    + ref + " says there is no such environment, then deploy to start it afresh at v1",
+                    removed.get().id());
         }
+    }
+
+    /** The removal that succeeded as the environment's last deployment: it is deleted once its instances ended. */
+    private static Optional<DeploymentRow> removal(Handle h, EnvRow env) {
+        return Deployments.latest(h, env.id()).filter(d -> d.kind().equals(ControlLoop.REMOVE)
+                && d.phase().equals(SUCCEEDED));
     }
 
     /** What {@link #remove} did: deleted the environment, or started the deployment that stops its instances. */
