@@ -39,6 +39,13 @@ public final class ApiOptions {
             throw new CliException(from + ": '" + url + "' (expected: the API's http or https URL, e.g. "
                     + Credentials.DEFAULT_API + ")", CliException.USAGE);
         }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+        if (path.equals("/api") || path.startsWith("/api/")) {
+            // the commands add /api/... themselves: this would ask for /api/api/... and meet a 404
+            String root = url.trim().substring(0, url.trim().indexOf(uri.getRawPath()));
+            throw new CliException(from + ": '" + url + "' (expected: the server's URL without the /api path, which "
+                    + "each command adds itself: " + root + ")", CliException.USAGE);
+        }
         return url.trim();
     }
 

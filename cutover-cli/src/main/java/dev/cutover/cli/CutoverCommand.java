@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,14 +11,17 @@ import picocli.CommandLine.Command;
                 AbortCommand.class, SteerCommand.Promote.class, SteerCommand.Pause.class,
                 SteerCommand.Resume.class, LogsCommand.class, ExecCommand.class, ConfigCommand.class,
                 ScaleCommand.class, AppsCommand.class, HostsCommand.class, CommandLine.HelpCommand.class})
-public final class CutoverCommand implements Runnable {
+public final class CutoverCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code cutover} alone names no command: as {@code cutover config} alone, the usage on standard error, exit 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("Missing required subcommand");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CliException.USAGE;
     }
 
     /** The command line with every API subcommand; the launcher adds {@code server} and {@code demo}. */

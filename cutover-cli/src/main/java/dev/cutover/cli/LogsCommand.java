@@ -211,10 +211,10 @@ final class LogsCommand extends ApiCommand {
             var d = status.deployment();
             if (d == null || d.releaseCommand() == null || d.releaseCommand().run() == null) {
                 // nothing to read: said, rather than an empty output that looks like a silent command
-                boolean never = d != null && (d.kind().equals("rollback") || d.kind().equals("scale"));
+                boolean never = d != null && NO_RELEASE_COMMAND.contains(d.kind());
                 err().println("note: " + (d == null ? ref + " has had no deployment"
                         : "the latest deployment of " + ref + ", " + d.id() + " (a " + d.kind() + "), ran no release "
-                        + "command" + (never ? " (rollbacks and scales run none)" : ": its release has none"))
+                        + "command" + (never ? " (rollbacks, scales and removals run none)" : ": its release has none"))
                         + "; --instance dN-release reads the one of deployment N");
                 err().flush();
             }
@@ -236,6 +236,9 @@ final class LogsCommand extends ApiCommand {
 
     /** The most of one log a read returns (the server's limit), and so the widest tail {@code -n} reads. */
     private static final long MAX_TAIL = 1 << 20;
+
+    /** The kinds of deployment that start no new release, and so run no release command. */
+    private static final Set<String> NO_RELEASE_COMMAND = Set.of("rollback", "scale", "remove");
 
     /** What {@code --type} calls the release command. */
     static final String RELEASE_TYPE = "release";

@@ -34,6 +34,17 @@ class ApiOptionsTest {
         assertThat(options.api()).isEqualTo("http://proxy.internal/cutover");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:7070/api", "http://127.0.0.1:7070/api/", "http://127.0.0.1:7070/api/apps"})
+    void aUrlWithTheApiPathIsAUsageErrorGivingTheUrlToUse(String url) {
+        ApiOptions options = new ApiOptions();
+        options.api = url;
+        assertThatThrownBy(options::api).isInstanceOf(CliException.class)
+                .hasMessage("--api: '" + url + "' (expected: the server's URL without the /api path, which each "
+                        + "command adds itself: http://127.0.0.1:7070)")
+                .extracting(e -> ((CliException) e).exitCode()).isEqualTo(CliException.USAGE);
+    }
+
     @Test
     void withoutATokenTheErrorSaysWhetherAnythingAnswersAtTheApi(@TempDir Path home) throws Exception {
         String previous = System.getProperty("CUTOVER_HOME");

@@ -34,6 +34,21 @@ class HelpTest {
         }
     }
 
+    @Test
+    void noCommandOrNoSubcommandIsAUsageErrorWithTheUsageOnStandardError() {
+        for (String[] args : new String[][] {{}, {"config"}}) {
+            CommandLine cl = CutoverCommand.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int exit = cl.execute(args);
+            assertThat(exit).as(String.join(" ", args)).isEqualTo(CliException.USAGE);
+            assertThat(out.toString()).isEmpty();
+            assertThat(err.toString()).startsWith("Missing required subcommand").contains("Usage: cutover");
+        }
+    }
+
     private static void collect(CommandLine cl, String prefix, List<String> into) {
         cl.getSubcommands().forEach((name, sub) -> {
             if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {

@@ -10,6 +10,7 @@ import dev.cutover.server.control.ControlLoop;
 import dev.cutover.server.control.ReleaseCatalog;
 import dev.cutover.server.control.SavedRoutingTable;
 import dev.cutover.model.routing.RoutingTable;
+import dev.cutover.server.deploy.BuildRetention;
 import dev.cutover.server.deploy.Deployer;
 import dev.cutover.server.handover.HandoverOffer;
 import dev.cutover.server.handover.HandoverServer;
@@ -24,6 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.cutover.model.agent.DesiredState;
 import org.slf4j.Logger;
@@ -52,13 +56,15 @@ public final class Controller implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
     private HandoverServer handover;
+    /** Runs {@link BuildRetention} every {@link BuildRetention#EVERY}. */
+    private final ScheduledExecutorService retention;
     /** The Unix socket in the data directory on which a new server asks this one to hand over. */
     public static final String HANDOVER_SOCKET = "server.sock";
     /** The newest routing table, which a restarted server's router serves until its control loop has its own. */
     static final String ROUTING_TABLE = "routing-table.json";
 
     private Controller(ServerConfig config, Store store, Router router, Agent agent, ControlLoop loop, ApiServer api,
-            String token) {
+            String token, BlobStore blobs) {
         this.config = config;
         this.store = store;
         this.router = router;
@@ -66,6 +72,20 @@ public final class Controller implements AutoCloseable {
         this.loop = loop;
         this.api = api;
         this.token = token;
+        this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cutover-build-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        BuildRetention builds = new BuildRetention(store, blobs, BuildRetention.GRACE);
+        retention.scheduleWithFixedDelay(() -> {
+            try {
+                builds.sweep(config.clock().instant());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot delete the builds no release refers to (tried again in {}): {}", BuildRetention.EVERY,
+                        e.toString());
+            }
+        }, 1, BuildRetention.EVERY.toMinutes(), TimeUnit.MINUTES);
     }
 
     public static Controller start(ServerConfig config) throws IOException, InterruptedException {
@@ -126,7 +146,7 @@ public final class Controller implements AutoCloseable {
             ApiServer api = ApiServer.start(store, blobs, deployer, agent, loop, config.clock(), catalog,
                     config.domain(), router.port(), apiSocket);
             api.serveMetrics(router::prometheusText);
-            Controller c = new Controller(config, store, router, agent, loop, api, token);
+            Controller c = new Controller(config, store, router, agent, loop, api, token, blobs);
             c.handover = HandoverServer.start(config.dataDir().resolve(HANDOVER_SOCKET), c.new HandingOver());
             Credentials.save(c.apiUrl(), token);
             LOG.info("API on {}, router on {}:{}, data in {}", c.apiUrl(), config.httpBind(), router.port(),
@@ -245,6 +265,12 @@ public final class Controller implements AutoCloseable {
     private void close(boolean handingOver) {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        retention.shutdown(); // the next sweep is cancelled
+        try {
+            retention.awaitTermination(5, TimeUnit.SECONDS); // a sweep in progress finishes before the store closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (handingOver) {
             router.closeHandedOver();

@@ -9,10 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Builds' bundles, content-addressed by sha256, in a directory. A blob is written to a temporary file, its digest
@@ -65,6 +70,46 @@ public final class BlobStore {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** A blob, or an upload's temporary file ({@code sha} null), and when it was last written or {@link #touch}ed. */
+    public record Entry(String sha, Path file, Instant touched) {}
+
+    /** Every blob and every temporary file of an upload, oldest first. */
+    public List<Entry> entries() throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                boolean blob = SHA256.matcher(name).matches();
+                if (!blob && !(name.startsWith(".upload-") && name.endsWith(".tmp"))) {
+                    continue;
+                }
+                try {
+                    entries.add(new Entry(blob ? name : null, file, Files.getLastModifiedTime(file).toInstant()));
+                } catch (NoSuchFileException e) {
+                    // an upload renamed into place or deleted meanwhile
+                }
+            }
+        }
+        entries.sort(java.util.Comparator.comparing(Entry::touched));
+        return entries;
+    }
+
+    /** Marks {@code sha} as wanted at {@code at} (its file's modification time): what retention measures age by. */
+    public boolean touch(String sha, Instant at) {
+        requireSha256(sha);
+        try {
+            Files.setLastModifiedTime(dir.resolve(sha), FileTime.from(at));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Deletes a blob or an upload's temporary file that {@link #entries} listed. */
+    public void delete(Entry entry) throws IOException {
+        Files.deleteIfExists(entry.file());
     }
 
     public InputStream open(String sha) throws IOException {

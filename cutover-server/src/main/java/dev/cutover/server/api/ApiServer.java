@@ -32,6 +32,7 @@ import dev.cutover.model.manifest.ManifestReader;
 import dev.cutover.model.name.EnvRef;
 import dev.cutover.server.deploy.Deployer;
 import dev.cutover.store.BlobStore;
+import dev.cutover.store.Builds;
 import dev.cutover.store.Configs;
 import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.Deployments;
@@ -213,7 +214,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void hasBuild(Context ctx) {
-        ctx.status(blobs.has(ctx.pathParam("sha")) ? 200 : 404);
+        // asked before a deploy: the build is wanted again, so BuildRetention counts its age from now
+        ctx.status(blobs.touch(ctx.pathParam("sha"), clock.instant()) ? 200 : 404);
     }
 
     private void putBuild(Context ctx) throws IOException {
@@ -221,9 +223,10 @@ public final class ApiServer implements AutoCloseable {
         BlobStore.requireSha256(sha);
         long size = blobs.put(sha, ctx.bodyInputStream());
         Instant now = clock.instant();
-        store.tx(h -> h.createUpdate("INSERT INTO builds (sha256, size, created_at) VALUES (:s, :n, :at) "
-                        + "ON CONFLICT DO NOTHING")
-                .bind("s", sha).bind("n", size).bind("at", now.toString()).execute());
+        store.tx(h -> {
+            Builds.record(h, sha, size, now);
+            return null;
+        });
         json(ctx.status(201), Map.of("build", sha, "size", size));
     }
 

@@ -19,6 +19,7 @@ import dev.cutover.server.control.ControlLoop;
 import dev.cutover.server.control.ReleaseCatalog;
 import dev.cutover.server.control.ReleaseInfo;
 import dev.cutover.store.BlobStore;
+import dev.cutover.store.Builds;
 import dev.cutover.store.Configs;
 import dev.cutover.store.DeploymentInProgressException;
 import dev.cutover.store.DeploymentRow;
@@ -91,6 +92,10 @@ public final class Deployer {
         String policyJson = policy == written.deploy() ? null : json(policy);
         Instant now = clock.instant();
         return store.tx(h -> {
+            if (!Builds.exists(h, build)) { // deleted as no release's since the check above (BuildRetention)
+                throw ApiException.badRequest("build", "build: " + build + " is not uploaded (expected: PUT "
+                        + "/api/builds/" + build + " first; the CLI does this for you)");
+            }
             EnvRow env = environment(h, ref, now);
             requireWebKept(h, env, ref, written);
             ReleaseRow release = Releases.create(h, env.id(), build, label, env.configRevision(), manifestJson,

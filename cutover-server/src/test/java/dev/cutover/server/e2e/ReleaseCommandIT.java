@@ -171,7 +171,7 @@ class ReleaseCommandIT {
             var none = server.cli("logs", "shop", "--type", "release");
             assertThat(none.exit()).isZero();
             assertThat(none.err()).as("nothing to read is said, not left silent").contains("(a rollback), ran no release "
-                    + "command (rollbacks and scales run none); --instance dN-release reads the one of deployment N");
+                    + "command (rollbacks, scales and removals run none); --instance dN-release reads the one of deployment N");
         }
     }
 
