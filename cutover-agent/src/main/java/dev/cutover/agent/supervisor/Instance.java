@@ -598,6 +598,16 @@ final class Instance {
         return spec;
     }
 
+    /**
+     * The build the instance runs or may start from again: while it is desired, or until it has stopped (or failed
+     * to start); empty once it has, since an instance removed from the desired state is not started again unless a
+     * later one lists it, and then its build is fetched again if it went.
+     */
+    synchronized Optional<String> buildInUse() {
+        return desired || (phase != InstancePhase.STOPPED && phase != InstancePhase.FAILED)
+                ? Optional.of(spec.build()) : Optional.empty();
+    }
+
     synchronized InstancePhase phase() {
         return phase;
     }

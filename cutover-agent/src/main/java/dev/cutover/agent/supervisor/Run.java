@@ -50,7 +50,12 @@ final class Run {
     private boolean stopping;
     private boolean closed;
 
-    Run(RunSpec spec, Services services) {
+    /** The build the run runs while it has not ended (it is never started again after), or empty. */
+    synchronized Optional<String> buildInUse() {
+        return endedAt == null ? Optional.ofNullable(spec.build()) : Optional.empty();
+    }
+
+        Run(RunSpec spec, Services services) {
         this.spec = spec;
         this.services = services;
         this.dir = services.runDirectory(spec.id());

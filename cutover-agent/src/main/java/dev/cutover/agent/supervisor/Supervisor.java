@@ -62,6 +62,13 @@ public final class Supervisor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     static final long TICK_MILLIS = 150;
+    /** How often the copies of builds no instance uses are deleted. */
+    static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    /**
+     * How many builds no instance uses keep their copies on the host, the ones used last: a rollback to one of them
+     * starts its instances without fetching and unpacking it again.
+     */
+    public static final int KEPT_BUILDS = 3;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final Clock clock;
@@ -81,6 +88,8 @@ public final class Supervisor implements AutoCloseable {
     private volatile long appliedRevision;
     /** Until the first desired state after a start, nothing is started or stopped: adopted processes just run. */
     private volatile boolean firstApplied;
+    /** When the loop next deletes the copies of unused builds; touched only by the loop's thread. */
+    private Instant nextPrune = Instant.EPOCH;
 
     private Supervisor(Path dataDir, Clock clock, BuildSource source) throws IOException {
         this.clock = clock;
@@ -393,6 +402,33 @@ public final class Supervisor implements AutoCloseable {
         }
         if (dirty.getAndSet(false)) {
             save();
+        }
+        if (firstApplied && !now.isBefore(nextPrune)) {
+            nextPrune = now.plus(PRUNE_EVERY);
+            pruneBuilds(now);
+        }
+    }
+
+    /**
+     * Deletes the copies of builds no instance or run uses, but the {@link #KEPT_BUILDS} used last. On the loop's
+     * thread, where instances and runs are added, so that none is added from a build while it goes.
+     */
+    private void pruneBuilds(Instant now) {
+        Set<String> inUse = new HashSet<>();
+        instances.values().forEach(i -> i.buildInUse().ifPresent(inUse::add));
+        runs.values().forEach(r -> r.buildInUse().ifPresent(inUse::add));
+        try {
+            for (Path path : services.builds().prune(inUse, KEPT_BUILDS, now)) {
+                tasks.execute(() -> {
+                    try {
+                        services.builds().deletePruned(path);
+                    } catch (IOException e) {
+                        log.warn("cannot delete {}: {}", path, e.toString());
+                    }
+                });
+            }
+        } catch (IOException e) {
+            log.warn("cannot delete the builds no instance uses (tried again in {}): {}", PRUNE_EVERY, e.toString());
         }
     }
 

@@ -9,7 +9,13 @@ import dev.cutover.agent.testing.TestArchives.Writer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -110,6 +116,51 @@ class BuildCacheTest {
         cache.deleteWorkingDirectory(work);
         assertThat(work).doesNotExist();
         assertThat(release.resolve("bin/run")).exists();
+    }
+
+    @Test
+    void pruneDeletesTheCopiesOfUnusedBuildsButTheOnesUsedLastAndFetchesThemAgainWhenNeeded() throws Exception {
+        BuildCache cache = new BuildCache(dataDir, builds);
+        Instant t0 = Instant.parse("2026-06-01T12:00:00Z");
+        List<String> shas = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            String sha = builds.add(TestArchives.tarGz(w -> w.file("app.txt", "release " + n, 0644)));
+            cache.release(sha);
+            // each was in use in its turn, the last one now
+            cache.prune(Set.copyOf(shas.subList(Math.max(0, shas.size() - 1), shas.size())), 10,
+                    t0.plusSeconds(60L * i));
+            shas.add(sha);
+        }
+        Path work = dataDir.resolve("instances").resolve("web-1");
+        Files.createDirectories(work.getParent());
+        cache.prepareWorkingDirectory(cache.release(shas.get(0)), work); // a process still runs the oldest
+        Path leftover = Files.createDirectories(dataDir.resolve("releases").resolve("." + shas.get(1) + ".tmp-x"));
+        Files.setLastModifiedTime(leftover, FileTime.from(t0.minus(Duration.ofHours(2))));
+
+        List<Path> trash = cache.prune(Set.of(shas.get(5)), 2, t0.plusSeconds(600));
+
+        // in use: 5; kept as used last: 4 and 3; deleted: 2, 1 and 0 (the running process keeps its hard links)
+        try (Stream<Path> left = Files.list(dataDir.resolve("releases"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
+                    .containsExactlyInAnyOrder(shas.get(5), shas.get(4), shas.get(3));
+        }
+        for (String sha : shas.subList(0, 3)) {
+            assertThat(dataDir.resolve("builds").resolve(sha + ".tar.gz")).doesNotExist();
+        }
+        assertThat(trash).hasSize(4).contains(leftover);
+        for (Path p : trash) {
+            cache.deletePruned(p);
+        }
+        try (Stream<Path> left = Files.list(dataDir.resolve("releases"))) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
+        }
+        assertThat(Files.readString(work.resolve("app.txt"))).isEqualTo("release 0");
+
+        int fetched = builds.opens.get();
+        assertThat(Files.readString(cache.release(shas.get(0)).resolve("app.txt"))).isEqualTo("release 0");
+        assertThat(builds.opens.get()).isEqualTo(fetched + 1);
+        assertThat(cache.prune(Set.of(shas.get(0), shas.get(5)), 2, t0.plusSeconds(660))).isEmpty();
     }
 
     @Test
