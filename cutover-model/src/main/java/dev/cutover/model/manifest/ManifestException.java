@@ -17,6 +17,27 @@ public final class ManifestException extends IllegalArgumentException {
         this.field = field;
     }
 
+    /**
+     * {@code problems} as one exception: the one itself when there is one; otherwise a message with one line for each,
+     * the first one's field as its field.
+     */
+    public static ManifestException of(java.util.List<ManifestException> problems) {
+        if (problems.size() == 1) {
+            return problems.get(0);
+        }
+        StringBuilder message = new StringBuilder(problems.size() + " problems in the manifest:");
+        for (ManifestException p : problems) {
+            message.append("\n  ").append(p.getMessage());
+        }
+        return new ManifestException(problems.get(0).field, message, problems);
+    }
+
+    private ManifestException(String field, CharSequence message, java.util.List<ManifestException> problems) {
+        super(message.toString());
+        this.field = field;
+        problems.forEach(this::addSuppressed);
+    }
+
     public String field() {
         return field;
     }

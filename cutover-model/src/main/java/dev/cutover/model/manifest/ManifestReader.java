@@ -67,15 +67,45 @@ public final class ManifestReader {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ManifestException("processes", null, "at least one process type, e.g. web: { command: ./server }");
         }
-        requireObject("(top level)", root, TOP);
-        Map<String, ProcessSpec> processes = processes(root.get("processes"));
-        List<String> build = build(root.get("build"));
+        if (!root.isObject()) {
+            requireObject("(top level)", root, TOP);
+        }
+        // Each section is read on its own, so that one pass reports a problem in each, not only the first.
+        List<ManifestException> problems = new ArrayList<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP.contains(key)) {
+                problems.add(new ManifestException(key, "unknown key (expected one of: " + Nodes.sorted(TOP) + ")"));
+            }
+        }
+        Map<String, ProcessSpec> processes = section(problems, () -> processes(root.get("processes")));
+        List<String> build = section(problems, () -> build(root.get("build")));
         // a release key with no value is a mistake, not "no release command": strict like every other field
-        String release = root.has("release") ? requireCommand("release", root.get("release"), "./bin/migrate") : null;
-        HealthSpec health = health(root.get("health"));
-        DeployPolicy deploy = deploy(overrides.applyTo(root.get("deploy")));
-        requireHealthyInTime(health, deploy);
-        return new Manifest(processes, build, release, health, deploy, routing(root.get("routing")));
+        String release = section(problems, () -> root.has("release")
+                ? requireCommand("release", root.get("release"), "./bin/migrate") : null);
+        HealthSpec health = section(problems, () -> health(root.get("health")));
+        DeployPolicy deploy = section(problems, () -> deploy(overrides.applyTo(root.get("deploy"))));
+        RouteOptions routing = section(problems, () -> routing(root.get("routing")));
+        if (health != null && deploy != null) {
+            section(problems, () -> {
+                requireHealthyInTime(health, deploy);
+                return null;
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw ManifestException.of(problems);
+        }
+        return new Manifest(processes, build, release, health, deploy, routing);
+    }
+
+    /** Reads one section; a problem in it is added to {@code problems} and the section is null. */
+    private static <T> T section(List<ManifestException> problems, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ManifestException e) {
+            problems.add(e);
+            return null;
+        }
     }
 
     /** The shortest probe interval: more often than this, probing is load on the app, not a check of it. */

@@ -50,6 +50,26 @@ class ManifestReaderTest {
     }
 
     @Test
+    void aProblemInEachSectionIsReportedInOnePassEachOnItsLine() {
+        assertThatThrownBy(() -> ManifestReader.parseYaml("""
+                processes: { web: { command: x, instances: two } }
+                health: { path: health }
+                deploy: { strategy: bluegreen }
+                colour: blue
+                """))
+                .isInstanceOf(ManifestException.class)
+                .hasMessage("""
+                        4 problems in the manifest:
+                          colour: unknown key (expected one of: build, deploy, health, processes, release, routing)
+                          processes.web.instances: 'two' (expected: an integer from 0 to 1000)
+                          health.path: 'health' (expected: a path starting with '/')
+                          deploy.strategy: 'bluegreen' (expected: one of all-at-once, rolling, \
+                        rolling-with-additional-batch, immutable, blue-green, canary, linear, steps, or a preset: \
+                        canary-10-15m, canary-10-5m, linear-10-1m, linear-10-3m)""")
+                .extracting(e -> ((ManifestException) e).field()).isEqualTo("colour");
+    }
+
+    @Test
     void aProcessMayBeJustACommand() {
         Manifest m = ManifestReader.parseYaml("processes:\n  web: ./server\n");
         assertThat(m.processes().get("web").instances()).isEqualTo(1);
@@ -60,7 +80,7 @@ class ManifestReaderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "processes: {}                                          | processes: an empty map (expected: a map of process types",
-        "other: 1                                               | other: unknown key (expected one of: build, deploy, health, processes, release, routing)",
+        "processes: { web: x }\\nother: 1                        | other: unknown key (expected one of: build, deploy, health, processes, release, routing)",
         "processes: { Web: x }                                  | processes.Web: 'Web' (expected: a process type name",
         "processes: { web: { command: '' } }                    | processes.web.command: '' (expected: a command",
         "processes: { worker: { command: x, overlap: sometimes } } | processes.worker.overlap: 'sometimes' (expected: never or allowed)",
