@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cutover.model.json.Json;
 import dev.cutover.model.name.EnvRef;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -27,8 +30,21 @@ abstract class ApiCommand implements Callable<Integer> {
         } catch (CliException e) {
             err().println("error: " + e.getMessage());
             err().flush();
+            if (jsonOutput()) {
+                // a script reading standard output gets an object to parse, not nothing
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("error", e.getMessage());
+                error.put("exitCode", e.exitCode());
+                printJson(error);
+            }
             return e.exitCode();
         }
+    }
+
+    /** Whether the command was asked for {@code --output json}. */
+    private boolean jsonOutput() {
+        CommandLine.Model.OptionSpec output = spec.findOption("--output");
+        return output != null && output.getValue() == OutputFormat.json;
     }
 
     /** {@code api} as a client that waits for a server that went away, saying so on standard error. */

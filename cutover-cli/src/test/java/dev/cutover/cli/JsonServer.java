@@ -25,4 +25,18 @@ final class JsonServer {
         server.start();
         return server;
     }
+
+    /** Runs the CLI with {@code args} against {@code api} (any token), its output into {@code out} and {@code err}. */
+    static int cli(HttpServer api, java.io.StringWriter out, java.io.StringWriter err, String... args) {
+        picocli.CommandLine cl = CutoverCommand.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--api";
+        all[args.length + 1] = "http://127.0.0.1:" + api.getAddress().getPort();
+        all[args.length + 2] = "--token";
+        all[args.length + 3] = "t";
+        return cl.execute(all);
+    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 class RollbackCommandTest {
 
@@ -188,15 +186,6 @@ class RollbackCommandTest {
     }
 
     private static int run(HttpServer api, StringWriter out, StringWriter err, String... args) {
-        CommandLine cl = CutoverCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--api";
-        all[args.length + 1] = "http://127.0.0.1:" + api.getAddress().getPort();
-        all[args.length + 2] = "--token";
-        all[args.length + 3] = "t";
-        return cl.execute(all);
+        return JsonServer.cli(api, out, err, args);
     }
 }
