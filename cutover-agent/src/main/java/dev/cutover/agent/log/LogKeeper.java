@@ -3,11 +3,17 @@ package dev.cutover.agent.log;
 import dev.cutover.model.agent.LogChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +21,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +117,62 @@ public final class LogKeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the log of an instance or run this agent no longer has is kept after its last write: long enough to
+     * read what happened before a deployment that failed last week, bounded so that a host that deploys every day
+     * does not keep every instance's log for good.
+     */
+    public static final Duration KEEP_ENDED = Duration.ofDays(7);
+    /** How often the logs are looked through for ones past {@link #KEEP_ENDED}. */
+    static final Duration EXPIRE_EVERY = Duration.ofHours(1);
+
+    private long nextExpiry;
+    /** {@code ID.log}, {@code ID.log.idx} and the segments {@code ID.log.OFFSET}. */
+    private static final Pattern LOG_FILE = Pattern.compile("(.+)\\.log(?:\\.idx|\\.[0-9]+)?");
+
+    /**
+     * Deletes the files (live file, index, segments) of each log whose id {@code watched} no longer names and that
+     * nothing was written to since {@code now - keep}; returns the ids whose logs went.
+     */
+    Set<String> expire(Instant now, Duration keep) throws IOException {
+        Set<String> ids = new HashSet<>(watched.get());
+        Map<String, List<Path>> files = new HashMap<>();
+        Map<String, Instant> lastWrite = new HashMap<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                Matcher m = LOG_FILE.matcher(p.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                String id = m.group(1);
+                files.computeIfAbsent(id, k -> new ArrayList<>()).add(p);
+                try {
+                    Instant modified = Files.getLastModifiedTime(p).toInstant();
+                    lastWrite.merge(id, modified, (a, b) -> a.isAfter(b) ? a : b);
+                } catch (NoSuchFileException e) {
+                    // a segment deleted by rotation meanwhile
+                }
+            }
+        }
+        Set<String> expired = new HashSet<>();
+        Instant before = now.minus(keep);
+        for (var e : files.entrySet()) {
+            String id = e.getKey();
+            if (ids.contains(id) || open.containsKey(id) || lastWrite.getOrDefault(id, now).isAfter(before)) {
+                continue;
+            }
+            for (Path p : e.getValue()) {
+                Files.deleteIfExists(p);
+            }
+            expired.add(id);
+        }
+        if (!expired.isEmpty()) {
+            log.info("deleted the logs of {} instance(s) and run(s) gone for over {}: {}", expired.size(), keep,
+                    expired.stream().sorted().toList());
+        }
+        return expired;
+    }
+
     /** One round: mark and maybe rotate every watched log; a last mark for the rest, which are then let go. */
     void tick() throws IOException {
         Set<String> ids = new HashSet<>(watched.get());
@@ -125,6 +190,10 @@ public final class LogKeeper implements AutoCloseable {
                 e.getValue().tick(now, policy, false);
                 open.remove(e.getKey(), e.getValue());
             }
+        }
+        if (now >= nextExpiry) {
+            nextExpiry = now + EXPIRE_EVERY.toMillis();
+            expire(Instant.ofEpochMilli(now), KEEP_ENDED);
         }
     }
 
