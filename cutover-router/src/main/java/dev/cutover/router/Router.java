@@ -267,6 +267,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, true)
+                // a client that half-closes after its request still gets the response (ClientConnection.inputEnded)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new FrontendInitializer(() -> snapshot, pools, health, metrics, accessLog, timeouts,
                         clients, tls));
     }

@@ -149,6 +149,14 @@ class RouterFailureMappingTest {
         }
     }
 
+    @Test
+    void aTargetSwitchingProtocolsUnaskedIs502ForABadResponse() throws Exception {
+        blue.behave(TestBackend.Behaviour.SWITCH_UNASKED);
+        router.apply(table(1, route(ENV, HOST, group("v1", 100, active("b1", blue)))));
+        assertFailure(HttpConnection.getOnce(router.port(), HOST, "/"), 502, "bad_response",
+                "a target of " + ENV + " sent a response that is not valid HTTP");
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(value = TestBackend.Behaviour.class, names = {"HUGE_HEAD",
             "MANY_FIELDS"})

@@ -64,10 +64,9 @@ class RouterRobustnessTest {
     }
 
     @Test
-    void aClientGoingAwayMidRequestLeavesNothingBehind() throws Exception {
-        blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
+    void aClientGoingAwayMidBodyLeavesNothingBehind() throws Exception {
         try (HttpConnection client = HttpConnection.open(router.port())) {
-            client.sendRaw("GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            client.sendRaw("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 100\r\n\r\nten bytes.");
             await().atMost(Duration.ofSeconds(20)).until(() -> router.targetStats().get("b1").inFlight() == 1);
         }
 
@@ -78,6 +77,59 @@ class RouterRobustnessTest {
         GroupStats v1 = router.groupStats().get(GroupStats.key(Tables.ENV, "v1"));
         assertThat(v1.failures()).as("counted, as nginx's 499").containsEntry("client_closed", 1L);
         assertThat(v1.responsesByClass()).containsEntry("4xx", 1L);
+        assertThat(blue.requests).as("the target never had a whole request").hasValue(0);
+    }
+
+    @Test
+    void aClientGoingAwayWhileItsRequestRunsLeavesNothingBehindOnceTheTargetAnswers() throws Exception {
+        blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            client.sendRaw("GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> router.targetStats().get("b1").inFlight() == 1);
+        }
+        // its FIN may be a half-close, the router cannot tell: the request runs on, and its answer finds no one
+        blue.release.countDown();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(router.targetStats().get("b1").inFlight()).isZero();
+            assertThat(router.groupStats().get(GroupStats.key(Tables.ENV, "v1")).inFlight()).isZero();
+        });
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            assertThat(client.get(HOST, "/").status()).as("the target connection is as good as before").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aClientThatHalfClosesAfterItsRequestsGetsEveryAnswerThenTheConnectionCloses() throws Exception {
+        blue.behave(TestBackend.Behaviour.ECHO_BODY);
+        try (Socket client = new Socket("127.0.0.1", router.port())) {
+            client.setSoTimeout(20_000);
+            OutputStream out = client.getOutputStream();
+            out.write(("GET /one HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
+                    + "POST /two HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 5\r\n\r\nhello")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            client.shutdownOutput(); // as nc -N does
+
+            String answers = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answers.split("HTTP/1.1 200 ", -1)).as(answers).hasSize(3);
+            assertThat(answers).endsWith("hello");
+        }
+        assertThat(blue.requests).hasValue(2);
+        GroupStats v1 = router.groupStats().get(GroupStats.key(Tables.ENV, "v1"));
+        assertThat(v1.failures()).doesNotContainKey("client_closed");
+    }
+
+    @Test
+    void aClientThatHalfClosesInTheMiddleOfAHeadIsClosedWithoutAnAnswer() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", router.port())) {
+            client.setSoTimeout(20_000);
+            client.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nX-Half: ")
+                    .getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            assertThat(client.getInputStream().readAllBytes()).isEmpty();
+        }
+        assertThat(blue.requests).hasValue(0);
     }
 
     @Test

@@ -44,6 +44,8 @@ final class TestBackend implements AutoCloseable {
         RESPONSE_AND_AN_EXTRA,
         /** Bytes that are not an HTTP response. */
         GARBAGE,
+        /** {@code 101 Switching Protocols} to whatever request, upgrade asked for or not. */
+        SWITCH_UNASKED,
         /** A response head of 70 KiB (one big cookie), over the router's 64 KiB. */
         HUGE_HEAD,
         /** A response head of 300 fields, over the router's 256. */
@@ -141,6 +143,9 @@ final class TestBackend implements AutoCloseable {
                 }
                 case GARBAGE -> ctx.pipeline().firstContext().writeAndFlush(
                         Unpooled.copiedBuffer("HELLO THERE\r\n\r\n", StandardCharsets.US_ASCII));
+                case SWITCH_UNASKED -> ctx.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(
+                        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+                        StandardCharsets.US_ASCII));
                 case HUGE_HEAD, MANY_FIELDS -> {
                     StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n");
                     if (behaviour == Behaviour.HUGE_HEAD) {

@@ -9,10 +9,12 @@ import dev.cutover.router.metrics.AccessLog;
 import dev.cutover.router.routing.RouteEntry;
 import dev.cutover.router.timeout.LazyTimer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -83,6 +85,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     private long lastBodyProgressNanos;
     /** Since when the client has not read what the router has for it; 0 while it does. */
     private long unwritableSinceNanos;
+    /**
+     * The client shut down its side (a FIN): it sends nothing more, but may still read. What it sent in full is
+     * answered, then the connection closes; a head or body it left unfinished ends the connection at once.
+     */
+    private boolean inputEnded;
 
     ClientConnection(ProxyContext context, boolean tls) {
         this.context = context;
@@ -157,7 +164,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     private boolean readHead() {
         skipEmptyLines();
         if (in == null) {
-            readMore();
+            if (inputEnded) {
+                closeAfterWrites(); // every request it sent is answered
+            } else {
+                readMore();
+            }
             return false;
         }
         int length;
@@ -168,7 +179,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             return false;
         }
         if (length < 0) {
-            readMore();
+            if (inputEnded) {
+                closeAfterWrites(); // a head it will never finish
+            } else {
+                readMore();
+            }
             return false;
         }
         scanner.reset();
@@ -242,7 +257,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             return false;
         }
         if (in == null) {
-            readMore();
+            if (inputEnded) {
+                bodyCutShort();
+            } else {
+                readMore();
+            }
             return false;
         }
         int start = in.readerIndex();
@@ -306,7 +325,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     /** Reads and drops what is left of a body the target did not wait for, then the next request. */
     private boolean discardBody() {
         if (in == null) {
-            readMore();
+            if (inputEnded) {
+                closeAfterWrites(); // the response went out; the body it dropped will not end
+            } else {
+                readMore();
+            }
             return false;
         }
         int start = in.readerIndex();
@@ -596,6 +619,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     @Override
     public void userEventTriggered(ChannelHandlerContext channelContext, Object evt) {
+        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            clientEndedInput();
+            return;
+        }
         if (evt instanceof RouterClosing how) {
             routerClosing = how;
             if (state == State.HEAD && in == null) {
@@ -610,6 +637,44 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             return;
         }
         channelContext.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * The client half-closed: what it sent in full is still answered (as HAProxy does, and unlike nginx's 499), since
+     * a client such as {@code nc -N} or a script that shuts down its socket's sending side after its request waits for
+     * the response; a request it left unfinished ends there. A WebSocket ends as it would on a close.
+     */
+    private void clientEndedInput() {
+        inputEnded = true;
+        if (state == State.TUNNEL) {
+            tunnel.clientClosed();
+            closeNow();
+        } else if (state != State.CLOSED) {
+            process();
+        }
+    }
+
+    /** A request body the client will never finish: the exchange ends as if the client had closed. */
+    private void bodyCutShort() {
+        log.debug("request from {}: the client half-closed before the end of its body", clientIp);
+        Exchange cut = exchange;
+        exchange = null;
+        cut.clientGone();
+        closeNow();
+    }
+
+    /** Closes once what was written before has gone out: the answers to the requests a half-closed client sent. */
+    private void closeAfterWrites() {
+        state = State.CLOSED;
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        releaseIn();
+        if (idle != null) {
+            idle.cancel();
+        }
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** After a handover: an idle connection gets a moment for one more request before it is closed. */

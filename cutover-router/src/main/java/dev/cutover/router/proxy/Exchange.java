@@ -435,8 +435,9 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
     /** A 101: the client and the target now talk WebSocket through a tunnel that takes both connections over. */
     private void upgrade(ResponseHead response) {
         if (!head.webSocket()) {
+            // RFC 9110 section 15.2.2: a server switches only to a protocol the client's Upgrade asked for
             log.debug("request {}: target {} switched protocols unasked", requestIdText(), target);
-            failAfterSending(Failure.TARGET_FAILED);
+            failAfterSending(Failure.BAD_RESPONSE);
             return;
         }
         done = true;

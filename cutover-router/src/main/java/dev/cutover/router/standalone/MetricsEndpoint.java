@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics} for the standalone router, in Prometheus text format, on a port of its own (the embedded
- * router serves it on the API port). Served by the JDK's HTTP server on one thread: a scrape every few seconds
- * needs no more, and it stays off the router's event loops.
+ * router serves it on the API port). Served by the JDK's HTTP server, off the router's event loops, on a virtual
+ * thread per exchange: the JDK's server reads a request's head on the thread that serves it, so on a single thread
+ * one client that sent half a head (or stopped reading) would hold every scrape after it.
  */
 final class MetricsEndpoint implements AutoCloseable {
 
@@ -24,16 +25,17 @@ final class MetricsEndpoint implements AutoCloseable {
 
     static MetricsEndpoint start(String bind, int port, Supplier<String> text) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cutover-router-metrics");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cutover-router-metrics-", 0)
+                .factory()));
         server.createContext("/", exchange -> {
             try (exchange) {
                 if (!exchange.getRequestURI().getPath().equals("/metrics")) {
                     reply(exchange, 404, "not found: the router serves only GET /metrics here\n");
+                } else if (exchange.getRequestMethod().equals("HEAD")) {
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.sendResponseHeaders(200, -1);
                 } else if (!exchange.getRequestMethod().equals("GET")) {
+                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                     reply(exchange, 405, "method not allowed: GET /metrics\n");
                 } else {
                     exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
