@@ -32,10 +32,33 @@ public final class CutoverCommand implements Callable<Integer> {
     }
 
     /**
+     * Arguments picocli cannot take (an unknown option, {@code -n abc}, {@code --output xml}): said as the commands say
+     * what they refuse, {@code error: ...} and exit 2, with where the usage is rather than all of it; a command named
+     * without its subcommand ({@code cutover config}) gets the usage, which is what it lacks.
+     */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        java.io.PrintWriter err = failed.getErr();
+        if (e.getMessage() != null && e.getMessage().startsWith("Missing required subcommand")) {
+            err.println(e.getMessage());
+            failed.usage(err);
+        } else {
+            err.println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("(" + failed.getCommandSpec().qualifiedName() + " --help shows its usage)");
+        }
+        err.flush();
+        return CliException.USAGE;
+    }
+
+    /**
      * Gives every subcommand of {@code cl}, at any depth, {@code -h}/{@code --help}, which prints its usage even when
      * its required arguments are missing. Not the standard options as a whole: {@code deploy --version} is a label.
      */
     public static CommandLine withHelp(CommandLine cl) {
+        if (cl.getParent() == null) {
+            cl.setParameterExceptionHandler(CutoverCommand::badArguments);
+        }
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (sub.getCommandSpec().optionsMap().get("--help") == null
                     && !(sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand)) {

@@ -52,10 +52,7 @@ final class DeployCommand extends ApiCommand {
     @Override
     int run(ApiClient api) {
         EnvRef ref = env(to);
-        String wrongVersion = version == null ? null : VersionLabel.problem(version);
-        if (wrongVersion != null) {
-            throw new CliException("--" + wrongVersion + " (nothing was built or uploaded)", CliException.USAGE);
-        }
+        requireVersionLabel(version, "nothing was built or uploaded");
         Map<String, String> settings = DeploySettings.parse(set);
         ManifestReader.DeployOverrides overrides = new ManifestReader.DeployOverrides(strategy, settings);
         Path bundle = null;
@@ -135,6 +132,14 @@ final class DeployCommand extends ApiCommand {
             d = DeploymentWatch.poll(api, d, 0);
         }
         return d;
+    }
+
+    /** A {@code --version} the server would refuse is refused here, before anything is done ({@code nothingDone}). */
+    static void requireVersionLabel(String version, String nothingDone) {
+        String wrong = version == null ? null : VersionLabel.problem(version);
+        if (wrong != null) {
+            throw new CliException("--" + wrong + " (" + nothingDone + ")", CliException.USAGE);
+        }
     }
 
     /** The manifest inside a bundle file, as deploy and plan read it; a file that is not one is a usage error. */

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -95,6 +97,12 @@ final class LogsCommand extends ApiCommand {
         Set<String> done = new HashSet<>();
         List<String> order = new ArrayList<>();
         if (instance != null) {
+            String itsType = typeOf(instance);
+            if (type != null && itsType != null && !itsType.equals(type)) {
+                throw new CliException("--type " + type + ": " + instance + " is a" + ("aeiou".indexOf(itsType.charAt(0))
+                        >= 0 ? "n " : " ") + itsType + " instance (expected: --type " + itsType + ", or --instance "
+                        + "alone)", CliException.USAGE);
+            }
             offsets.put(instance, null);
             order.add(instance);
         } else {
@@ -239,6 +247,14 @@ final class LogsCommand extends ApiCommand {
 
     /** The kinds of deployment that start no new release, and so run no release command. */
     private static final Set<String> NO_RELEASE_COMMAND = Set.of("rollback", "scale", "remove");
+
+    /** The process type in an instance id ({@code d39-web-1}: web; {@code d12-release}: release), or null. */
+    static String typeOf(String instanceId) {
+        Matcher m = INSTANCE_ID.matcher(instanceId);
+        return !m.matches() ? null : m.group(1) != null ? RELEASE_TYPE : m.group(2);
+    }
+
+    private static final Pattern INSTANCE_ID = Pattern.compile("d[0-9]+-(?:(release)|(.+)-[0-9]+)");
 
     /** What {@code --type} calls the release command. */
     static final String RELEASE_TYPE = "release";

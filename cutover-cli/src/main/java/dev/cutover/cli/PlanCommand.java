@@ -44,6 +44,7 @@ final class PlanCommand extends ApiCommand {
     @Override
     int run(ApiClient api) {
         EnvRef ref = env(to);
+        DeployCommand.requireVersionLabel(version, "a deploy with it would be refused");
         Manifest manifest;
         ManifestReader.DeployOverrides overrides = new ManifestReader.DeployOverrides(strategy,
                 DeploySettings.parse(set));

@@ -51,8 +51,16 @@ final class RollbackCommand extends ApiCommand {
                 err().flush();
             });
         }
-        DeploymentView d = api.post(ApiClient.envPath(ref) + "/rollback", new RollbackRequest(number),
-                DeploymentView.class);
+        DeploymentView d;
+        try {
+            d = api.post(ApiClient.envPath(ref) + "/rollback", new RollbackRequest(number), DeploymentView.class);
+        } catch (CliException e) {
+            // the API names its field "to"; here it is the option --to
+            if (e.getMessage() != null && e.getMessage().startsWith("to: ")) {
+                throw new CliException("--" + e.getMessage(), e.exitCode());
+            }
+            throw e;
+        }
         if (d.kind().equals("rollback")) {
             return DeployCommand.report(api, ref, d, waitForIt, output, this);
         }

@@ -49,6 +49,20 @@ class HelpTest {
         }
     }
 
+    @Test
+    void argumentsPicocliCannotTakeAreAnErrorLikeAnyOtherWithWhereTheUsageIs() {
+        CommandLine cl = CutoverCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute("logs", "shop", "-n", "abc");
+        assertThat(exit).isEqualTo(CliException.USAGE);
+        assertThat(err.toString()).isEqualTo("error: Invalid value for option '--lines': 'abc' is not an int\n"
+                + "(cutover logs --help shows its usage)\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
     private static void collect(CommandLine cl, String prefix, List<String> into) {
         cl.getSubcommands().forEach((name, sub) -> {
             if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {

@@ -132,6 +132,22 @@ class RouterRobustnessTest {
         assertThat(blue.requests).hasValue(0);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2000, 10_000, 60_000})
+    void aConnectionAnsweredBeforeItsBodyWasReadIsClosedWhateverTheBodysSize(int size) throws Exception {
+        try (Socket client = new Socket("127.0.0.1", router.port())) {
+            client.setSoTimeout(10_000);
+            OutputStream out = client.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: nowhere.test\r\nContent-Length: " + size + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[size]);
+            out.flush();
+            // the 404 says Connection: close; then the router closes, which the client sees as the end of the stream
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 404 ").contains("Connection: close");
+        }
+    }
+
     @Test
     void closeLetsTheRequestInFlightFinishAndStopsAccepting() throws Exception {
         blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);

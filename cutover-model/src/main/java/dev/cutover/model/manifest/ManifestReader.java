@@ -407,12 +407,9 @@ public final class ManifestReader {
         }
         Duration stopTimeout = optionalDuration("deploy.stop-timeout", node.get("stop-timeout"),
                 DeployPolicy.DEFAULT_STOP_TIMEOUT);
-        Duration deadline = optionalDuration("deploy.deadline", node.get("deadline"), DeployPolicy.DEFAULT_DEADLINE);
-        if (deadline.compareTo(DeployPolicy.MIN_DEADLINE) < 0) {
-            throw new ManifestException("deploy.deadline", DurationText.format(deadline), "a duration of at least "
-                    + DurationText.format(DeployPolicy.MIN_DEADLINE) + ": how long one step may take, such as a new "
-                    + "instance starting and passing its health checks");
-        }
+        Duration deadline = durationAtLeast("deploy.deadline", node.get("deadline"), DeployPolicy.DEFAULT_DEADLINE,
+                DeployPolicy.MIN_DEADLINE, "how long one step may take, such as a new instance starting and passing "
+                        + "its health checks");
         Duration minHealthy = optionalDurationOrZero("deploy.min-healthy-time", node.get("min-healthy-time"), Duration.ZERO);
         if (minHealthy.compareTo(deadline) >= 0) {
             throw new ManifestException("deploy.min-healthy-time", DurationText.format(minHealthy) + " (expected: "
@@ -522,10 +519,13 @@ public final class ManifestReader {
                 inconclusive);
     }
 
-    /** A share written as {@code 1%}, {@code 0.5%} or a number from 0 to 1. */
+    /**
+     * A share written as a percentage, {@code 1%} or {@code 0.5%}. A bare number is refused, 0 aside: {@code 0.5} could
+     * mean 0.5% or 50%, and read the wrong way it would pass a release failing half its requests.
+     */
     private static double share(String path, JsonNode node) {
-        if (node.isNumber() && node.asDouble() >= 0 && node.asDouble() <= 1) {
-            return node.asDouble();
+        if (node.isNumber() && node.asDouble() == 0) {
+            return 0;
         }
         if (node.isTextual() && node.asText().matches("\\d{1,3}(\\.\\d+)?%")) {
             double p = Double.parseDouble(node.asText().substring(0, node.asText().length() - 1));
@@ -533,7 +533,9 @@ public final class ManifestReader {
                 return p / 100;
             }
         }
-        throw new ManifestException(path, Nodes.describe(node), "a percentage such as 1% or 0.5%");
+        throw new ManifestException(path, Nodes.describe(node), "a percentage with its % sign, such as 1% or 0.5%"
+                + (node.isNumber() ? ": a bare " + node.asText() + " could mean " + node.asText() + "% or "
+                        + percent(node.asDouble()) + "%" : ""));
     }
 
     private static boolean optionalBoolean(String path, JsonNode node, boolean fallback) {
@@ -556,6 +558,25 @@ public final class ManifestReader {
                     + (node.isTextual() ? DurationText.hint(node.asText()) : ""));
         }
         return d;
+    }
+
+    /** A duration of at least {@code min} (0 and below refused with the same words), {@code fallback} when absent. */
+    private static Duration durationAtLeast(String path, JsonNode node, Duration fallback, Duration min, String what) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        Duration d = node.isTextual() ? DurationText.parseOrNull(node.asText()) : null;
+        if (d == null || d.compareTo(min) < 0) {
+            throw new ManifestException(path, Nodes.describe(node), "a duration of at least " + DurationText.format(min)
+                    + ", such as 1m or 10m: " + what + (d == null && node.isTextual() ? DurationText.hint(node.asText())
+                            : ""));
+        }
+        return d;
+    }
+
+    private static String percent(double fraction) {
+        java.math.BigDecimal p = java.math.BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros();
+        return p.scale() < 0 ? p.setScale(0).toPlainString() : p.toPlainString();
     }
 
     private static void requireObject(String path, JsonNode node, Set<String> keys) {

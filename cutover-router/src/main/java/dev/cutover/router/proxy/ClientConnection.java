@@ -15,6 +15,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -48,7 +50,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     /** Unconsumed bytes beyond which the connection stops reading until they are taken. */
     static final int MAX_BUFFERED = 64 * 1024;
 
-    private enum State { HEAD, BODY, AWAIT_RESPONSE, DISCARD, TUNNEL, CLOSED }
+    private enum State { HEAD, BODY, AWAIT_RESPONSE, DISCARD, TUNNEL, LINGER, CLOSED }
+
+    /** A lingering close ends once the client has sent nothing for this long... */
+    static final long LINGER_QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** ...or this long after it began, whatever the client sends. */
+    static final long LINGER_MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ProxyContext context;
     private final boolean tls;
@@ -90,6 +97,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
      * answered, then the connection closes; a head or body it left unfinished ends the connection at once.
      */
     private boolean inputEnded;
+    /** While the connection lingers: when it began, and when the client last sent something. */
+    private long lingerSinceNanos;
+    private long lastInputNanos;
 
     ClientConnection(ProxyContext context, boolean tls) {
         this.context = context;
@@ -112,8 +122,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     @Override
     public void channelRead(ChannelHandlerContext channelContext, Object msg) {
-        if (!(msg instanceof ByteBuf buf) || state == State.CLOSED) {
+        if (!(msg instanceof ByteBuf buf) || state == State.CLOSED || state == State.LINGER) {
             ReferenceCountUtil.release(msg);
+            lastInputNanos = System.nanoTime();
             return;
         }
         if (state == State.TUNNEL) {
@@ -153,7 +164,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
                 case HEAD -> readHead();
                 case BODY -> forwardBody();
                 case DISCARD -> discardBody();
-                case AWAIT_RESPONSE, TUNNEL, CLOSED -> false;
+                case AWAIT_RESPONSE, TUNNEL, LINGER, CLOSED -> false;
             };
             if (!moved) {
                 return;
@@ -393,8 +404,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
             }
             return;
         }
-        state = State.CLOSED;
-        (lastWrite != null ? lastWrite : ctx.newSucceededFuture()).addListener(ChannelFutureListener.CLOSE);
+        closeAfter(lastWrite != null ? lastWrite : ctx.newSucceededFuture(), clientMaySend());
     }
 
     @Override
@@ -443,8 +453,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
 
     private void answer(ByteBuf response, boolean keepAlive) {
         if (!keepAlive) {
-            state = State.CLOSED;
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            boolean mayStillSend = clientMaySend();
+            closeAfter(ctx.writeAndFlush(response), mayStillSend);
         } else {
             ctx.writeAndFlush(response, ctx.voidPromise());
             nextRequest();
@@ -462,12 +472,71 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     }
 
     private void answerAndClose(Failure failure, String reason) {
-        state = State.CLOSED;
         log.debug("request from {}: {} ({})", clientIp, failure.tag(), reason);
         byte[] id = requestId != null ? requestId : ForwardedHead.randomRequestId();
-        ctx.writeAndFlush(failure.response(ctx.alloc(), reason, id, false, false))
-                .addListener(ChannelFutureListener.CLOSE);
+        // the request could not be read to its end (or was not wanted): the client may well be sending still
+        closeAfter(ctx.writeAndFlush(failure.response(ctx.alloc(), reason, id, false, false)), true);
+    }
+
+    /** Whether the client may still be sending when the router ends the connection: a body or bytes not yet read. */
+    private boolean clientMaySend() {
+        return state == State.BODY || state == State.DISCARD || in != null && in.isReadable();
+    }
+
+    /**
+     * Ends the connection once {@code lastWrite} has gone out. When the client may still be sending, it lingers first,
+     * as nginx's lingering close does: a socket closed with unread bytes in its receive queue answers with a reset,
+     * and a client that is still writing its body (an upload answered with 413 or 404, a request refused mid-body)
+     * would then lose the answer the router just sent, with "connection reset" in its place. So the router sends
+     * its FIN after the answer (close_notify too over TLS), reads and drops what still comes, and closes when the
+     * client closes, has sent nothing for {@link #LINGER_QUIET_NANOS}, or after {@link #LINGER_MAX_NANOS}.
+     */
+    private void closeAfter(ChannelFuture lastWrite, boolean clientMaySend) {
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
         releaseIn();
+        if (!clientMaySend || inputEnded) {
+            state = State.CLOSED;
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        state = State.LINGER;
+        lastWrite.addListener(f -> {
+            if (!f.isSuccess() || !ctx.channel().isActive() || state != State.LINGER) {
+                closeNow();
+                return;
+            }
+            lingerSinceNanos = lastInputNanos = System.nanoTime();
+            idle.arm(lingerSinceNanos + LINGER_QUIET_NANOS);
+            readMore();
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (ssl != null) {
+                ssl.closeOutbound().addListener(sent -> shutdownOutput());
+            } else {
+                shutdownOutput();
+            }
+        });
+    }
+
+    private void shutdownOutput() {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput();
+        }
+    }
+
+    /**
+     * Ends a lingering connection. Its input is shut down first: on io_uring a receive still submitted holds the
+     * socket open in the kernel after its descriptor is closed, for as long as the client sends nothing more.
+     */
+    private void endLinger() {
+        state = State.CLOSED;
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownInput().addListener(f -> ctx.close());
+        } else {
+            ctx.close();
+        }
     }
 
     /**
@@ -528,6 +597,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
      * out yet, else its connection closes, and the request is logged with {@code client_timeout}.
      */
     private void onIdle() {
+        if (state == State.LINGER) {
+            long now = System.nanoTime();
+            long end = Math.min(lastInputNanos + LINGER_QUIET_NANOS, lingerSinceNanos + LINGER_MAX_NANOS);
+            if (now >= end) {
+                endLinger();
+            } else {
+                idle.arm(end);
+            }
+            return;
+        }
         if (state == State.HEAD || state == State.DISCARD) {
             log.debug("client connection from {} idle; closing it", clientIp);
             closeNow();
@@ -646,7 +725,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
      */
     private void clientEndedInput() {
         inputEnded = true;
-        if (state == State.TUNNEL) {
+        if (state == State.LINGER) {
+            endLinger(); // the client is done: what it sent was dropped, the answer went out before
+        } else if (state == State.TUNNEL) {
             tunnel.clientClosed();
             closeNow();
         } else if (state != State.CLOSED) {
