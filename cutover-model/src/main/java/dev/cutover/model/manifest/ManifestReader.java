@@ -56,13 +56,8 @@ public final class ManifestReader {
         try {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            String twice = Nodes.duplicateKey(e);
-            if (twice != null) {
-                throw new ManifestException(twice, "given twice, the second time" + where + " (expected: each key "
-                        + "once; YAML would keep only the last)");
-            }
-            throw new ManifestException(MANIFEST_FILE, "not valid YAML" + where + ": " + e.getOriginalMessage());
+            Nodes.SyntaxProblem problem = Nodes.syntaxProblem(e, MANIFEST_FILE);
+            throw new ManifestException(problem.field(), problem.message());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ManifestException("processes", null, "at least one process type, e.g. web: { command: ./server }");

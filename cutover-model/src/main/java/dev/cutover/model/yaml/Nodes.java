@@ -39,6 +39,39 @@ public final class Nodes {
         return path.startsWith(".") ? path.substring(1) : path;
     }
 
+    /** What was wrong with a file that is not YAML a reader can take: the field to name, and the message after it. */
+    public record SyntaxProblem(String field, String message) {}
+
+    /**
+     * {@code e}, a file's YAML failing to parse, as a field and message: a key given twice by its path (see
+     * {@link #duplicateKey}); anything else as {@code fileField} with the line of the problem itself (Jackson's
+     * location is where the token began, a line early for a tab or a bad indentation), and, for a list or map where
+     * a key should be (what YAML makes of {@code [::1]:8080} unquoted), what to write instead.
+     */
+    public static SyntaxProblem syntaxProblem(JsonProcessingException e, String fileField) {
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblemMark() != null) {
+                line = marked.getProblemMark().getLine() + 1;
+                break;
+            }
+        }
+        String where = line < 0 ? "" : " at line " + line;
+        String twice = duplicateKey(e);
+        if (twice != null) {
+            return new SyntaxProblem(twice, "given twice, the second time" + where + " (expected: each key once; YAML "
+                    + "would keep only the last)");
+        }
+        String original = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        if (original.startsWith("Expected a field name") && (original.contains("SequenceStartEvent")
+                || original.contains("MappingStartEvent"))) {
+            return new SyntaxProblem(fileField, "not valid YAML" + where + ": a list or map where a key should be "
+                    + "(expected: text; YAML reads an unquoted value that starts with [ or {, such as the IPv6 "
+                    + "address [::1]:8080, as a list or a map: quote it, \"[::1]:8080\")");
+        }
+        return new SyntaxProblem(fileField, "not valid YAML" + where + ": " + original);
+    }
+
     /** The value to show for {@code node} in a {@code field: value (expected: ...)} message; null when missing. */
     public static Object describe(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {

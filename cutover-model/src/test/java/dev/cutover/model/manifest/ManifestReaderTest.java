@@ -122,6 +122,7 @@ class ManifestReaderTest {
         "processes:\\n  web: x\\n  web: y                         | processes.web: given twice, the second time at line 3 (expected: each key once; YAML would keep only the last)",
         "processes: {web: {command: a, instances: 1, instances: 2}} | processes.web.instances: given twice, the second time at line 1 (expected: each key once; YAML would keep only the last)",
         "processes: {web: a}\\ndeploy:\\n  strategy: rolling\\n  strategy: canary | deploy.strategy: given twice, the second time at line 4 (expected: each key once; YAML would keep only the last)",
+        "processes:\\n  web: a\\n\tworker: b                          | cutover.yml: not valid YAML at line 3: while scanning for the next token",
     })
     void rejectsBadInputNamingFieldValueAndExpectation(String yaml, String message) {
         assertThatThrownBy(() -> ManifestReader.parseYaml(yaml.replace("\\n", "\n")))

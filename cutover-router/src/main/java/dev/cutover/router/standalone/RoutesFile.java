@@ -97,13 +97,8 @@ public final class RoutesFile {
         try {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            String twice = Nodes.duplicateKey(e);
-            if (twice != null) {
-                throw new RoutesFileException(twice, "given twice, the second time" + where + " (expected: each key "
-                        + "once; YAML would keep only the last)");
-            }
-            throw new RoutesFileException("(file)", "not valid YAML" + where + ": " + e.getOriginalMessage());
+            Nodes.SyntaxProblem problem = Nodes.syntaxProblem(e, "(file)");
+            throw new RoutesFileException(problem.field(), problem.message());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new RoutesFileException("routes", null, "a list of routes");

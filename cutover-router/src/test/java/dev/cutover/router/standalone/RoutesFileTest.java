@@ -96,6 +96,13 @@ class RoutesFileTest {
         assertThatThrownBy(() -> RoutesFile.parse(
                 "routes: [ {environment: e, hosts: [a.b], groups: [{name: v, targets: [h:http]}]} ]"))
                 .hasMessageStartingWith("routes[0].groups[0].targets[0]: 'h:http' (expected: HOST:PORT");
+        assertThatThrownBy(() -> RoutesFile.parse(
+                "routes:\n  - environment: e\n    hosts: [a.b]\n    groups: [{name: v, targets: [[::1]:8081]}]\n"))
+                .hasMessage("(file): not valid YAML at line 4: a list or map where a key should be (expected: text; "
+                        + "YAML reads an unquoted value that starts with [ or {, such as the IPv6 address [::1]:8080, "
+                        + "as a list or a map: quote it, \"[::1]:8080\")");
+        assertThat(RoutesFile.parse("routes:\n  - environment: e\n    hosts: [a.b]\n"
+                + "    groups: [{name: v, targets: [\"[::1]:8081\"]}]\n")).hasSize(1);
     }
 
     @org.junit.jupiter.params.ParameterizedTest
