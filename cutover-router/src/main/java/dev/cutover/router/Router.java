@@ -253,6 +253,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
         return fds;
     }
 
+    private static final AcceptFailures ACCEPT_FAILURES = new AcceptFailures();
+
     private ServerBootstrap bootstrap(IoTransport transport, CertificateStore tls, int httpsPort) {
         FrontendInitializer.Timeouts timeouts = new FrontendInitializer.Timeouts(config.responseTimeout(),
                 config.idleTimeout(), config.tunnelIdleTimeout(), config.tunnelDrainGrace(), httpsPort);
@@ -266,6 +268,7 @@ public final class Router implements TrafficRouter, AutoCloseable {
                 .group(workers, workers)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(ACCEPT_FAILURES)
                 .childOption(ChannelOption.AUTO_READ, true)
                 // a client that half-closes after its request still gets the response (ClientConnection.inputEnded)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
