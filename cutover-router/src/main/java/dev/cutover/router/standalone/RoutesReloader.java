@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a router's table equal to a routes file. Every {@code interval} it reads the file and, when its bytes
- * differ from those last seen, parses it whole and applies it as one new table (a version one above the last), so a
+ * differ from those last seen and read the same again {@link #SETTLE_MILLIS} later (a file written in place is not
+ * taken half-written), parses it whole and applies it as one new table (a version one above the last), so a
  * reader never sees half of an edit. A file that does not parse, or cannot be read, leaves the applied table alone
  * and is logged once (with the field, value and what was expected) until it changes again.
  *
@@ -117,6 +118,11 @@ public final class RoutesReloader implements AutoCloseable {
         if (Arrays.equals(bytes, lastSeen)) {
             return false;
         }
+        // A file being written in place (not renamed into place) can be caught half-written, and half a routes
+        // file may well parse: a change is taken only once it reads the same a moment later.
+        if (!settled(bytes)) {
+            return false;
+        }
         lastSeen = bytes;
         List<Route> routes;
         TlsConfig tls;
@@ -144,6 +150,21 @@ public final class RoutesReloader implements AutoCloseable {
         }
         restartNeeded = restart;
         return true;
+    }
+
+    /** How long a changed file must stay as read before it is applied. */
+    static final long SETTLE_MILLIS = 100;
+
+    private boolean settled(byte[] bytes) {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+            return Arrays.equals(bytes, Files.readAllBytes(file));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (IOException e) {
+            return false; // read again at the next look, which says why if it still cannot
+        }
     }
 
     /** What the applied file asks for that only a restart of the router applies (its tls section), or null. */
