@@ -2,6 +2,7 @@ package dev.cutover.cli;
 
 import dev.cutover.model.api.ConfigChange;
 import dev.cutover.model.api.ConfigView;
+import dev.cutover.model.api.EnvStatus;
 import dev.cutover.model.name.EnvRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +114,15 @@ final class ConfigCommand {
 
     static int change(ApiClient api, ApiCommand cmd, String target, ConfigChange change, boolean wait) {
         EnvRef ref = ApiCommand.env(target);
+        boolean existed = api.find(ApiClient.envPath(ref), EnvStatus.class).isPresent();
         ConfigView c = api.post(ApiClient.envPath(ref) + "/config", change, ConfigView.class);
+        if (!existed && api.find(ApiClient.envPath(ref), EnvStatus.class).isPresent()) {
+            // config may come before the first deploy, so the name is taken as meant; a typo should not pass unseen
+            cmd.err().println("note: " + ref + " did not exist; it is made now, to hold this config for its first "
+                    + "deploy (if the name is a mistake: cutover apps delete " + ref + " --yes; cutover apps lists "
+                    + "the environments)");
+            cmd.err().flush();
+        }
         if (Boolean.FALSE.equals(c.changed())) {
             cmd.out().println("config revision " + c.revision() + " of " + ref + " unchanged: every variable already is "
                     + "as asked; no new release");

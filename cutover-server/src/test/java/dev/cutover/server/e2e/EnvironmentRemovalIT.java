@@ -119,7 +119,11 @@ class EnvironmentRemovalIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> server.cli("status", name).exit() == 2);
 
         // an environment that never served (made by config set) goes at once
-        assertThat(server.cli("config", "set", "drafted", "A=1").exit()).isZero();
+        var made = server.cli("config", "set", "drafted", "A=1");
+        assertThat(made.exit()).isZero();
+        assertThat(made.err()).as("a new name is said to be new").contains("note: drafted/production did not exist; "
+                + "it is made now, to hold this config for its first deploy");
+        assertThat(server.cli("config", "set", "drafted", "B=2").err()).doesNotContain("did not exist");
         var drafted = server.cli("apps", "delete", "drafted", "--yes");
         assertThat(drafted.exit()).as(drafted.all()).isZero();
         assertThat(drafted.out()).isEqualTo("drafted/production is removed\n");
