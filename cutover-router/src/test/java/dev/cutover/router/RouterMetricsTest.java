@@ -153,4 +153,17 @@ class RouterMetricsTest {
         assertThat(router.groupStats().get(GroupStats.key(ENV, "v1")).failures()).as("counted as the route's")
                 .containsEntry("bad_request", 1L);
     }
+
+    @Test
+    void bytesOfTheTargetOutsidePrintableAsciiAreLoggedAsHex() throws Exception {
+        router.apply(table(1, route(ENV, HOST, group("v1", 100, active("b1", blue)))));
+        try (HttpConnection client = HttpConnection.open(router.port())) {
+            // é as its two UTF-8 bytes, then a Latin-1 byte, sent raw
+            client.sendRaw("GET /caf\u00c3\u00a9\u00ff HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            assertThat(client.read(false).status()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(accessLog)
+                && !Files.readAllLines(accessLog).isEmpty());
+        assertThat(Files.readAllLines(accessLog).get(0)).contains(" \"GET /caf\\xC3\\xA9\\xFF\" " + HOST + " 200 ");
+    }
 }

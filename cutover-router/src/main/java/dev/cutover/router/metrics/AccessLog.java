@@ -129,20 +129,25 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    /** The request target inside the quotes: a {@code "} or {@code \\} in it is escaped with a backslash. */
+    /**
+     * The request target inside the quotes: a {@code "} or {@code \\} in it is escaped with a backslash, and a byte
+     * outside printable ASCII written {@code \\xNN} as nginx does (the target is read as bytes, one char each: written
+     * as is, a raw UTF-8 or Latin-1 byte would come out as another character, and a control byte could forge a line).
+     */
     private static void appendQuoted(StringBuilder line, String target) {
-        if (target.indexOf('"') < 0 && target.indexOf('\\') < 0) {
-            line.append(target);
-            return;
-        }
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (c == '"' || c == '\\') {
-                line.append('\\');
+                line.append('\\').append(c);
+            } else if (c < 0x21 || c > 0x7e) {
+                line.append("\\x").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+            } else {
+                line.append(c);
             }
-            line.append(c);
         }
     }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static String orDash(String value) {
         return value == null || value.isEmpty() ? "-" : value;
