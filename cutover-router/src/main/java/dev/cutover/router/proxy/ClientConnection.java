@@ -704,7 +704,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         }
         if (evt instanceof RouterClosing how) {
             routerClosing = how;
-            if (state == State.HEAD && in == null) {
+            if (state == State.LINGER) {
+                endLinger(); // its answer is out: the router does not wait out the linger to stop
+            } else if (state == State.HEAD && in == null) {
                 if (evt == RouterClosing.INSTANCE) {
                     closeNow();
                 } else {
