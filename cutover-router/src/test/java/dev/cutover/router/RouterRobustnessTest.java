@@ -121,6 +121,67 @@ class RouterRobustnessTest {
     }
 
     @Test
+    void aClientThatHalfClosesGetsAResponseLargerThanEverySocketBufferWhole() throws Exception {
+        int size = 16 << 20;
+        // one event loop, as a small host's router has: the target's reads and the client's writes take turns on it
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Router router = Router.start(RouterConfig.defaults("127.0.0.1", 0).withWorkers(1))) {
+            Thread.ofPlatform().daemon(true).start(() -> serveBytes(target, size));
+            router.apply(table(2, shop(Tables.activeAt("big", target.getLocalPort()))));
+            for (int round = 0; round < 5; round++) {
+                try (Socket client = new Socket("127.0.0.1", router.port())) {
+                    client.setSoTimeout(20_000);
+                    client.getOutputStream().write(("GET /big HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    client.shutdownOutput();
+                    Thread.sleep(50); // the router sees the FIN before the response comes
+                    long read = client.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    assertThat(read).as("round " + round).isGreaterThan(size).isLessThan(size + 1024);
+                }
+            }
+        }
+    }
+
+    private static void readHead(java.io.InputStream in) throws IOException {
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+        }
+    }
+
+    /** Answers each connection's first request with {@code size} bytes of body, after 200 ms. */
+    private static void serveBytes(ServerSocket server, int size) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread.ofVirtual().start(() -> {
+                    try (s) {
+                        readHead(s.getInputStream()); // all of it: a close with bytes unread would be a reset
+                        Thread.sleep(200);
+                        var out = s.getOutputStream();
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        byte[] chunk = new byte[65536];
+                        for (int sent = 0; sent < size; sent += chunk.length) {
+                            out.write(chunk);
+                        }
+                        out.flush();
+                        Thread.sleep(1000); // kept alive a while, as a server keeps a connection for the next request
+                    } catch (IOException | InterruptedException e) {
+                        // the router closed it
+                    }
+                });
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    @Test
     void aClientThatHalfClosesInTheMiddleOfAHeadIsClosedWithoutAnAnswer() throws Exception {
         try (Socket client = new Socket("127.0.0.1", router.port())) {
             client.setSoTimeout(20_000);

@@ -727,6 +727,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
      */
     private void clientEndedInput() {
         inputEnded = true;
+        if (state != State.LINGER && state != State.TUNNEL && state != State.CLOSED && !EpollHalfClosure.keepWritable(ctx.channel())) {
+            // without the workaround, a response could be cut short unseen: ended as a client that went away is
+            log.debug("client connection from {}: half-closed, and the epoll workaround is not available", clientIp);
+            if (exchange != null) {
+                exchange.clientGone();
+                exchange = null;
+            }
+            closeNow();
+            return;
+        }
         if (state == State.LINGER) {
             endLinger(); // the client is done: what it sent was dropped, the answer went out before
         } else if (state == State.TUNNEL) {
