@@ -164,11 +164,30 @@ final class DeployCommand extends ApiCommand {
     private void runBuild(Manifest manifest) throws IOException {
         for (String command : manifest.build()) {
             info("build: " + command);
-            Process p = new ProcessBuilder("/bin/sh", "-c", command).directory(source.toFile()).inheritIO().start();
+            ProcessBuilder build = new ProcessBuilder("/bin/sh", "-c", command).directory(source.toFile()).inheritIO();
+            boolean json = output == OutputFormat.json;
+            if (json) {
+                build.redirectOutput(ProcessBuilder.Redirect.PIPE);
+            }
+            Process p = build.start();
+            Thread copier = null;
+            if (json) {
+                // standard output is the deployment's JSON alone: what the build prints goes to standard error
+                copier = Thread.ofVirtual().start(() -> {
+                    try (InputStream printed = p.getInputStream()) {
+                        printed.transferTo(System.err);
+                    } catch (IOException e) {
+                        // the build ended; what it printed last may be lost, its exit code is not
+                    }
+                });
+            }
             try {
                 if (!p.waitFor(30, TimeUnit.MINUTES)) {
                     p.destroyForcibly();
                     throw new CliException("build command timed out after 30m: " + command, CliException.USAGE);
+                }
+                if (copier != null) {
+                    copier.join(5_000);
                 }
             } catch (InterruptedException e) {
                 p.destroyForcibly();

@@ -82,8 +82,10 @@ public final class ManifestReader {
         DeployPolicy deploy = section(problems, () -> deploy(overrides.applyTo(root.get("deploy"))));
         RouteOptions routing = section(problems, () -> routing(root.get("routing")));
         if (health != null && deploy != null) {
+            JsonNode h = root.get("health");
+            boolean intervalWritten = h != null && h.isObject() && h.has("interval");
             section(problems, () -> {
-                requireHealthyInTime(health, deploy);
+                requireHealthyInTime(health, deploy, intervalWritten);
                 return null;
             });
         }
@@ -110,8 +112,16 @@ public final class ManifestReader {
      * A new instance passes {@code healthy-threshold} probes an interval apart before it is healthy: when that cannot
      * happen within {@code deploy.deadline}, every deployment of the release would fail, so the manifest is refused.
      */
-    private static void requireHealthyInTime(HealthSpec health, DeployPolicy deploy) {
+    private static void requireHealthyInTime(HealthSpec health, DeployPolicy deploy, boolean intervalWritten) {
         Duration needed = health.interval().multipliedBy(health.healthyThreshold() - 1L);
+        if (needed.compareTo(deploy.deadline()) >= 0 && !intervalWritten) {
+            // the deadline is what the manifest changed: it is named, with the default interval it falls foul of
+            throw new ManifestException("deploy.deadline", DurationText.format(deploy.deadline()), "a deadline longer "
+                    + "than health.healthy-threshold (" + health.healthyThreshold() + ") probes take at the default "
+                    + "health.interval (" + DurationText.format(health.interval()) + "): the first probe comes at once "
+                    + "and the last " + DurationText.format(needed) + " later, so no instance could ever become "
+                    + "healthy in time; give a longer deadline, or a shorter health.interval");
+        }
         if (needed.compareTo(deploy.deadline()) >= 0) {
             throw new ManifestException("health.interval", DurationText.format(health.interval()), "an interval "
                     + "short enough for health.healthy-threshold (" + health.healthyThreshold() + ") probes to pass "

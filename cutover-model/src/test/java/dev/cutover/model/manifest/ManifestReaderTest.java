@@ -107,6 +107,7 @@ class ManifestReaderTest {
         "processes: { web: x }\\ndeploy: { min-healthy-time: 10m } | deploy.min-healthy-time: 10m (expected: shorter than deploy.deadline, 10m",
         "processes: { web: x }\\ndeploy: { deadline: 1ms }         | deploy.deadline: '1ms' (expected: a duration of at least 1s, such as 1m or 10m: how long one step may take",
         "processes: { web: x }\\ndeploy: { deadline: 0s }          | deploy.deadline: '0s' (expected: a duration of at least 1s, such as 1m or 10m: how long one step may take",
+        "processes: { web: x }\\ndeploy: { deadline: 1s }          | deploy.deadline: '1s' (expected: a deadline longer than health.healthy-threshold (2) probes take at the default health.interval (1s)",
         "processes: { web: x }\\ndeploy: { deadline: 9999999999h } | deploy.deadline: '9999999999h' (expected: a duration of at least 1s, such as 1m or 10m: how long one step may take, such as a new instance starting and passing its health checks; at most 9 digits before the unit)",
         "processes: { web: x }\\ndeploy: { keep-old: 2d }          | deploy.keep-old: not a parameter of rolling",
         "processes: { web: x }\\ndeploy: { strategy: blue-green, keep-old: 2d } | deploy.keep-old: '2d' (expected: a duration such as 0s, 30s, 10m or 1h; the units are ms, s, m and h: 48h for 2d)",
