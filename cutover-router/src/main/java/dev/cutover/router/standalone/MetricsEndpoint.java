@@ -18,12 +18,19 @@ import java.util.function.Supplier;
 final class MetricsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
+    /** The JDK server's deadline for a whole request, head and body, in seconds. */
+    static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
 
     private MetricsEndpoint(HttpServer server) {
         this.server = server;
     }
 
     static MetricsEndpoint start(String bind, int port, Supplier<String> text) throws IOException {
+        // The JDK's server gives a request no deadline unless told: a client that sent half a head would hold its
+        // connection (and a virtual thread) for good. Read when its first server is made; set unless set already.
+        if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
+            System.setProperty(MAX_REQUEST_SECONDS, "10");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         server.setExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cutover-router-metrics-", 0)
                 .factory()));
@@ -33,6 +40,8 @@ final class MetricsEndpoint implements AutoCloseable {
                     reply(exchange, 404, "not found: the router serves only GET /metrics here\n");
                 } else if (exchange.getRequestMethod().equals("HEAD")) {
                     exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.getResponseHeaders().set("Content-Length",
+                            String.valueOf(text.get().getBytes(StandardCharsets.UTF_8).length));
                     exchange.sendResponseHeaders(200, -1);
                 } else if (!exchange.getRequestMethod().equals("GET")) {
                     exchange.getResponseHeaders().set("Allow", "GET, HEAD");

@@ -51,6 +51,7 @@ class MetricsEndpointTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.body()).isEmpty();
+            assertThat(head.headers().firstValue("content-length")).hasValue("5");
         }
     }
 }
