@@ -90,6 +90,14 @@ public final class ManifestReader {
             });
         }
         if (!problems.isEmpty()) {
+            // in the order of the file, a section it leaves out (processes, say) last
+            List<String> order = new ArrayList<>();
+            root.fieldNames().forEachRemaining(order::add);
+            problems.sort(java.util.Comparator.comparingInt(p -> {
+                String top = p.field().split("[.\\[]", 2)[0];
+                int at = order.indexOf(top);
+                return at < 0 ? Integer.MAX_VALUE : at;
+            }));
             throw ManifestException.of(problems);
         }
         return new Manifest(processes, build, release, health, deploy, routing);

@@ -60,13 +60,13 @@ class ManifestReaderTest {
                 .isInstanceOf(ManifestException.class)
                 .hasMessage("""
                         4 problems in the manifest:
-                          colour: unknown key (expected one of: build, deploy, health, processes, release, routing)
                           processes.web.instances: 'two' (expected: an integer from 0 to 1000)
                           health.path: 'health' (expected: a path starting with '/')
                           deploy.strategy: 'bluegreen' (expected: one of all-at-once, rolling, \
                         rolling-with-additional-batch, immutable, blue-green, canary, linear, steps, or a preset: \
-                        canary-10-15m, canary-10-5m, linear-10-1m, linear-10-3m)""")
-                .extracting(e -> ((ManifestException) e).field()).isEqualTo("colour");
+                        canary-10-15m, canary-10-5m, linear-10-1m, linear-10-3m)
+                          colour: unknown key (expected one of: build, deploy, health, processes, release, routing)""")
+                .extracting(e -> ((ManifestException) e).field()).isEqualTo("processes.web.instances");
     }
 
     @Test
