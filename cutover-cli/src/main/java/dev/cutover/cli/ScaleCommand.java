@@ -67,16 +67,19 @@ final class ScaleCommand extends ApiCommand {
             Integer earlier;
             try {
                 if (n.startsWith("+")) {
-                    throw new CliException(type + ": '" + n + "' (expected: the number of instances wanted, e.g. "
+                    throw new CliException("processes." + type + ": '" + n + "' (expected: the number of instances "
+                            + "wanted, e.g. "
                             + type + "=3; counts are absolute, not changes)", CliException.USAGE);
                 }
                 earlier = wanted.put(type, Integer.parseInt(n));
             } catch (NumberFormatException e) {
-                throw new CliException(type + ": '" + n + "' (expected: a whole number of instances, e.g. " + type
+                throw new CliException("processes." + type + ": '" + n + "' (expected: a whole number of instances, "
+                        + "e.g. " + type
                         + "=3)", CliException.USAGE);
             }
             if (earlier != null) {
-                throw new CliException(type + ": given twice ('" + type + "=" + earlier + "' and '" + arg
+                throw new CliException("processes." + type + ": given twice ('" + type + "=" + earlier + "' and '"
+                        + arg
                         + "'; expected: each type once)", CliException.USAGE);
             }
         }

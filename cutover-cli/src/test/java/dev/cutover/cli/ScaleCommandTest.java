@@ -24,11 +24,11 @@ class ScaleCommandTest {
                 .extracting(e -> ((CliException) e).exitCode()).isEqualTo(CliException.USAGE);
         assertThatThrownBy(() -> ScaleCommand.parse(List.of("=3"))).hasMessageContaining("'=3'");
         assertThatThrownBy(() -> ScaleCommand.parse(List.of("web=many")))
-                .hasMessage("web: 'many' (expected: a whole number of instances, e.g. web=3)");
-        assertThatThrownBy(() -> ScaleCommand.parse(List.of("web=+2"))).hasMessage("web: '+2' (expected: the "
+                .hasMessage("processes.web: 'many' (expected: a whole number of instances, e.g. web=3)");
+        assertThatThrownBy(() -> ScaleCommand.parse(List.of("web=+2"))).hasMessage("processes.web: '+2' (expected: the "
                 + "number of instances wanted, e.g. web=3; counts are absolute, not changes)");
         assertThatThrownBy(() -> ScaleCommand.parse(List.of("web=2", "worker=1", "web=3")))
-                .hasMessage("web: given twice ('web=2' and 'web=3'; expected: each type once)");
+                .hasMessage("processes.web: given twice ('web=2' and 'web=3'; expected: each type once)");
     }
 
     @Test
