@@ -727,14 +727,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
      */
     private void clientEndedInput() {
         inputEnded = true;
-        if (state != State.LINGER && state != State.TUNNEL && state != State.CLOSED && !EpollHalfClosure.keepWritable(ctx.channel())) {
+        boolean answering = state != State.LINGER && state != State.TUNNEL && state != State.CLOSED;
+        if (answering && !EpollHalfClosure.keepWritable(ctx.channel())) {
             // without the workaround, a response could be cut short unseen: ended as a client that went away is
             log.debug("client connection from {}: half-closed, and the epoll workaround is not available", clientIp);
-            if (exchange != null) {
-                exchange.clientGone();
-                exchange = null;
-            }
-            closeNow();
+            endAsGone();
             return;
         }
         if (state == State.LINGER) {
@@ -750,24 +747,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
     /** A request body the client will never finish: the exchange ends as if the client had closed. */
     private void bodyCutShort() {
         log.debug("request from {}: the client half-closed before the end of its body", clientIp);
-        Exchange cut = exchange;
-        exchange = null;
-        cut.clientGone();
+        endAsGone();
+    }
+
+    /** Ends the connection as one whose client went away: its exchange, if any, logged as {@code client_closed}. */
+    private void endAsGone() {
+        if (exchange != null) {
+            exchange.clientGone();
+            exchange = null;
+        }
         closeNow();
     }
 
     /** Closes once what was written before has gone out: the answers to the requests a half-closed client sent. */
     private void closeAfterWrites() {
-        state = State.CLOSED;
-        if (exchange != null) {
-            exchange.abort();
-            exchange = null;
-        }
-        releaseIn();
-        if (idle != null) {
-            idle.cancel();
-        }
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        closeAfter(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER), false);
     }
 
     /** After a handover: an idle connection gets a moment for one more request before it is closed. */
