@@ -28,11 +28,19 @@ final class ReleasesCommand extends ApiCommand {
         Table t = new Table("RELEASE", "VERSION", "BUILD", "CONFIG", "KIND", "CREATED", "");
         for (ReleaseView r : releases) {
             t.row("v" + r.number(), r.version(), r.build().substring(0, 12), "rev " + r.configRevision(), r.kind(),
-                    r.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), r.serving() ? "serving"
-                            : r.neverPassed() ? "its deployment " + r.outcome() : "");
+                    r.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), note(r));
         }
         t.print(out(), "");
         return 0;
+    }
+
+    /** What the last column says of a release. */
+    private static String note(ReleaseView r) {
+        String note = r.serving() ? "serving" : r.neverPassed() ? "its deployment " + r.outcome() : "";
+        if (r.buildDeletedAt() == null) {
+            return note;
+        }
+        return (note.isEmpty() ? "" : note + "; ") + "build deleted (--keep-releases)";
     }
 
     /** The environment's releases, newest first. */

@@ -77,7 +77,25 @@ public final class Controller implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        BuildRetention builds = new BuildRetention(store, blobs, BuildRetention.GRACE);
+        BuildRetention builds = new BuildRetention(store, blobs, BuildRetention.GRACE, config.keepReleases());
+        if (config.keepReleases() > 0) {
+            // a deploy is what makes a release old: its build goes right after, not at the next sweep
+            Runnable deleteOld = () -> {
+                try {
+                    builds.deleteOldReleasesBuilds(config.clock().instant());
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot delete the builds of releases no longer kept (tried again in {}): {}",
+                            BuildRetention.EVERY, e.toString());
+                }
+            };
+            loop.afterEachFinish(() -> {
+                try {
+                    retention.execute(deleteOld);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the server is closing: the next one's sweep does it
+                }
+            });
+        }
         retention.scheduleWithFixedDelay(() -> {
             try {
                 builds.sweep(config.clock().instant());

@@ -56,13 +56,22 @@ public final class ServerCommand implements Callable<Integer> {
             + "same position (PKCS#8, or PKCS#1 for RSA)")
     List<Path> tlsKeys = new ArrayList<>();
 
+    @Option(names = "--keep-releases", paramLabel = "N", description = "Keep the builds of each environment's N "
+            + "newest releases, and of those serving, in a deployment or running; delete the others' (default: keep "
+            + "all)")
+    Integer keepReleases;
+
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data : Credentials.home().resolve("data");
         ServerConfig config;
         try {
+            if (keepReleases != null && keepReleases < 1) {
+                throw new IllegalArgumentException("--keep-releases: " + keepReleases + " (expected: 1 or more; leave "
+                        + "it out to keep the build of every release)");
+            }
             config = new ServerConfig(dir.toAbsolutePath(), httpBind, httpPort, apiBind, apiPort, domain,
-                    Clock.systemUTC(), tls());
+                    Clock.systemUTC(), tls(), keepReleases == null ? 0 : keepReleases);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param apiPort the API's port (0: any free one)
  * @param domain environments are served at {@code APP-ENV.DOMAIN}
  * @param tls the router's HTTPS listener and its certificates; null for none
+ * @param keepReleases how many of each environment's newest releases keep their build on disk; 0 for all
  */
 public record ServerConfig(Path dataDir, String httpBind, int httpPort, String apiBind, int apiPort, String domain,
-        Clock clock, TlsConfig tls) {
+        Clock clock, TlsConfig tls, int keepReleases) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 7070;
@@ -35,19 +36,27 @@ public record ServerConfig(Path dataDir, String httpBind, int httpPort, String a
             EnvRef.requireLabel("domain", label);
         }
         Objects.requireNonNull(clock, "clock");
+        if (keepReleases < 0) {
+            throw new IllegalArgumentException("keep-releases: " + keepReleases + " (expected: 1 or more; leave it out "
+                    + "to keep the build of every release)");
+        }
     }
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "0.0.0.0", DEFAULT_HTTP_PORT, "127.0.0.1", DEFAULT_API_PORT,
-                DEFAULT_DOMAIN, Clock.systemUTC(), null);
+                DEFAULT_DOMAIN, Clock.systemUTC(), null, 0);
     }
 
     public ServerConfig withPorts(int http, int api) {
-        return new ServerConfig(dataDir, httpBind, http, apiBind, api, domain, clock, tls);
+        return new ServerConfig(dataDir, httpBind, http, apiBind, api, domain, clock, tls, keepReleases);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(dataDir, httpBind, httpPort, apiBind, apiPort, domain, clock, newTls);
+        return new ServerConfig(dataDir, httpBind, httpPort, apiBind, apiPort, domain, clock, newTls, keepReleases);
+    }
+
+    public ServerConfig withKeepReleases(int n) {
+        return new ServerConfig(dataDir, httpBind, httpPort, apiBind, apiPort, domain, clock, tls, n);
     }
 
     private static void requirePort(String field, int port) {

@@ -80,6 +80,15 @@ class ServerCommandTest {
                 + "directory this user can create and write to)");
     }
 
+    @Test
+    void aKeepReleasesBelowOneIsRefusedNamingTheFlag() {
+        CommandRun run = run("--data", dir.toString(), "--http-port", "0", "--api-port", "0", "--keep-releases", "0");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("error: --keep-releases: 0 (expected: 1 or more; leave it out to keep the build "
+                + "of every release)");
+    }
+
     private static CommandRun run(String... args) {
         return CommandRun.of(() -> new CommandLine(new ServerCommand()).execute(args));
     }

@@ -112,6 +112,12 @@ public final class BlobStore {
         Files.deleteIfExists(entry.file());
     }
 
+    /** Deletes the blob of {@code sha}, if there is one. */
+    public void delete(String sha) throws IOException {
+        requireSha256(sha);
+        Files.deleteIfExists(dir.resolve(sha));
+    }
+
     public InputStream open(String sha) throws IOException {
         requireSha256(sha);
         try {

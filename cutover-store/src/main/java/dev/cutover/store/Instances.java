@@ -58,6 +58,13 @@ public final class Instances {
                 .bind("e", envId).map(MAPPER).list();
     }
 
+    /** The instances of an environment wanted running, and those stopped whose end is not recorded yet. */
+    public static List<InstanceRow> notEndedIn(Handle h, long envId) {
+        return h.createQuery("SELECT * FROM instances WHERE env_id = :e AND (running = 1 OR ended IS NULL) "
+                        + "ORDER BY created_at, id")
+                .bind("e", envId).map(MAPPER).list();
+    }
+
     /** The instances of an environment no longer wanted, stopped since {@code since}, whose end is not recorded yet. */
     public static List<InstanceRow> endingIn(Handle h, long envId, Instant since) {
         return h.createQuery("SELECT * FROM instances WHERE env_id = :e AND running = 0 AND ended IS NULL AND "

@@ -11,7 +11,10 @@ public final class Releases {
 
     private static final RowMapper<ReleaseRow> MAPPER = (rs, ctx) -> new ReleaseRow(rs.getLong("env_id"),
             rs.getInt("number"), rs.getString("build"), rs.getString("version"), rs.getInt("config_revision"),
-            rs.getString("manifest"), rs.getString("kind"), Rows.instant(rs, "created_at"));
+            rs.getString("manifest"), rs.getString("kind"), Rows.instant(rs, "created_at"),
+            Rows.instant(rs, "build_deleted_at"));
+    private static final String SELECT = "SELECT r.*, b.deleted_at AS build_deleted_at FROM releases r "
+            + "LEFT JOIN builds b ON b.sha256 = r.build ";
 
     private Releases() {}
 
@@ -28,13 +31,13 @@ public final class Releases {
     }
 
     public static Optional<ReleaseRow> get(Handle h, long envId, int number) {
-        return h.createQuery("SELECT * FROM releases WHERE env_id = :e AND number = :n")
+        return h.createQuery(SELECT + "WHERE r.env_id = :e AND r.number = :n")
                 .bind("e", envId).bind("n", number).map(MAPPER).findOne();
     }
 
     /** Newest first. */
     public static List<ReleaseRow> list(Handle h, long envId) {
-        return h.createQuery("SELECT * FROM releases WHERE env_id = :e ORDER BY number DESC")
+        return h.createQuery(SELECT + "WHERE r.env_id = :e ORDER BY r.number DESC")
                 .bind("e", envId).map(MAPPER).list();
     }
 }

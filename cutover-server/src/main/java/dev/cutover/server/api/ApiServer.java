@@ -215,7 +215,9 @@ public final class ApiServer implements AutoCloseable {
 
     private void hasBuild(Context ctx) {
         // asked before a deploy: the build is wanted again, so BuildRetention counts its age from now
-        ctx.status(blobs.touch(ctx.pathParam("sha"), clock.instant()) ? 200 : 404);
+        // and a build deleted as an old release's is missing, whatever is left of its file (BuildRetention)
+        String sha = ctx.pathParam("sha");
+        ctx.status(blobs.touch(sha, clock.instant()) && store.read(h -> Builds.exists(h, sha)) ? 200 : 404);
     }
 
     private void putBuild(Context ctx) throws IOException {

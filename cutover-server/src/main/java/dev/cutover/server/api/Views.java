@@ -132,7 +132,8 @@ final class Views {
     /** {@code made}: the deployment that made the release, or null. */
     static ReleaseView release(ReleaseRow r, EnvRow env, DeploymentRow made) {
         return new ReleaseView(r.number(), r.version(), r.build(), r.configRevision(), r.kind(),
-                env.servingRelease() != null && env.servingRelease() == r.number(), r.createdAt(), outcome(made));
+                env.servingRelease() != null && env.servingRelease() == r.number(), r.createdAt(), outcome(made),
+                r.buildDeletedAt());
     }
 
     /** {@code rolled-back (unhealthy)}: a deployment's phase, with the reason of its failure when it failed. */

@@ -97,6 +97,8 @@ public final class ControlLoop implements AutoCloseable {
     /** The agent's last answer, or what kept it from answering; written by the loop's thread, read by the API's. */
     private volatile HostContact contact;
     private volatile boolean paused;
+    /** Run on the loop's thread after each deployment has finished. */
+    private volatile Runnable afterFinish = () -> {};
     /** Unfinished deployments this process has ticked and saved; touched only by the loop's thread. */
     private final Set<Long> resumed = new HashSet<>();
 
@@ -128,6 +130,11 @@ public final class ControlLoop implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Runs {@code action} after each deployment has finished, on the loop's thread: it should be quick. */
+    public void afterEachFinish(Runnable action) {
+        this.afterFinish = action;
     }
 
     public void start() {
@@ -402,6 +409,7 @@ public final class ControlLoop implements AutoCloseable {
         if (next.phase().finished()) {
             resumed.remove(d.id());
             LOG.info("deployment {} of v{} finished: {}", d.id(), d.release(), next.phase().word());
+            afterFinish.run();
         }
     }
 

@@ -234,6 +234,13 @@ public final class Deployer {
                         + " has no earlier release that served: there is nothing to roll back to", null));
             }
             ReleaseRow row = Releases.get(h, env.id(), target).orElseThrow();
+            if (row.buildDeletedAt() != null) {
+                throw ApiException.conflict("to: v" + target + "'s build was deleted at " + row.buildDeletedAt()
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", since the server keeps only the builds "
+                        + "of each environment's newest releases (cutover server --keep-releases); deploy that "
+                        + "version's source again (cutover deploy DIR --to " + ref + " --version " + row.version()
+                        + "), or roll back to a release cutover releases " + ref + " does not mark", null);
+            }
             String strategy = ReleaseCatalog.parse(row).deploy().strategy();
             return start(h, env, target, ControlLoop.ROLLBACK, strategy, now);
         });
@@ -525,7 +532,8 @@ public final class Deployer {
                 .map(t -> t + " " + runs.count(t) + " (manifest " + manifest.count(t) + ")").toList();
     }
 
-    private static Optional<Integer> previousServed(Handle h, EnvRow env) {
+    /** The release that served before the one serving now: what {@code cutover rollback} goes back to by default. */
+    static Optional<Integer> previousServed(Handle h, EnvRow env) {
         List<Integer> served = h.createQuery("SELECT release FROM deployments WHERE env_id = :e AND phase = 'succeeded' "
                         + "ORDER BY id DESC")
                 .bind("e", env.id()).mapTo(Integer.class).list();

@@ -68,10 +68,14 @@ final class RunningServer implements AutoCloseable {
 
     /** With an HTTPS listener too; {@code tls} null for none. */
     static RunningServer start(Path dir, dev.cutover.router.tls.TlsConfig tls) throws IOException, InterruptedException {
+        return start(new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, "127.0.0.1", 0, "localhost",
+                Clock.systemUTC(), tls, 0), dir);
+    }
+
+    /** With {@code config}, whose data directory is under {@code dir}. */
+    static RunningServer start(ServerConfig config, Path dir) throws IOException, InterruptedException {
         System.setProperty("CUTOVER_HOME", dir.resolve("home").toString());
-        Controller c = Controller.start(new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, "127.0.0.1", 0,
-                "localhost", Clock.systemUTC(), tls));
-        return new RunningServer(c, dir);
+        return new RunningServer(Controller.start(config), dir);
     }
 
     record Cli(int exit, String out, String err) {
