@@ -119,8 +119,8 @@ public final class Agent implements AgentClient, AutoCloseable {
     }
 
     @Override
-    public ExecChunk readExec(String execId, long offset, int maxBytes) throws IOException {
-        return execs.read(execId, offset, maxBytes);
+    public ExecChunk readExec(String execId, long offset, long errOffset, int maxBytes) throws IOException {
+        return execs.read(execId, offset, errOffset, maxBytes);
     }
 
     @Override

@@ -6,6 +6,13 @@ import dev.cutover.model.api.ExecStart;
 import dev.cutover.model.name.EnvRef;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -13,8 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Runs a one-off command like an instance of the serving release and exits with its exit code. Output is polled
- * by offset with a long poll, so it streams with little delay and resumes cleanly after a slow request.
+ * Runs a one-off command like an instance of the serving release and exits with its exit code. Its standard output
+ * and standard error are polled by offset with a long poll, so they stream with little delay and resume cleanly after
+ * a slow request, and are written as bytes to this process's own standard output and standard error.
  */
 @Command(name = "exec", description = {
         "Run a one-off command in the serving release's directory and environment (config and CUTOVER_* variables,"
@@ -54,20 +62,23 @@ final class ExecCommand extends ApiCommand {
         Runtime.getRuntime().addShutdownHook(kill);
         Thread feeder = interactive ? Thread.ofPlatform().daemon(true).name("cutover-exec-stdin")
                 .start(() -> feed(api, base, System.in)) : null;
+        OutputStream stdout = sink(out());
+        OutputStream stderr = sink(err());
         try {
             long offset = 0;
+            long errOffset = 0;
             while (true) {
                 ExecChunk chunk;
                 try {
-                    chunk = api.get(base + "/output?offset=" + offset + "&wait=" + WAIT_MS, ExecChunk.class);
+                    chunk = api.get(base + "/output?offset=" + offset + "&errOffset=" + errOffset + "&wait="
+                            + WAIT_MS, ExecChunk.class);
                 } catch (CliException e) {
-                    throw lost(e, started.id(), offset > 0);
+                    throw lost(e, started.id(), offset > 0 || errOffset > 0);
                 }
-                if (!chunk.text().isEmpty()) {
-                    out().print(chunk.text());
-                    out().flush();
-                }
+                write(stdout, chunk.out());
+                write(stderr, chunk.err());
                 offset = chunk.next();
+                errOffset = chunk.errNext();
                 if (chunk.done()) {
                     return chunk.exitCode();
                 }
@@ -81,6 +92,55 @@ final class ExecCommand extends ApiCommand {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook runs
             }
+        }
+    }
+
+    /** Where one of the command's streams goes: as bytes to this process's own stream, else decoded into the writer. */
+    private static OutputStream sink(PrintWriter writer) {
+        writer.flush();
+        return writer instanceof StreamWriter own ? own.bytes() : new DecodingStream(writer);
+    }
+
+    private static void write(OutputStream sink, byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        try {
+            sink.write(bytes);
+            sink.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** UTF-8 bytes into a writer, a character cut between two writes kept until its end comes. */
+    private static final class DecodingStream extends OutputStream {
+        private final PrintWriter writer;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private ByteBuffer pending = ByteBuffer.allocate(0);
+
+        DecodingStream(PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ByteBuffer in = ByteBuffer.allocate(pending.remaining() + len).put(pending).put(b, off, len).flip();
+            CharBuffer chars = CharBuffer.allocate(in.remaining() + 1);
+            decoder.decode(in, chars, false);
+            writer.append(chars.flip());
+            pending = in.slice();
+        }
+
+        @Override
+        public void flush() {
+            writer.flush();
         }
     }
 

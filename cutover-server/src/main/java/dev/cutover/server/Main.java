@@ -1,6 +1,7 @@
 package dev.cutover.server;
 
 import dev.cutover.cli.CutoverCommand;
+import dev.cutover.cli.StreamWriter;
 import dev.cutover.server.demo.DemoCommand;
 import picocli.CommandLine;
 
@@ -10,7 +11,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // cutover exec passes the command's output on as bytes: binary output survives, and so does the split
+        cl.setOut(StreamWriter.of(System.out));
+        cl.setErr(StreamWriter.of(System.err));
+        System.exit(cl.execute(args));
     }
 
     public static CommandLine commandLine() {

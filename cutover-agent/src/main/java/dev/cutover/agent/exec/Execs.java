@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,8 +49,8 @@ public final class Execs implements AutoCloseable {
         this.clock = clock;
         // the output of an earlier agent's execs: they are not adopted, so no one can ask for it
         try (var files = Files.list(this.dir)) {
-            for (Path old : files.filter(f -> f.getFileName().toString().endsWith(".out")
-                    && Files.isRegularFile(f)).toList()) {
+            for (Path old : files.filter(f -> (f.getFileName().toString().endsWith(".out")
+                    || f.getFileName().toString().endsWith(".err")) && Files.isRegularFile(f)).toList()) {
                 Files.deleteIfExists(old);
             }
         }
@@ -61,15 +60,17 @@ public final class Execs implements AutoCloseable {
         final String id;
         final SupervisedProcess process;
         final Path output;
+        final Path error;
         final OutputStream stdin;
         volatile Integer exitCode;
         volatile Instant exitedAt;
         boolean stdinClosed; // guarded by this
 
-        Exec(String id, SupervisedProcess process, Path output, OutputStream stdin) {
+        Exec(String id, SupervisedProcess process, Path output, Path error, OutputStream stdin) {
             this.id = id;
             this.process = process;
             this.output = output;
+            this.error = error;
             this.stdin = stdin;
             this.stdinClosed = stdin == null;
         }
@@ -80,18 +81,21 @@ public final class Execs implements AutoCloseable {
         String id = "exec-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path work = dir.resolve(id);
         Path output = dir.resolve(id + ".out");
+        Path error = dir.resolve(id + ".err");
         Supervisor.PreparedExec prepared = supervisor.prepareExec(request.like(), id, work);
         Files.write(output, new byte[0]);
+        Files.write(error, new byte[0]);
         ProcessLauncher.OneOff launched;
         try {
             launched = supervisor.launcher().launchOneOff(request.command(), work, prepared.environment(), output,
-                    request.stdin());
+                    error, request.stdin());
         } catch (IOException | RuntimeException e) {
             supervisor.deleteExecDirectory(work);
             Files.deleteIfExists(output);
+            Files.deleteIfExists(error);
             throw e;
         }
-        Exec exec = new Exec(id, launched.process(), output, launched.stdin());
+        Exec exec = new Exec(id, launched.process(), output, error, launched.stdin());
         execs.put(id, exec);
         log.info("exec {}: started pid {} like instance {}: {}", id, exec.process.pid(), request.like(),
                 request.command());
@@ -124,46 +128,39 @@ public final class Execs implements AutoCloseable {
         exec.exitCode = code;
     }
 
-    /** Reads output from {@code offset}; the exit code comes with the chunk that reaches the end after the exit. */
-    public ExecChunk read(String id, long offset, int maxBytes) throws IOException {
-        if (maxBytes < 4) {
-            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: 4 or more)");
+    /**
+     * Reads standard output from {@code offset} and standard error from {@code errOffset}, at most {@code maxBytes}
+     * of each; the exit code comes with the chunk that reaches the end of both after the exit.
+     */
+    public ExecChunk read(String id, long offset, long errOffset, int maxBytes) throws IOException {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: 1 or more)");
         }
         Exec exec = get(id);
-        Integer exitCode = exec.exitCode; // read before the size: once exited, the file holds all output
-        try (FileChannel ch = FileChannel.open(exec.output, StandardOpenOption.READ)) {
+        Integer exitCode = exec.exitCode; // read before the sizes: once exited, the files hold all output
+        try {
+            Piece out = read(exec.output, offset, maxBytes);
+            Piece err = read(exec.error, errOffset, maxBytes);
+            return new ExecChunk(out.bytes(), out.next(), err.bytes(), err.next(),
+                    exitCode != null && out.atEnd() && err.atEnd() ? exitCode : null);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("execId: " + id + " (expected: a running or recent exec)", e);
+        }
+    }
+
+    private record Piece(byte[] bytes, long next, boolean atEnd) {}
+
+    private static Piece read(Path file, long offset, int maxBytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             long start = Math.max(0, Math.min(offset, size));
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(maxBytes, size - start));
             while (buf.hasRemaining() && ch.read(buf, start + buf.position()) > 0) {
                 // fill
             }
-            int n = utf8Boundary(buf.array(), buf.position(), exitCode != null && start + buf.position() >= size);
-            long next = start + n;
-            return new ExecChunk(new String(buf.array(), 0, n, StandardCharsets.UTF_8), next,
-                    exitCode != null && next >= size ? exitCode : null);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("execId: " + id + " (expected: a running or recent exec)", e);
+            long next = start + buf.position();
+            return new Piece(java.util.Arrays.copyOf(buf.array(), buf.position()), next, next >= size);
         }
-    }
-
-    /** How many of {@code n} bytes to return so as not to cut a UTF-8 character; all when nothing more comes. */
-    static int utf8Boundary(byte[] b, int n, boolean last) {
-        if (last || n == 0) {
-            return n;
-        }
-        int i = n - 1;
-        int back = 0;
-        while (i >= 0 && back < 4 && (b[i] & 0xC0) == 0x80) { // continuation bytes
-            i--;
-            back++;
-        }
-        if (i < 0) {
-            return n;
-        }
-        int lead = b[i] & 0xFF;
-        int len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        return n - i >= len ? n : i;
     }
 
     public boolean write(String id, byte[] input, boolean close) throws IOException {
@@ -228,10 +225,12 @@ public final class Execs implements AutoCloseable {
         Instant cutoff = clock.instant().minus(KEEP_AFTER_EXIT);
         for (Exec exec : execs.values()) {
             if (exec.exitedAt != null && exec.exitedAt.isBefore(cutoff) && execs.remove(exec.id, exec)) {
-                try {
-                    Files.deleteIfExists(exec.output);
-                } catch (IOException e) {
-                    log.warn("exec {}: cannot delete {}", exec.id, exec.output, e);
+                for (Path file : List.of(exec.output, exec.error)) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        log.warn("exec {}: cannot delete {}", exec.id, file, e);
+                    }
                 }
             }
         }

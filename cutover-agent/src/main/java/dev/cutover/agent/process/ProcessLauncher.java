@@ -76,11 +76,12 @@ public final class ProcessLauncher {
 
     /**
      * Starts {@code argv} (no shell; the program is looked up on the {@code PATH} of {@code environment}) as the
-     * leader of its own process group, like {@link #launch}, its output appended to {@code output}, with stdin a
-     * pipe when {@code pipeStdin}. A program that cannot be run exits with 127 (not found) or 126.
+     * leader of its own process group, like {@link #launch}, its standard output appended to {@code output} and its
+     * standard error to {@code error}, with stdin a pipe when {@code pipeStdin}. A program that cannot be run says
+     * why on standard error and exits with 127 (not found) or 126.
      */
     public OneOff launchOneOff(List<String> argv, Path workingDirectory, Map<String, String> environment,
-            Path output, boolean pipeStdin) throws IOException {
+            Path output, Path error, boolean pipeStdin) throws IOException {
         List<String> command = new java.util.ArrayList<>(resetSignals);
         command.add(setsid);
         command.add("--");
@@ -93,7 +94,7 @@ public final class ProcessLauncher {
         } else {
             command.addAll(argv);
         }
-        Process process = start(command, workingDirectory, environment, output,
+        Process process = start(command, workingDirectory, environment, output, error,
                 pipeStdin ? Redirect.PIPE : Redirect.from(new File("/dev/null")));
         SupervisedProcess proc = new ChildProcess(process, awaitGroupLeader(process.pid()));
         return new OneOff(proc, pipeStdin ? process.getOutputStream() : null);
@@ -145,12 +146,22 @@ public final class ProcessLauncher {
 
     private Process start(List<String> command, Path workingDirectory, Map<String, String> environment, Path output,
             Redirect stdin) throws IOException {
+        return start(command, workingDirectory, environment, output, null, stdin);
+    }
+
+    /** {@code error} null: standard error goes where standard output does. */
+    private Process start(List<String> command, Path workingDirectory, Map<String, String> environment, Path output,
+            Path error, Redirect stdin) throws IOException {
         Files.createDirectories(output.getParent());
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectInput(stdin)
-                .redirectErrorStream(true)
                 .redirectOutput(Redirect.appendTo(output.toFile()));
+        if (error == null) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(Redirect.appendTo(error.toFile()));
+        }
         pb.environment().clear();
         pb.environment().putAll(environment);
         Process process = pb.start();

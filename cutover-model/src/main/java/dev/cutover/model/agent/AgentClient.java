@@ -39,8 +39,11 @@ public interface AgentClient {
      */
     ExecStarted startExec(ExecRequest request) throws IOException;
 
-    /** Reads the exec's combined stdout and stderr from {@code offset}; the chunk carries the exit code once done. */
-    ExecChunk readExec(String execId, long offset, int maxBytes) throws IOException;
+    /**
+     * Reads the exec's standard output from {@code offset} and its standard error from {@code errOffset}, at most
+     * {@code maxBytes} of each; the chunk carries the exit code once the command has exited and both are read.
+     */
+    ExecChunk readExec(String execId, long offset, long errOffset, int maxBytes) throws IOException;
 
     /** Writes to the exec's stdin ({@code close}: then closes it); false when stdin is closed or the exec is done. */
     boolean writeExec(String execId, byte[] input, boolean close) throws IOException;

@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <pre>
  *  POST /api/apps/{app}/envs/{env}/execs        ExecStart → 201 ExecStarted
- *  GET  /api/execs/{id}/output?offset=&max=&wait=   → ExecChunk (exitCode set once all output was read)
+ *  GET  /api/execs/{id}/output?offset=&errOffset=&max=&wait=   → ExecChunk (stdout and stderr past the offsets;
+ *                                                    exitCode set once all of both was read)
  *  POST /api/execs/{id}/input?close=true|false  raw bytes → {"accepted": true|false}
  *  POST /api/execs/{id}/kill                        → {"killed": true|false}
  * </pre>
@@ -85,12 +86,13 @@ final class ExecRoutes {
     void output(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
         long offset = parseLong("offset", ctx.queryParam("offset"), 0);
-        int max = (int) Math.max(4, Math.min(1 << 20, parseLong("max", ctx.queryParam("max"), 65536)));
+        long errOffset = parseLong("errOffset", ctx.queryParam("errOffset"), 0);
+        int max = (int) Math.max(1, Math.min(1 << 20, parseLong("max", ctx.queryParam("max"), 65536)));
         long wait = Math.max(0, Math.min(MAX_WAIT_MILLIS, parseLong("wait", ctx.queryParam("wait"), 0)));
         long deadline = System.nanoTime() + wait * 1_000_000;
         while (true) {
-            ExecChunk chunk = agent.readExec(id, offset, max);
-            if (!chunk.text().isEmpty() || chunk.done() || System.nanoTime() >= deadline) {
+            ExecChunk chunk = agent.readExec(id, offset, errOffset, max);
+            if (!chunk.empty() || chunk.done() || System.nanoTime() >= deadline) {
                 json(ctx, chunk);
                 return;
             }

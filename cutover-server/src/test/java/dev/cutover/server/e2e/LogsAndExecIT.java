@@ -221,7 +221,8 @@ class LogsAndExecIT {
 
         assertThat(r.exit()).as(r.all()).isEqualTo(3);
         assertThat(r.out()).contains("version=v2 app=shop port=none").contains("app.py").contains("worker.py")
-                .contains("oops");
+                .doesNotContain("oops");
+        assertThat(r.err()).isEqualTo("oops\n");
     }
 
     @Test
@@ -256,11 +257,12 @@ class LogsAndExecIT {
     void execOfAProgramThatDoesNotExistExits127AndSaysWhy() {
         var missing = exec("shop", "--", "no-such-program", "--flag");
         assertThat(missing.exit()).isEqualTo(127);
-        assertThat(missing.out()).startsWith("no-such-program: No such file or directory: not found on the release's "
+        assertThat(missing.err()).startsWith("no-such-program: No such file or directory: not found on the release's "
                 + "PATH (").doesNotContain("setsid");
         var missingPath = exec("shop", "--", "./bin/nope");
         assertThat(missingPath.exit()).isEqualTo(127);
-        assertThat(missingPath.out()).isEqualTo("./bin/nope: No such file or directory\n");
+        assertThat(missingPath.err()).isEqualTo("./bin/nope: No such file or directory\n");
+        assertThat(missingPath.out()).isEmpty();
 
         var unknownEnv = exec("nope", "--", "true");
         assertThat(unknownEnv.exit()).isEqualTo(2);
@@ -273,6 +275,45 @@ class LogsAndExecIT {
 
     @Test
     @Order(8)
+    void execRunAsAProgramWritesTheCommandsStandardOutputByteForByteAndItsStandardErrorApart() throws Exception {
+        // the cutover program itself, as a user runs it: `cutover exec shop -- ... > dump.bin`
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "exec", "shop",
+                "--api", server.controller.apiUrl(), "--token", server.controller.token(), "--", "python3", "-c",
+                "import sys; sys.stdout.buffer.write(bytes(range(256)) * 64); sys.stderr.write('dumped\\n')"));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        var err = new java.util.concurrent.CompletableFuture<String>();
+        Thread.ofPlatform().daemon(true).name("exec-stderr").start(() -> {
+            try {
+                err.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                err.completeExceptionally(e);
+            }
+        });
+        var out = new java.util.concurrent.CompletableFuture<byte[]>();
+        Thread.ofPlatform().daemon(true).name("exec-stdout").start(() -> {
+            try {
+                out.complete(p.getInputStream().readAllBytes());
+            } catch (java.io.IOException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("cutover exec did not end within 60 s");
+        }
+
+        byte[] expected = new byte[256 * 64];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte) i;
+        }
+        assertThat(p.exitValue()).as(err.get()).isZero();
+        assertThat(out.get()).isEqualTo(expected);
+        assertThat(err.get()).isEqualTo("dumped\n");
+    }
+
+    @Test
+    @Order(9)
     void hostsShowsTheLocalHostAndWhatEachInstanceThereUses() throws Exception {
         await().atMost(PATIENCE).untilAsserted(() -> {
             Map<String, Long> pids = new TreeMap<>();
