@@ -201,6 +201,33 @@ class AdoptionTest {
     }
 
     @Test
+    void whatIsLeftOfAGroupWhoseLeaderDiedWhileNoAgentRanIsKilledNotLeftBesideTheNewProcess() throws Exception {
+        // the app runs as the child of a shell, as `sh -c` runs anything but a simple command; the shell dies while
+        // no agent runs (killed, or by a stop signal the app ignores), the app lives on in the shell's group
+        Path childPid = dataDir.resolve("child-of-w-1");
+        h.apply(worker("w-1", h.app, "sleep 1000 & echo $! > " + childPid + "; wait"));
+        InstanceReport before = h.awaitPhase("w-1", InstancePhase.RUNNING);
+        await().atMost(Harness.PATIENCE).until(() -> Files.exists(childPid) && !Files.readString(childPid).isBlank());
+        long child = Long.parseLong(Files.readString(childPid).trim());
+        assertThat(pgrp(child)).isEqualTo(before.pid());
+
+        h.restartAgent(() -> {
+            try {
+                new ProcessBuilder("kill", "-KILL", String.valueOf(before.pid())).start().waitFor();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(before.pid()));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Harness.alive(child));
+        h.apply(worker("w-1", h.app, "exec sleep 1000"));
+        InstanceReport after = h.awaitPhase("w-1", InstancePhase.RUNNING);
+        assertThat(after.pid()).isNotEqualTo(before.pid());
+        assertThat(groupMembers(before.pid())).isZero();
+    }
+
+    @Test
     void anInstanceIsOnDiskWithItsPortBeforeItsProcessStarts() throws Exception {
         // The process copies state.json as its first act: what an agent killed at that moment would leave.
         InstanceSpec spec = Specs.withCommand(web("web-1", h.app), "cp ../../state.json seen.json; exec python3 server.py");

@@ -109,6 +109,51 @@ public final class ProcFs {
         return found;
     }
 
+    /**
+     * The process groups whose leader has exited while other members live on, with a member working in a directory
+     * under {@code root}, by the name of that directory, as {@link #groupLeadersUnder} names them: what is left of an
+     * instance whose leader (a {@code sh -c} that ran the app as its child, say) died while no agent watched it. The
+     * kernel does not reuse a pid while a group of that id has members, so such a group is still the one its leader
+     * started.
+     */
+    public static Map<String, java.util.Set<Long>> leaderlessGroupsUnder(Path root) {
+        Path base = root.toAbsolutePath().normalize();
+        List<ProcStat> all = all();
+        java.util.Set<Integer> live = new java.util.HashSet<>();
+        for (ProcStat s : all) {
+            if (!s.exited()) {
+                live.add(s.pid());
+            }
+        }
+        Map<String, java.util.Set<Long>> found = new TreeMap<>();
+        for (ProcStat s : all) {
+            if (s.exited() || live.contains(s.pgrp()) || s.pgrp() <= 1) {
+                continue;
+            }
+            try {
+                Path cwd = Files.readSymbolicLink(PROC.resolve(Integer.toString(s.pid())).resolve("cwd"));
+                if (cwd.startsWith(base) && cwd.getNameCount() > base.getNameCount()) {
+                    found.computeIfAbsent(cwd.getName(base.getNameCount()).toString(), k -> new java.util.TreeSet<>())
+                            .add((long) s.pgrp());
+                }
+            } catch (IOException | SecurityException e) {
+                // gone meanwhile, or not ours to look at
+            }
+        }
+        return found;
+    }
+
+    /** Whether process group {@code pgid} has live members but its leader has exited. */
+    public static boolean leaderless(long pgid) {
+        Optional<ProcStat> leader = stat(pgid);
+        return (leader.isEmpty() || leader.get().exited()) && groupAlive(pgid);
+    }
+
+    /** Sends {@code signal} to group {@code pgid} if it is {@link #leaderless}; false when it is not, or is gone. */
+    public static boolean signalLeaderless(long pgid, Signal signal) {
+        return leaderless(pgid) && Posix.killGroup(pgid, signal);
+    }
+
     private record Leader(ProcStat stat, Path cwd) {}
 
     /** Every live process group leader, with its working directory. */

@@ -132,7 +132,10 @@ public final class Supervisor implements AutoCloseable {
      * Adopts the processes {@code state.json} names. A record without a live pid may still have a process: the agent
      * before was killed after starting it and before saving its pid. It is found by its working directory and
      * adopted. A process in an instance's working directory that no instance adopts belongs to no one: it is killed,
-     * or it would hold its port and run beside the instance started in its place.
+     * or it would hold its port and run beside the instance started in its place. So is what is left of a group
+     * whose leader died while no agent ran (an app run as the child of a {@code sh -c} that was killed, or that died
+     * of a stop signal the app ignores): it cannot be adopted, since only a leader's exit can be waited for, and left
+     * alone it would outlive every later stop.
      */
     private void adopt(ProcessLauncher launcher) {
         List<InstanceRecord> records;
@@ -145,13 +148,16 @@ public final class Supervisor implements AutoCloseable {
         }
         Map<String, List<ProcStat>> inWorkingDirectories =
                 new HashMap<>(ProcFs.groupLeadersUnder(services.dataDir().resolve("instances")));
+        java.util.Set<Long> adoptedGroups = new HashSet<>();
         for (InstanceRecord r : records) {
             List<ProcStat> found = inWorkingDirectories.getOrDefault(r.id(), List.of());
             Optional<SupervisedProcess> proc = launcher.adopt(r.pid(), r.startTime());
             if (proc.isPresent()) {
                 log.info("instance {}: adopted pid {}", r.id(), r.pid());
             } else {
-                if (r.pid() > 0) {
+                if (r.pid() > 0 && ProcFs.leaderless(r.pid())) {
+                    killLeaderless(r.id(), r.pid());
+                } else if (r.pid() > 0) {
                     log.warn("instance {}: pid {} is gone or now another process; not adopting it, not signalling it",
                             r.id(), r.pid());
                 }
@@ -161,12 +167,27 @@ public final class Supervisor implements AutoCloseable {
                         + "before started it and stopped before it saved its pid", r.id(), p.pid()));
             }
             long adopted = proc.map(SupervisedProcess::pid).orElse(0L);
+            adoptedGroups.add(adopted);
             inWorkingDirectories.put(r.id(), found.stream().filter(s -> s.pid() != adopted).toList());
             services.ports().hold(r.id(), r.port());
             instances.put(r.id(), Instance.restore(r, proc, services));
         }
         inWorkingDirectories.forEach((dir, leaders) -> leaders.forEach(s -> killStray(launcher, dir, s)));
+        ProcFs.leaderlessGroupsUnder(services.dataDir().resolve("instances")).forEach((dir, groups) -> groups.stream()
+                .filter(pgid -> !adoptedGroups.contains(pgid)).forEach(pgid -> killLeaderless(dir, pgid)));
         dirty.set(true);
+    }
+
+    private static void killLeaderless(String instance, long pgid) {
+        try {
+            if (ProcFs.signalLeaderless(pgid, Signal.KILL)) {
+                log.warn("instance {}: its process group {} outlived its leader while no agent ran; killed what was "
+                        + "left of it, so that nothing of it holds its port or runs beside what replaces it", instance,
+                        pgid);
+            }
+        } catch (RuntimeException e) {
+            log.warn("instance {}: cannot kill what is left of its process group {}", instance, pgid, e);
+        }
     }
 
     private static void killStray(ProcessLauncher launcher, String dir, ProcStat s) {
