@@ -168,6 +168,73 @@ class RouterRetryTest {
     }
 
     @Test
+    void aReplayGoesOverANewConnectionNotAnotherPooledOneThatMayBeClosingToo() throws Exception {
+        // answers one request per connection and closes on the next without a word, with no Connection: close (as
+        // app servers that close keep-alive connections after N requests do, caught between two requests)
+        try (ServerSocket oneEach = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger accepted = new AtomicInteger();
+            Thread.ofPlatform().daemon(true).start(() -> {
+                while (!oneEach.isClosed()) {
+                    try {
+                        Socket s = oneEach.accept();
+                        accepted.incrementAndGet();
+                        Thread.ofPlatform().daemon(true).start(() -> answerOnceThenClose(s));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            router.apply(table(1, shop(activeAt("one-each", oneEach.getLocalPort()))));
+            // four requests at once: four target connections, each of which has answered its one request
+            java.util.List<java.util.concurrent.CompletableFuture<Integer>> first = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                first.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return HttpConnection.getOnce(router.port(), HOST, "/slow").status();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+            }
+            assertThat(first).allSatisfy(f -> assertThat(f.get()).isEqualTo(200));
+            assertThat(accepted).hasValue(4);
+
+            HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/");
+
+            assertThat(response.status()).as(response.text()).isEqualTo(200);
+            assertThat(accepted).as("the replay's own new connection").hasValue(5);
+        }
+    }
+
+    /** Answers the first request on {@code s} (after 200 ms when it asks for /slow), then closes on the next. */
+    private static void answerOnceThenClose(Socket s) {
+        try (s) {
+            java.io.InputStream in = s.getInputStream();
+            String head = readHead(in);
+            if (head.contains("/slow")) {
+                Thread.sleep(200);
+            }
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                    .getBytes(StandardCharsets.US_ASCII));
+            readHead(in);
+        } catch (IOException | InterruptedException e) {
+            // the router went away
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    @Test
     void aTargetThatDoesNotAnswerInTimeGives504() throws Exception {
         blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
         router.apply(table(1, shop(active("b1", blue))));

@@ -100,6 +100,24 @@ class RouterRobustnessTest {
     }
 
     @Test
+    void aClientThatResetsItsConnectionWhileItsRequestRunsIsCountedAsGone() throws Exception {
+        blue.behave(TestBackend.Behaviour.WAIT_FOR_RELEASE);
+        try (Socket client = new Socket("127.0.0.1", router.port())) {
+            client.getOutputStream().write(("GET /reset HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(20)).until(() -> router.targetStats().get("b1").inFlight() == 1);
+            client.setSoLinger(true, 0); // closes with a reset, as a killed client or a proxy timing out does
+        }
+
+        GroupStats v1 = await().atMost(Duration.ofSeconds(20)).until(
+                () -> router.groupStats().get(GroupStats.key(Tables.ENV, "v1")),
+                s -> s.failures().getOrDefault("client_closed", 0L) == 1L);
+        assertThat(v1.responsesByClass()).as("logged 499, as nginx does").containsEntry("4xx", 1L);
+        assertThat(v1.inFlight()).isZero();
+        blue.release.countDown();
+    }
+
+    @Test
     void aClientThatHalfClosesAfterItsRequestsGetsEveryAnswerThenTheConnectionCloses() throws Exception {
         blue.behave(TestBackend.Behaviour.ECHO_BODY);
         try (Socket client = new Socket("127.0.0.1", router.port())) {

@@ -798,6 +798,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Exc
         if (state == State.TUNNEL) {
             tunnel.clientClosed();
         }
-        closeNow();
+        // a reset, or a write to a client that is gone: its request is logged and counted as client_closed
+        endAsGone();
     }
 }

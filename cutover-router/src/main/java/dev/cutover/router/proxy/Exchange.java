@@ -162,7 +162,10 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
             refreshRoute();
         }
         target = picked;
-        BackendConnection pooled = pool.pollIdle(picked);
+        // A retry takes a new connection: the pooled ones may be closing as the one that failed was (a target that
+        // closes its keep-alive connections after so many requests, or when idle, closes them all alike), and the
+        // most recently pooled is the likeliest to be the next to go.
+        BackendConnection pooled = replays == 0 && !staleConnectionRetried ? pool.pollIdle(picked) : null;
         if (pooled != null) {
             send(pooled);
             return;
