@@ -61,7 +61,9 @@ final class InPlaceMoves {
         // rolling back with surge, the stable set comes back whole at once, then the failed release's instances
         // drain together: they may be crashing or failing under traffic, and a batch at a time would leave them
         // routed for as many start-ups as there are batches
-        int batch = surge && t.state.phase() == Phase.ROLLING_BACK ? Math.max(1, want)
+        // a first deployment has no traffic to protect: it starts every instance at once, whatever the strategy
+        boolean first = t.spec.stable().number() == 0 && t.state.phase() == Phase.RUNNING;
+        int batch = first || surge && t.state.phase() == Phase.ROLLING_BACK ? Math.max(1, want)
                 : batch(p, Math.max(want, news.size() + olds.size()));
         if (news.size() > want) {
             t.drain(last(news, Math.min(batch, news.size() - want)));

@@ -48,6 +48,8 @@ class RollingTest {
 
         assertThat(end.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(fleet.runningWeb()).hasSize(3);
+        // at once, not a batch at a time: there is no traffic to protect
+        assertThat(kinds(fleet.actions)).startsWith("launch d1-web-1", "launch d1-web-2", "launch d1-web-3");
     }
 
     @Test
