@@ -138,14 +138,19 @@ class RunTest {
         h.applyRuns(spec);
         RunReport before = h.awaitRunState("d10-release", RunState.RUNNING);
 
+        java.time.Instant[] exitedBy = new java.time.Instant[1];
         h.restartAgent(unchecked(() -> {
             open("go");
             await().atMost(Harness.PATIENCE).until(() -> !Harness.alive(before.pid()));
+            exitedBy[0] = java.time.Instant.now();
+            Thread.sleep(1500); // the next agent starts well after the end
         }));
 
         RunReport found = h.findRun("d10-release").orElseThrow();
         assertThat(found.state()).isEqualTo(RunState.EXITED);
         assertThat(found.exitCode()).isZero();
+        assertThat(found.endedAt()).as("when it ended, not when the next agent looked")
+                .isBeforeOrEqualTo(exitedBy[0]).isAfterOrEqualTo(found.startedAt());
         h.applyRuns(spec);
         await().during(Duration.ofMillis(600)).atMost(Harness.PATIENCE)
                 .until(() -> h.findRun("d10-release").orElseThrow().state() == RunState.EXITED);

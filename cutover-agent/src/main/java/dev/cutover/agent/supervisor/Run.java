@@ -45,6 +45,8 @@ final class Run {
     private SupervisedProcess process;
     private Instant startedAt;
     private Instant endedAt;
+    /** Whether a previous agent started it: its end is then read from its exit file's time. */
+    private boolean restored;
     private Integer exitCode;
     private boolean launching;
     private boolean stopping;
@@ -65,6 +67,7 @@ final class Run {
     static Run restore(RunRecord record, RunDirectory dir, ProcessLauncher launcher, Services services) {
         Run run = new Run(record.spec(), services);
         synchronized (run) {
+            run.restored = true;
             run.startedAt = record.startedAt();
             if (record.state().ended()) {
                 run.state = record.state();
@@ -228,6 +231,10 @@ final class Run {
     /** Ends the run by its exit file: exited with its code, or lost when there is none. */
     private void ended(String lostBecause) {
         endedAt = services.clock().instant();
+        if (restored) {
+            // it may have ended while no agent ran, or been noticed late by polling: the exit file says when it did
+            dir.exitWrittenAt().filter(at -> at.isBefore(endedAt)).ifPresent(at -> endedAt = at);
+        }
         Optional<Integer> code = dir.exitCode();
         if (code.isPresent()) {
             state = RunState.EXITED;

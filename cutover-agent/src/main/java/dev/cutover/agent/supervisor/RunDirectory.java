@@ -66,6 +66,15 @@ final class RunDirectory {
     }
 
     /** The command's exit code, once its wrapper has written it. */
+    /** When the exit code was written: when the command ended, to the file system's clock. */
+    Optional<Instant> exitWrittenAt() {
+        try {
+            return Optional.of(Files.getLastModifiedTime(dir.resolve("exit")).toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     Optional<Integer> exitCode() {
         try {
             return Optional.of(Integer.parseInt(Files.readString(dir.resolve("exit"), StandardCharsets.UTF_8).strip()));
