@@ -374,7 +374,8 @@ public final class Router implements TrafficRouter, AutoCloseable {
 
     /** The Prometheus text exposition of {@link #groupStats()}, {@link #targetStats()} and {@link #unroutedStats()}. */
     public String prometheusText() {
-        return PrometheusText.render(groupStats(), targetStats(), unroutedStats());
+        return PrometheusText.render(groupStats(), targetStats(), unroutedStats(),
+                accessLog == null ? null : accessLog.dropped());
     }
 
     /**

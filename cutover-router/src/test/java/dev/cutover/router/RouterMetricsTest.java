@@ -103,7 +103,9 @@ class RouterMetricsTest {
                 .contains("cutover_router_request_duration_seconds_bucket{environment=\"shop/production\",group=\"v1\","
                         + "le=\"+Inf\"} 1")
                 .contains("cutover_router_request_duration_seconds_count{environment=\"shop/production\",group=\"v1\"} 1")
-                .contains("cutover_router_target_requests_total{instance=\"b1\"} 1");
+                .contains("cutover_router_target_requests_total{instance=\"b1\"} 1")
+                .contains("# TYPE cutover_router_access_log_dropped_lines_total counter\n"
+                        + "cutover_router_access_log_dropped_lines_total 0\n");
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per answered request, written by a background thread so that an event loop never waits for a disk:
  * the loop formats the line and offers it to a bounded queue; when the queue is full (the disk cannot keep up)
- * the line is dropped and counted ({@link #dropped()}), never waited for.
+ * the line is dropped and counted ({@link #dropped()}, exported as {@code cutover_router_access_log_dropped_lines_total}
+ * and logged at most every {@link #DROPS_SAID_EVERY_MILLIS}), never waited for; so are the lines of a write that failed.
  *
  * <p>The line, fields separated by one space, {@code -} for an empty field:
  * <pre>
@@ -39,12 +40,18 @@ public final class AccessLog implements AutoCloseable {
     private static final int QUEUE = 65_536;
     private static final String STOP = new String("stop");
 
+    static final long DROPS_SAID_EVERY_MILLIS = 10_000;
+
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
     private final LongAdder dropped = new LongAdder();
+    /** What the writer thread last said of the drops: the count then, and when. */
+    private long droppedSaid;
+    private long droppedSaidAt;
     private final Writer out;
     private final Thread writer;
 
-    private AccessLog(Writer out) {
+    /** Writes to {@code out}; {@link #open} is how the router opens one. */
+    AccessLog(Writer out) {
         this.out = out;
         this.writer = Thread.ofPlatform().daemon().name("cutover-access-log").start(this::drain);
     }
@@ -90,7 +97,20 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    /** Lines dropped because the writer could not keep up. */
+    /** On the writer thread: says how many lines went since it last said so, at most every few seconds. */
+    private void sayDrops() {
+        long now = System.currentTimeMillis();
+        long total = dropped.sum();
+        if (total > droppedSaid && now - droppedSaidAt >= DROPS_SAID_EVERY_MILLIS) {
+            log.warn("access log: {} line(s) dropped since {} because the disk could not keep up ({} in all; "
+                    + "cutover_router_access_log_dropped_lines_total counts them)", total - droppedSaid,
+                    droppedSaidAt == 0 ? "the router started" : "the last such warning", total);
+            droppedSaid = total;
+            droppedSaidAt = now;
+        }
+    }
+
+    /** Lines dropped because the writer could not keep up, or their write failed. */
     public long dropped() {
         return dropped.sum();
     }
@@ -99,6 +119,7 @@ public final class AccessLog implements AutoCloseable {
         List<String> batch = new ArrayList<>(1024);
         while (true) {
             try {
+                sayDrops();
                 String first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -124,6 +145,7 @@ public final class AccessLog implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 // A background loop never dies: a full disk loses lines, not the router.
                 log.warn("writing the access log failed", e);
+                dropped.add(batch.stream().filter(line -> line != STOP).count());
                 batch.clear();
             }
         }

@@ -21,14 +21,16 @@ import java.util.Map;
  * cutover_router_target_in_flight_requests{instance}               gauge
  * cutover_router_target_open_connections{instance}                 gauge
  * cutover_router_unrouted_requests_total{reason}                   counter   bad_request, no_route, ...
+ * cutover_router_access_log_dropped_lines_total                    counter   only with an access log
  * </pre>
  */
 public final class PrometheusText {
 
     private PrometheusText() {}
 
+    /** @param accessLogDropped the access log's dropped lines; null when there is no access log */
     public static String render(Map<String, GroupStats> groups, Map<String, TargetStats> targets,
-            Map<String, Long> unrouted) {
+            Map<String, Long> unrouted, Long accessLogDropped) {
         StringBuilder out = new StringBuilder(4096);
         header(out, "cutover_router_requests_total", "counter", "Requests answered, by route environment and target group.");
         groups.values().forEach(g -> sample(out, "cutover_router_requests_total", labels(g), g.requests()));
@@ -61,6 +63,11 @@ public final class PrometheusText {
                 "Requests answered before a route was found, by reason.");
         unrouted.forEach((reason, count) -> sample(out, "cutover_router_unrouted_requests_total",
                 "reason=\"" + escape(reason) + "\"", count));
+        if (accessLogDropped != null) {
+            header(out, "cutover_router_access_log_dropped_lines_total", "counter",
+                    "Access log lines dropped because the disk could not keep up, or their write failed.");
+            out.append("cutover_router_access_log_dropped_lines_total ").append(accessLogDropped).append('\n');
+        }
         return out.toString();
     }
 
