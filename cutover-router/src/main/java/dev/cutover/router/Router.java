@@ -171,8 +171,9 @@ public final class Router implements TrafficRouter, AutoCloseable {
         }
         if (certificates != null) {
             certificates.startReloading();
-            log.info("router listening on {}:{} and HTTPS {}:{} ({}), certificates for {}", config.bindAddress(),
-                    router.port(), config.bindAddress(), router.httpsPort(), transport.name(), certificates.names());
+            log.info("router listening on {}:{} and HTTPS {}:{} ({}, TLS by {}), certificates for {}",
+                    config.bindAddress(), router.port(), config.bindAddress(), router.httpsPort(), transport.name(),
+                    certificates.implementation(), certificates.names());
         } else {
             log.info("router listening on {}:{} ({})", config.bindAddress(), router.port(), transport.name());
         }

@@ -1,7 +1,9 @@
 package dev.cutover.router.tls;
 
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
 import java.io.IOException;
@@ -39,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * one; established connections are not touched). A set that fails to load keeps the old one serving, and the
  * reason is logged once per change. Reading the bytes rather than watching events works with renames, symlink
  * swaps and coarse timestamps alike.
+ *
+ * <p>Handshakes and record encryption are BoringSSL's (netty-tcnative) where its native library loads, which makes
+ * a new connection's handshake several times cheaper than the JDK's engine; elsewhere, or with the system property
+ * {@value #IMPLEMENTATION_PROPERTY}{@code =jdk}, the JDK's.
  */
 public final class CertificateStore implements Mapping<String, SslContext>, AutoCloseable {
 
@@ -47,21 +53,57 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
     /** One loaded set: the mapping handshakes use, the names, and the file bytes it came from. */
     private record Loaded(Mapping<String, SslContext> mapping, List<String> names, List<byte[]> sources) {}
 
+    /** {@code auto} (the default: BoringSSL where it loads), {@code openssl} (BoringSSL or refuse) or {@code jdk}. */
+    public static final String IMPLEMENTATION_PROPERTY = "cutover.router.tls";
+
     private final TlsConfig config;
+    private final SslProvider provider;
     private volatile Loaded current;
     private ScheduledExecutorService reloader;
     private List<byte[]> lastFailed;
     /** The reason the files could not be read at the last check, logged once until it changes. */
     private String lastUnreadable;
 
-    private CertificateStore(TlsConfig config, Loaded loaded) {
+    private CertificateStore(TlsConfig config, SslProvider provider, Loaded loaded) {
         this.config = config;
+        this.provider = provider;
         this.current = loaded;
     }
 
     /** Loads every certificate, or fails naming the file at fault. */
     public static CertificateStore load(TlsConfig config) throws TlsException {
-        return new CertificateStore(config, build(config, read(config)));
+        SslProvider provider = provider(System.getProperty(IMPLEMENTATION_PROPERTY, "auto"));
+        return new CertificateStore(config, provider, build(config, provider, read(config)));
+    }
+
+    /** The TLS implementation {@code setting} asks for ({@link #IMPLEMENTATION_PROPERTY}). */
+    static SslProvider provider(String setting) throws TlsException {
+        return switch (setting) {
+            case "jdk" -> SslProvider.JDK;
+            case "openssl" -> {
+                if (!OpenSsl.isAvailable()) {
+                    throw new TlsException(IMPLEMENTATION_PROPERTY + "=openssl: BoringSSL cannot be loaded here ("
+                            + OpenSsl.unavailabilityCause() + "); leave the property out (or set it to jdk) to use "
+                            + "the JDK's TLS", OpenSsl.unavailabilityCause());
+                }
+                yield SslProvider.OPENSSL;
+            }
+            case "auto" -> {
+                if (OpenSsl.isAvailable()) {
+                    yield SslProvider.OPENSSL;
+                }
+                log.info("TLS by the JDK: BoringSSL cannot be loaded here ({}); new connections' handshakes cost "
+                        + "several times the CPU", String.valueOf(OpenSsl.unavailabilityCause()));
+                yield SslProvider.JDK;
+            }
+            default -> throw new TlsException(IMPLEMENTATION_PROPERTY + ": '" + setting + "' (expected: auto, openssl "
+                    + "or jdk)", null);
+        };
+    }
+
+    /** Which implementation does the handshakes: {@code BoringSSL} or {@code the JDK}. */
+    public String implementation() {
+        return provider == SslProvider.OPENSSL ? "BoringSSL" : "the JDK";
     }
 
     @Override
@@ -103,7 +145,7 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
                 return false;
             }
             try {
-                Loaded loaded = build(config, sources);
+                Loaded loaded = build(config, provider, sources);
                 current = loaded;
                 lastFailed = null;
                 log.info("certificates reloaded: serving {}", loaded.names());
@@ -147,7 +189,7 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
         }
     }
 
-    private static Loaded build(TlsConfig config, List<byte[]> sources) throws TlsException {
+    private static Loaded build(TlsConfig config, SslProvider provider, List<byte[]> sources) throws TlsException {
         DomainWildcardMappingBuilder<SslContext> mapping = null;
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < config.certificates().size(); i++) {
@@ -161,7 +203,8 @@ public final class CertificateStore implements Mapping<String, SslContext>, Auto
                 chain = PemFiles.certificates(certPem, files.cert().toString());
                 key = PemFiles.privateKey(keyPem, files.key().toString());
                 requireKeyFits(key, chain.get(0), files);
-                context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new)).build();
+                context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                        .sslProvider(provider).build();
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 throw new TlsException(files.cert() + " / " + files.key() + ": " + e.getMessage(), e);
             } catch (javax.net.ssl.SSLException e) {
