@@ -162,9 +162,9 @@ class AgentTest {
         assertThat(Harness.alive(r.pid())).isFalse();
         assertThat(stopped.reason()).as("says it took KILL, who ignored INT, and what to change")
                 .matches("stopped by KILL after \\d+\\.\\ds: it outlived INT \\(1s each\\): pid \\d+ \\(.*trap '' INT.*\\) "
-                        + "ignores? INT; handle INT in the app, or put TERM first in stop-signals \\(a shell starts what "
-                        + "it runs in the background with & ignoring INT and QUIT: start the app in the foreground, "
-                        + "with exec\\)");
+                        + "ignores? INT; handle INT in the app, or put TERM first in stop-signals \\(if a shell started "
+                        + "it in the background with &, it started with INT and QUIT ignored: start the app in the "
+                        + "foreground, with exec\\)");
     }
 
     @Test

@@ -130,8 +130,8 @@ final class StopSequence {
         String what = stopped.ignoring() + (stopped.ignoring().contains("; ") ? " ignore " : " ignores ") + deaf;
         return each + "): " + what + "; handle " + deaf + " in the app, or put "
                 + (deaf == Signal.INT || deaf == Signal.QUIT
-                        ? "TERM first in stop-signals (a shell starts what it runs in the background with & ignoring "
-                                + "INT and QUIT: start the app in the foreground, with exec)"
+                        ? "TERM first in stop-signals (if a shell started it in the background with &, it started "
+                                + "with INT and QUIT ignored: start the app in the foreground, with exec)"
                         : "a signal it handles first in stop-signals");
     }
 
