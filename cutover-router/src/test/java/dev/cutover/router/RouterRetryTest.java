@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,6 +165,31 @@ class RouterRetryTest {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.text()).isEqualTo("flaky");
             assertThat(accepted).hasValue(2);
+        }
+    }
+
+    @Test
+    void aRequestThatKillsEveryTargetItReachesEndsTaggedByTheFailureNotByTheRefusalsAfterIt() throws Exception {
+        // each target dies of the request: it closes the connection, and stops listening
+        try (ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ServerSocket second = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            for (ServerSocket target : List.of(first, second)) {
+                Thread.ofPlatform().daemon(true).start(() -> {
+                    try (target; Socket s = target.accept()) {
+                        readHead(s.getInputStream());
+                    } catch (IOException e) {
+                        // the test is over
+                    }
+                });
+            }
+            router.apply(table(1, shop(activeAt("first", first.getLocalPort()),
+                    activeAt("second", second.getLocalPort()))));
+
+            HttpConnection.Response response = HttpConnection.getOnce(router.port(), HOST, "/crash");
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(response.header("X-Cutover-Error")).as("both closed on it; the refusal came after")
+                    .isEqualTo("target_failed");
         }
     }
 

@@ -201,7 +201,8 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
         }
         if (!connecting.isSuccess()) {
             boolean atCapacity = connecting.cause() instanceof TargetAtCapacityException;
-            if (!atCapacity || lastFailure != Failure.CONNECT_FAILED) {
+            // a target that failed holding the request says more of the end than a refused connection after it
+            if (lastFailure != Failure.TARGET_FAILED && (!atCapacity || lastFailure != Failure.CONNECT_FAILED)) {
                 lastFailure = atCapacity ? Failure.TARGETS_AT_CAPACITY : Failure.CONNECT_FAILED;
             }
             log.debug("could not connect to target {} at {}: {}", attempted.instance(), attempted.address(),
@@ -270,7 +271,9 @@ final class Exchange implements ResponseListener, ChannelFutureListener {
             staleConnectionRetried = true;
             tried.remove(attempted);
         }
-        lastFailure = Failure.CONNECT_FAILED;
+        if (lastFailure != Failure.TARGET_FAILED) {
+            lastFailure = Failure.CONNECT_FAILED;
+        }
         retry();
     }
 
