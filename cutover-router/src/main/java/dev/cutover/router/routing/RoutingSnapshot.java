@@ -127,8 +127,9 @@ public final class RoutingSnapshot {
     }
 
     private static RouteEntry byPath(List<RouteEntry> routes, String path) {
+        String matched = MatchedPath.of(path);
         for (RouteEntry route : routes) {
-            if (route.matchesPath(path)) {
+            if (route.matchesPath(matched)) {
                 return route;
             }
         }

@@ -32,6 +32,19 @@ class RoutingSnapshotTest {
     }
 
     @Test
+    void aPathSpelledAnotherWayPicksTheRouteItsTargetWouldReadItAs() {
+        RoutingSnapshot snapshot = snapshot(
+                route("site", List.of("shop.example.com"), "/"),
+                route("admin", List.of("shop.example.com"), "/admin/"));
+
+        for (String path : List.of("/x/../admin/users", "//admin/users", "/%61dmin/users", "/./admin/users")) {
+            assertThat(snapshot.resolve("shop.example.com", path).environment()).as(path).isEqualTo("admin");
+        }
+        assertThat(snapshot.resolve("shop.example.com", "/admin/../x").environment()).isEqualTo("site");
+        assertThat(snapshot.resolve("shop.example.com", "/admin%2Fusers").environment()).isEqualTo("site");
+    }
+
+    @Test
     void keepsOnlyActiveTargetsOfGroupsWithWeight() {
         Route route = new Route("shop", List.of("shop.test"), "/", List.of(
                 new TargetGroup("v1", 0, List.of(target("a", TargetState.ACTIVE))),
