@@ -1,9 +1,20 @@
 package dev.cutover.agent.process;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /** A process this JVM started: the JDK reaps it and hands us its exit value. */
 final class ChildProcess implements SupervisedProcess {
+
+    /**
+     * Where what follows an exit runs. {@link Process#onExit()} completes on the common fork-join pool, which has a
+     * single thread on a 2-CPU machine (and CompletableFuture uses it even then, since JDK 25): a handler that ran
+     * there and took its time (deleting an exec's working directory, say) would hold up the exit of every other
+     * process of this JVM. Handed on at once, it holds up none.
+     */
+    private static final Executor AFTER_EXIT =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cutover-process-exit-", 0).factory());
 
     private final Process process;
     private final long startTime;
@@ -12,7 +23,7 @@ final class ChildProcess implements SupervisedProcess {
     ChildProcess(Process process, long startTime) {
         this.process = process;
         this.startTime = startTime;
-        this.exit = process.onExit().thenApply(p -> ExitStatus.fromExitValue(p.exitValue()));
+        this.exit = process.onExit().thenApplyAsync(p -> ExitStatus.fromExitValue(p.exitValue()), AFTER_EXIT);
     }
 
     @Override
