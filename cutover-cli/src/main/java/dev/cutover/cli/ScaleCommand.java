@@ -68,19 +68,16 @@ final class ScaleCommand extends ApiCommand {
             try {
                 if (n.startsWith("+")) {
                     throw new CliException("processes." + type + ": '" + n + "' (expected: the number of instances "
-                            + "wanted, e.g. "
-                            + type + "=3; counts are absolute, not changes)", CliException.USAGE);
+                            + "wanted, e.g. " + type + "=3; counts are absolute, not changes)", CliException.USAGE);
                 }
                 earlier = wanted.put(type, Integer.parseInt(n));
             } catch (NumberFormatException e) {
                 throw new CliException("processes." + type + ": '" + n + "' (expected: a whole number of instances, "
-                        + "e.g. " + type
-                        + "=3)", CliException.USAGE);
+                        + "e.g. " + type + "=3)", CliException.USAGE);
             }
             if (earlier != null) {
                 throw new CliException("processes." + type + ": given twice ('" + type + "=" + earlier + "' and '"
-                        + arg
-                        + "'; expected: each type once)", CliException.USAGE);
+                        + arg + "'; expected: each type once)", CliException.USAGE);
             }
         }
         return wanted;

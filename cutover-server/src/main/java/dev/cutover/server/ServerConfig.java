@@ -55,10 +55,6 @@ public record ServerConfig(Path dataDir, String httpBind, int httpPort, String a
         return new ServerConfig(dataDir, httpBind, httpPort, apiBind, apiPort, domain, clock, newTls, keepReleases);
     }
 
-    public ServerConfig withKeepReleases(int n) {
-        return new ServerConfig(dataDir, httpBind, httpPort, apiBind, apiPort, domain, clock, tls, n);
-    }
-
     private static void requirePort(String field, int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(field + ": " + port + " (expected: 0-65535)");

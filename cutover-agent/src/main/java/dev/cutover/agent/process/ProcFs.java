@@ -6,10 +6,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Reads process facts from {@code /proc}. */
 public final class ProcFs {
@@ -116,16 +119,16 @@ public final class ProcFs {
      * kernel does not reuse a pid while a group of that id has members, so such a group is still the one its leader
      * started.
      */
-    public static Map<String, java.util.Set<Long>> leaderlessGroupsUnder(Path root) {
+    public static Map<String, Set<Long>> leaderlessGroupsUnder(Path root) {
         Path base = root.toAbsolutePath().normalize();
         List<ProcStat> all = all();
-        java.util.Set<Integer> live = new java.util.HashSet<>();
+        Set<Integer> live = new HashSet<>();
         for (ProcStat s : all) {
             if (!s.exited()) {
                 live.add(s.pid());
             }
         }
-        Map<String, java.util.Set<Long>> found = new TreeMap<>();
+        Map<String, Set<Long>> found = new TreeMap<>();
         for (ProcStat s : all) {
             if (s.exited() || live.contains(s.pgrp()) || s.pgrp() <= 1) {
                 continue;
@@ -133,7 +136,7 @@ public final class ProcFs {
             try {
                 Path cwd = Files.readSymbolicLink(PROC.resolve(Integer.toString(s.pid())).resolve("cwd"));
                 if (cwd.startsWith(base) && cwd.getNameCount() > base.getNameCount()) {
-                    found.computeIfAbsent(cwd.getName(base.getNameCount()).toString(), k -> new java.util.TreeSet<>())
+                    found.computeIfAbsent(cwd.getName(base.getNameCount()).toString(), k -> new TreeSet<>())
                             .add((long) s.pgrp());
                 }
             } catch (IOException | SecurityException e) {
@@ -144,7 +147,7 @@ public final class ProcFs {
     }
 
     /** Whether process group {@code pgid} has live members but its leader has exited. */
-    public static boolean leaderless(long pgid) {
+    private static boolean leaderless(long pgid) {
         Optional<ProcStat> leader = stat(pgid);
         return (leader.isEmpty() || leader.get().exited()) && groupAlive(pgid);
     }

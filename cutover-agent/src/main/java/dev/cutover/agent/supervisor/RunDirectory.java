@@ -65,7 +65,6 @@ final class RunDirectory {
         AtomicFile.write(dir.resolve("run.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
     }
 
-    /** The command's exit code, once its wrapper has written it. */
     /** When the exit code was written: when the command ended, to the file system's clock. */
     Optional<Instant> exitWrittenAt() {
         try {
@@ -75,6 +74,7 @@ final class RunDirectory {
         }
     }
 
+    /** The command's exit code, once its wrapper has written it. */
     Optional<Integer> exitCode() {
         try {
             return Optional.of(Integer.parseInt(Files.readString(dir.resolve("exit"), StandardCharsets.UTF_8).strip()));

@@ -148,16 +148,13 @@ public final class Supervisor implements AutoCloseable {
         }
         Map<String, List<ProcStat>> inWorkingDirectories =
                 new HashMap<>(ProcFs.groupLeadersUnder(services.dataDir().resolve("instances")));
-        java.util.Set<Long> adoptedGroups = new HashSet<>();
         for (InstanceRecord r : records) {
             List<ProcStat> found = inWorkingDirectories.getOrDefault(r.id(), List.of());
             Optional<SupervisedProcess> proc = launcher.adopt(r.pid(), r.startTime());
             if (proc.isPresent()) {
                 log.info("instance {}: adopted pid {}", r.id(), r.pid());
             } else {
-                if (r.pid() > 0 && ProcFs.leaderless(r.pid())) {
-                    killLeaderless(r.id(), r.pid());
-                } else if (r.pid() > 0) {
+                if (r.pid() > 0 && !killLeaderless(r.id(), r.pid())) {
                     log.warn("instance {}: pid {} is gone or now another process; not adopting it, not signalling it",
                             r.id(), r.pid());
                 }
@@ -167,27 +164,30 @@ public final class Supervisor implements AutoCloseable {
                         + "before started it and stopped before it saved its pid", r.id(), p.pid()));
             }
             long adopted = proc.map(SupervisedProcess::pid).orElse(0L);
-            adoptedGroups.add(adopted);
             inWorkingDirectories.put(r.id(), found.stream().filter(s -> s.pid() != adopted).toList());
             services.ports().hold(r.id(), r.port());
             instances.put(r.id(), Instance.restore(r, proc, services));
         }
         inWorkingDirectories.forEach((dir, leaders) -> leaders.forEach(s -> killStray(launcher, dir, s)));
-        ProcFs.leaderlessGroupsUnder(services.dataDir().resolve("instances")).forEach((dir, groups) -> groups.stream()
-                .filter(pgid -> !adoptedGroups.contains(pgid)).forEach(pgid -> killLeaderless(dir, pgid)));
+        // an adopted process leads its group, so no group found here is one of theirs
+        ProcFs.leaderlessGroupsUnder(services.dataDir().resolve("instances"))
+                .forEach((dir, groups) -> groups.forEach(pgid -> killLeaderless(dir, pgid)));
         dirty.set(true);
     }
 
-    private static void killLeaderless(String instance, long pgid) {
+    /** Kills group {@code pgid} if its leader is gone and members are left; returns whether it did. */
+    private static boolean killLeaderless(String instance, long pgid) {
         try {
             if (ProcFs.signalLeaderless(pgid, Signal.KILL)) {
                 log.warn("instance {}: its process group {} outlived its leader while no agent ran; killed what was "
                         + "left of it, so that nothing of it holds its port or runs beside what replaces it", instance,
                         pgid);
+                return true;
             }
         } catch (RuntimeException e) {
             log.warn("instance {}: cannot kill what is left of its process group {}", instance, pgid, e);
         }
+        return false;
     }
 
     private static void killStray(ProcessLauncher launcher, String dir, ProcStat s) {

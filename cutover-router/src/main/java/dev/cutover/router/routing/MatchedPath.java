@@ -41,8 +41,8 @@ final class MatchedPath {
                 if (last) {
                     out.append('/');
                 }
-            } else if (!segment.isEmpty() || last && end > 0 && decoded.charAt(end - 1) == '/') {
-                out.append('/').append(segment);
+            } else {
+                out.append('/').append(segment); // empty only after a trailing slash, which it keeps
             }
             i = end;
         }

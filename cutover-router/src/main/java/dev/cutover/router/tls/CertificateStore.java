@@ -1,7 +1,7 @@
 package dev.cutover.router.tls;
 
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.DomainWildcardMappingBuilder;

@@ -2,7 +2,6 @@ package dev.cutover.server.deploy;
 
 import dev.cutover.store.BlobStore;
 import dev.cutover.store.Builds;
-import dev.cutover.store.DeploymentRow;
 import dev.cutover.store.Deployments;
 import dev.cutover.store.EnvRow;
 import dev.cutover.store.Environments;
@@ -102,8 +101,9 @@ public final class BuildRetention {
             Set<String> kept = new HashSet<>();
             Set<String> old = new TreeSet<>();
             for (EnvRow env : Environments.all(h)) {
-                Set<Integer> keep = kept(h, env);
-                for (ReleaseRow r : Releases.list(h, env.id())) {
+                List<ReleaseRow> releases = Releases.list(h, env.id());
+                Set<Integer> keep = kept(h, env, releases);
+                for (ReleaseRow r : releases) {
                     if (r.buildDeletedAt() == null) {
                         (keep.contains(r.number()) ? kept : old).add(r.build());
                     }
@@ -128,10 +128,9 @@ public final class BuildRetention {
         return deleted;
     }
 
-    /** The releases of {@code env} that keep their build. */
-    private Set<Integer> kept(Handle h, EnvRow env) {
+    /** The releases of {@code env} that keep their build; {@code releases} are its own, newest first. */
+    private Set<Integer> kept(Handle h, EnvRow env, List<ReleaseRow> releases) {
         Set<Integer> keep = new HashSet<>();
-        List<ReleaseRow> releases = Releases.list(h, env.id()); // newest first
         releases.stream().limit(keepReleases).forEach(r -> keep.add(r.number()));
         if (env.servingRelease() != null) {
             keep.add(env.servingRelease());
@@ -141,12 +140,12 @@ public final class BuildRetention {
         if (env.previewRelease() > 0) {
             keep.add(env.previewRelease());
         }
-        for (DeploymentRow d : Deployments.inProgress(h, env.id()).stream().toList()) {
+        Deployments.inProgress(h, env.id()).ifPresent(d -> {
             keep.add(d.release());
             if (d.previousRelease() != null) {
                 keep.add(d.previousRelease());
             }
-        }
+        });
         for (InstanceRow i : Instances.notEndedIn(h, env.id())) {
             keep.add(i.release());
         }
